@@ -1,0 +1,52 @@
+// swift-tools-version:6.0
+// Pare: compressed neural-network models — container, codecs, trainer, runtime, CLI.
+//
+// Dependency arrows point one way:
+//   pare (executable) → PareCLI → PareRuntime / PareNN → PareCodecs → PareFormat → CZlib
+//   PareRuntime and PareNN also share the dense math in PareKernels (which depends on nothing).
+import PackageDescription
+
+let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Pare",
+    products: [
+        .executable(name: "pare", targets: ["pare"]),
+        .library(name: "PareFormat", targets: ["PareFormat"]),
+        .library(name: "PareCodecs", targets: ["PareCodecs"]),
+        .library(name: "PareNN", targets: ["PareNN"]),
+        .library(name: "PareRuntime", targets: ["PareRuntime"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "PareFormat", dependencies: ["CZlib"]),
+        .target(name: "PareKernels", swiftSettings: optimize),
+        .target(name: "PareCodecs", dependencies: ["PareFormat"]),
+        .target(name: "PareNN", dependencies: ["PareCodecs", "PareKernels"], swiftSettings: optimize),
+        .target(name: "PareRuntime", dependencies: ["PareCodecs", "PareKernels"]),
+        .target(
+            name: "PareCLI",
+            dependencies: [
+                "PareRuntime", "PareNN", "PareDemoData",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+        ),
+        // The bundled data sets live in Fixtures/datasets; this tiny target ships them as resources
+        // so `pare demo` finds them from any working directory.
+        .target(
+            name: "PareDemoData", path: "Fixtures/datasets",
+            exclude: ["README.md"], sources: ["DemoData.swift"],
+            resources: [.copy("mnist5k"), .copy("digits")]
+        ),
+        .executableTarget(name: "pare", dependencies: ["PareCLI"]),
+        .testTarget(name: "PareFormatTests", dependencies: ["PareFormat"]),
+        .testTarget(name: "PareKernelsTests", dependencies: ["PareKernels"]),
+        .testTarget(name: "PareCodecsTests", dependencies: ["PareCodecs"]),
+        .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
+        .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN"]),
+        .testTarget(name: "PareCLITests", dependencies: ["PareCLI"]),
+    ]
+)

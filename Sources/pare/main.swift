@@ -1,0 +1,3 @@
+import PareCLI
+
+PareCommand.main()

@@ -1,0 +1,4 @@
+import Testing
+@testable import PareCLI
+
+@Test func moduleLoads() { #expect(Bool(true)) }

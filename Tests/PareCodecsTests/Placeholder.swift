@@ -1,0 +1,4 @@
+import Testing
+@testable import PareCodecs
+
+@Test func moduleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,4 @@
+import Testing
+@testable import PareFormat
+
+@Test func moduleLoads() { #expect(Bool(true)) }

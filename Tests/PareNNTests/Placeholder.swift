@@ -1,0 +1,4 @@
+import Testing
+@testable import PareNN
+
+@Test func moduleLoads() { #expect(Bool(true)) }

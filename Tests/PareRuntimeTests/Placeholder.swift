@@ -1,0 +1,4 @@
+import Testing
+@testable import PareRuntime
+
+@Test func moduleLoads() { #expect(Bool(true)) }
