@@ -1,0 +1,23 @@
+/// Conversions between f32 and the two 16-bit float formats, round-to-nearest-even.
+public enum HalfPrecision {
+    /// The IEEE binary16 bits nearest to `value` (NaN stays NaN, overflow becomes ±inf).
+    @inlinable
+    public static func f16Bits(_ value: Float) -> UInt16 { Float16(value).bitPattern }
+
+    /// The f32 value of IEEE binary16 bits (exact).
+    @inlinable
+    public static func float(f16Bits bits: UInt16) -> Float { Float(Float16(bitPattern: bits)) }
+
+    /// The bfloat16 bits nearest to `value`: the top half of the f32 bits, rounded to nearest even.
+    @inlinable
+    public static func bf16Bits(_ value: Float) -> UInt16 {
+        let bits = value.bitPattern
+        if value.isNaN { return UInt16(bits >> 16) | 0x0040 }  // keep it a (quiet) NaN after truncation
+        let rounding = UInt32(0x7FFF) + ((bits >> 16) & 1)
+        return UInt16((bits &+ rounding) >> 16)
+    }
+
+    /// The f32 value of bfloat16 bits (exact).
+    @inlinable
+    public static func float(bf16Bits bits: UInt16) -> Float { Float(bitPattern: UInt32(bits) << 16) }
+}

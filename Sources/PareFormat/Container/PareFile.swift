@@ -1,0 +1,200 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// An open `.pare` file.
+///
+/// Opening reads only the 64-byte preamble and the header, and validates the whole layout (every
+/// offset and length inside the file, sections in order, no overlaps, no overflowing shapes) before
+/// any payload is touched. Payload sections are memory-mapped on first use; each section's CRC-32 is
+/// checked the first time it is read, and compressed sections are inflated once and kept.
+public final class PareFile: @unchecked Sendable {
+    /// The path the file was opened from.
+    public let path: String
+    /// The parsed preamble.
+    public let preamble: Preamble
+    /// The file's metadata.
+    public let metadata: Metadata
+    /// The tensor table, in file order.
+    public let tensors: [TensorEntry]
+    /// The limits this file was checked against.
+    public let limits: Limits
+    /// Bytes read from disk while opening (preamble + header): independent of the payload size.
+    public let headerBytesRead: Int
+
+    private let fd: Int32
+    private let lock = NSLock()
+    private var map: MappedFile?
+    private var cache: [SectionKey: SectionBytes] = [:]
+
+    private struct SectionKey: Hashable {
+        let tensor: Int
+        let section: Int
+    }
+
+    /// Opens `path` and validates its header and layout.
+    public init(path: String, limits: Limits = Limits()) throws {
+        self.path = path
+        self.limits = limits
+        fd = try FileIO.openForReading(path)
+        do {
+            let size = try FileIO.size(of: fd, path: path)
+            let head = try FileIO.read(fd, count: Int(min(size, UInt64(Preamble.size))), at: 0, path: path)
+            let preamble = try Preamble.decode(head, file: path)
+            guard preamble.fileLength == size else {
+                throw PareError.truncated(file: path, expected: preamble.fileLength, actual: size)
+            }
+            guard preamble.headerLength <= limits.maxHeaderBytes else {
+                throw PareError.limitExceeded(file: path, message: "header of \(preamble.headerLength) bytes (limit \(limits.maxHeaderBytes))")
+            }
+            let (headerEnd, overflow) = preamble.headerOffset.addingReportingOverflow(preamble.headerLength)
+            guard !overflow, preamble.headerOffset >= UInt64(Preamble.size), headerEnd == size else {
+                throw PareError.malformedHeader(file: path, message: "header at \(preamble.headerOffset)+\(preamble.headerLength) does not end the \(size)-byte file")
+            }
+            let header = try FileIO.read(fd, count: Int(preamble.headerLength), at: preamble.headerOffset, path: path)
+            guard CRC32.checksum(header) == preamble.headerCRC else {
+                throw PareError.checksumMismatch(file: path, tensor: nil, section: "header")
+            }
+            let (metadata, tensors) = try HeaderCodec.decode(header, file: path, limits: limits)
+            try PareFile.validatePlacement(tensors, headerOffset: preamble.headerOffset, file: path)
+            self.preamble = preamble
+            self.metadata = metadata
+            self.tensors = tensors
+            self.headerBytesRead = head.count + header.count
+        } catch {
+            close(fd)
+            throw error
+        }
+    }
+
+    deinit { close(fd) }
+
+    /// Sections must follow each other in table order, each at the first 64-byte boundary after the
+    /// previous one, and the header must start at the first boundary after the last: no gaps, no overlaps.
+    static func validatePlacement(_ tensors: [TensorEntry], headerOffset: UInt64, file: String) throws {
+        var end = UInt64(Preamble.size)
+        for tensor in tensors {
+            for section in tensor.sections {
+                guard let expected = alignedOffset(end), section.offset == expected else {
+                    throw PareError.malformedSection(file: file, tensor: tensor.name, section: section.kind.name,
+                                                     message: "starts at \(section.offset), expected \(alignedOffset(end).map(String.init) ?? "overflow") (sections must be contiguous and 64-byte aligned)")
+                }
+                let (next, overflow) = section.offset.addingReportingOverflow(section.storedLength)
+                guard !overflow, next <= headerOffset else {
+                    throw PareError.malformedSection(file: file, tensor: tensor.name, section: section.kind.name,
+                                                     message: "\(section.storedLength) bytes at \(section.offset) run past the payload end \(headerOffset)")
+                }
+                end = next
+            }
+        }
+        guard alignedOffset(end) == headerOffset else {
+            throw PareError.malformedHeader(file: file, message: "header at \(headerOffset), expected \(alignedOffset(end) ?? 0) after the last section")
+        }
+    }
+
+    /// The major.minor version string.
+    public var version: String { "\(preamble.major).\(preamble.minor)" }
+
+    /// The tensor with `name`.
+    public func tensor(named name: String) throws -> TensorEntry {
+        guard let entry = tensors.first(where: { $0.name == name }) else {
+            throw PareError.invalidArgument("\(path): no tensor named '\(name)'")
+        }
+        return entry
+    }
+
+    /// The inflated bytes of `tensor`'s section of `kind`, CRC-checked on first read.
+    public func section(_ kind: SectionEntry.Kind, of tensor: TensorEntry) throws -> SectionBytes {
+        guard let tensorIndex = tensors.firstIndex(where: { $0.name == tensor.name }),
+              let sectionIndex = tensors[tensorIndex].sections.firstIndex(where: { $0.kind == kind }) else {
+            throw PareError.malformedTensor(file: path, tensor: tensor.name, message: "has no '\(kind.name)' section")
+        }
+        return try section(tensor: tensorIndex, index: sectionIndex)
+    }
+
+    /// The inflated bytes of section `index` of tensor number `tensor`.
+    public func section(tensor: Int, index: Int) throws -> SectionBytes {
+        let key = SectionKey(tensor: tensor, section: index)
+        lock.lock()
+        defer { lock.unlock() }
+        if let cached = cache[key] { return cached }
+        let entry = tensors[tensor]
+        let section = entry.sections[index]
+        let map = try mapped()
+        let stored = map.slice(offset: section.offset, count: section.storedLength)
+        guard CRC32.checksum(stored) == section.crc32 else {
+            throw PareError.checksumMismatch(file: path, tensor: entry.name, section: section.kind.name)
+        }
+        let bytes: SectionBytes
+        switch section.compression {
+        case .none:
+            bytes = SectionBytes(owner: map, buffer: stored)
+        case .zlib:
+            let owned = OwnedBytes(count: Int(section.rawLength))
+            do {
+                try Zlib.inflate(stored, into: UnsafeMutableRawBufferPointer(rebasing: owned.buffer[0..<Int(section.rawLength)]))
+            } catch {
+                throw PareError.malformedSection(file: path, tensor: entry.name, section: section.kind.name, message: "\(error)")
+            }
+            bytes = SectionBytes(owner: owned, buffer: UnsafeRawBufferPointer(rebasing: owned.buffer[0..<Int(section.rawLength)]))
+        }
+        cache[key] = bytes
+        return bytes
+    }
+
+    /// Drops inflated copies of compressed sections (mapped sections cost nothing to keep).
+    public func releaseCachedSections() {
+        lock.lock()
+        cache.removeAll()
+        lock.unlock()
+    }
+
+    /// A section whose stored bytes do not match their checksum, or padding that is not zero.
+    public struct Damage: Hashable, Sendable {
+        /// The tensor, or nil for padding between sections.
+        public var tensor: String?
+        /// The section kind name, or "padding".
+        public var section: String
+        /// What is wrong.
+        public var message: String
+    }
+
+    /// Checks every section's CRC-32 and that the padding between sections is zero, without inflating.
+    public func verify() throws -> [Damage] {
+        let map = try mapped()
+        var damage: [Damage] = []
+        var end = UInt64(Preamble.size)
+        func checkPadding(upTo offset: UInt64) {
+            let gap = map.slice(offset: end, count: offset - end)
+            if gap.contains(where: { $0 != 0 }) {
+                damage.append(Damage(tensor: nil, section: "padding", message: "non-zero padding bytes at \(end)..<\(offset)"))
+            }
+        }
+        for tensor in tensors {
+            for section in tensor.sections {
+                checkPadding(upTo: section.offset)
+                let stored = map.slice(offset: section.offset, count: section.storedLength)
+                let crc = CRC32.checksum(stored)
+                if crc != section.crc32 {
+                    damage.append(Damage(tensor: tensor.name, section: section.kind.name,
+                                         message: "CRC-32 is \(String(crc, radix: 16)), header says \(String(section.crc32, radix: 16))"))
+                }
+                end = section.offset + section.storedLength
+            }
+        }
+        checkPadding(upTo: preamble.headerOffset)
+        return damage
+    }
+
+    private func mapped() throws -> MappedFile {
+        if let map { return map }
+        let created = try MappedFile(fd: fd, length: Int(preamble.fileLength), path: path)
+        map = created
+        return created
+    }
+}

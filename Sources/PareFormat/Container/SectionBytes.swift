@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The raw (inflated) bytes of one section. Uncompressed sections point into the file's memory map;
+/// compressed ones into a buffer inflated once. Either way the memory lives as long as this value.
+public struct SectionBytes: @unchecked Sendable {
+    private let owner: AnyObject
+    /// The bytes; valid while this value (or a copy) is alive.
+    public let buffer: UnsafeRawBufferPointer
+
+    init(owner: AnyObject, buffer: UnsafeRawBufferPointer) {
+        self.owner = owner
+        self.buffer = buffer
+    }
+
+    /// Wraps an owned byte array (for sections built in memory).
+    public init(_ bytes: [UInt8]) {
+        let storage = OwnedBytes(bytes)
+        self.init(owner: storage, buffer: UnsafeRawBufferPointer(storage.buffer))
+    }
+
+    /// Number of bytes.
+    public var count: Int { buffer.count }
+
+    /// Runs `body` with the bytes; the owner stays alive for the call.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try withExtendedLifetime(owner) { try body(buffer) }
+    }
+
+    /// The bytes viewed as `count` little-endian values of `T` (copied; alignment-safe).
+    public func array<T: FixedWidthInteger>(of type: T.Type) -> [T] {
+        withUnsafeBytes { raw in
+            (0..<raw.count / MemoryLayout<T>.size).map {
+                T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * MemoryLayout<T>.size, as: T.self))
+            }
+        }
+    }
+
+    /// The bytes viewed as f32 values (copied).
+    public func floats() -> [Float] { array(of: UInt32.self).map(Float.init(bitPattern:)) }
+
+    /// The bytes as an array.
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+}
+
+/// A heap buffer that frees itself; the owner of inflated sections.
+final class OwnedBytes {
+    let buffer: UnsafeMutableRawBufferPointer
+
+    init(count: Int) {
+        buffer = .allocate(byteCount: max(count, 1), alignment: Int(sectionAlignment))
+        buffer.initializeMemory(as: UInt8.self, repeating: 0)
+    }
+
+    convenience init(_ bytes: [UInt8]) {
+        self.init(count: bytes.count)
+        bytes.withUnsafeBytes { buffer.copyMemory(from: $0) }
+    }
+
+    deinit { buffer.deallocate() }
+}
+
+/// A read-only memory map of a whole file.
+final class MappedFile {
+    let base: UnsafeRawPointer?
+    let length: Int
+
+    init(fd: Int32, length: Int, path: String) throws {
+        self.length = length
+        guard length > 0 else { base = nil; return }
+        let pointer = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0)
+        guard let pointer, pointer != MAP_FAILED else {
+            throw PareError.io(file: path, message: "cannot memory-map: \(FileIO.errorText())")
+        }
+        base = UnsafeRawPointer(pointer)
+    }
+
+    deinit { if let base { munmap(UnsafeMutableRawPointer(mutating: base), length) } }
+
+    func slice(offset: UInt64, count: UInt64) -> UnsafeRawBufferPointer {
+        guard let base else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: base + Int(offset), count: Int(count))
+    }
+}

@@ -1,0 +1,99 @@
+/// How a tensor is stored: a *structure* (where the stored values sit) and a *value coding*
+/// (how each stored value is written). See Spec/FORMAT.md §5–§6 for the exact bytes.
+///
+/// The two are orthogonal: a tensor that is 95% sparse in CSR with int8 values is
+/// `Encoding(structure: .csr, coding: .int8, granularity: .channel)`.
+public struct Encoding: Hashable, Sendable {
+    /// Where the stored values sit in the logical tensor.
+    public enum Structure: UInt8, CaseIterable, Sendable {
+        /// Every element is stored, row-major.
+        case dense = 0
+        /// Compressed sparse rows: row pointers, column indices, then the non-zeros row by row.
+        case csr = 1
+        /// One bit per element (LSB first) marks the non-zeros, stored in row-major order.
+        case bitmask = 2
+
+        /// The name used in `inspect` and on the command line.
+        public var name: String { ["dense", "csr", "bitmask"][Int(rawValue)] }
+    }
+
+    /// How the stream of stored values is written.
+    public enum Coding: UInt8, CaseIterable, Sendable {
+        /// Values as they are, in the `values` section's storage dtype.
+        case raw = 0
+        /// Symmetric (or asymmetric) 8-bit integers with per-tensor or per-channel f32 scales.
+        case int8 = 1
+        /// Symmetric 4-bit integers (stored q + 8, two per byte) with per-tensor or per-channel f32 scales.
+        case int4 = 2
+        /// GGUF Q8_0 blocks: 32 values as f16 scale + 32 × i8 (34 bytes).
+        case q8_0 = 3
+        /// GGUF Q4_0 blocks: 32 values as f16 scale + 16 bytes of nibbles (18 bytes).
+        case q4_0 = 4
+        /// Weight sharing: an f32 codebook of 2^bits centroids and bit-packed indices.
+        case codebook = 5
+
+        /// The name used in `inspect` and on the command line.
+        public var name: String { ["raw", "int8", "int4", "q8_0", "q4_0", "codebook"][Int(rawValue)] }
+    }
+
+    /// Which values share a scale.
+    public enum Granularity: UInt8, CaseIterable, Sendable {
+        /// Not applicable (raw or codebook values).
+        case none = 0
+        /// One scale for the whole tensor.
+        case tensor = 1
+        /// One scale per output channel (row of the 2-D view).
+        case channel = 2
+        /// One scale per block of consecutive stored values.
+        case block = 3
+
+        /// The name used in `inspect` and on the command line.
+        public var name: String { ["none", "tensor", "channel", "block"][Int(rawValue)] }
+    }
+
+    /// Bit 0 of the flags byte: int8 values carry per-scale zero points.
+    public static let asymmetricFlag: UInt8 = 1
+
+    /// The structure.
+    public var structure: Structure
+    /// The value coding.
+    public var coding: Coding
+    /// The scale granularity (int8 / int4: tensor or channel; q8_0 / q4_0: block; else none).
+    public var granularity: Granularity
+    /// Codebook index width in bits (2…8); 0 otherwise.
+    public var bits: UInt8
+    /// Values per block for block codings (32); 0 otherwise.
+    public var blockSize: UInt32
+    /// Coding flags (`asymmetricFlag`).
+    public var flags: UInt8
+
+    /// Creates an encoding; the defaults describe a dense raw tensor.
+    public init(structure: Structure = .dense, coding: Coding = .raw, granularity: Granularity? = nil,
+                bits: UInt8 = 0, blockSize: UInt32? = nil, flags: UInt8 = 0) {
+        self.structure = structure
+        self.coding = coding
+        switch coding {
+        case .raw, .codebook: self.granularity = granularity ?? .none
+        case .int8, .int4: self.granularity = granularity ?? .channel
+        case .q8_0, .q4_0: self.granularity = granularity ?? .block
+        }
+        self.bits = bits
+        self.blockSize = blockSize ?? ((coding == .q8_0 || coding == .q4_0) ? 32 : 0)
+        self.flags = flags
+    }
+
+    /// The plain dense encoding.
+    public static let dense = Encoding()
+
+    /// True when int8 values carry zero points.
+    public var isAsymmetric: Bool { flags & Encoding.asymmetricFlag != 0 }
+
+    /// A short label such as `csr+int8/channel`, `dense+q4_0`, `bitmask+codebook4`.
+    public var label: String {
+        var value = coding.name
+        if coding == .codebook { value += "\(bits)" }
+        if coding == .int8 || coding == .int4 { value += "/" + granularity.name }
+        if isAsymmetric { value += "/asym" }
+        return coding == .raw && structure == .dense ? "dense" : "\(structure.name)+\(value)"
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import PareFormat
-
-@Test func moduleLoads() { #expect(Bool(true)) }
