@@ -25,7 +25,7 @@ public enum Vector {
             s0 += load(x + i) * load(y + i)
             i += 16
         }
-        var sum = ((s0 + s1) + (s2 + s3)).sum()
+        var sum = horizontalSum((s0 + s1) + (s2 + s3))
         while i < count {
             sum += x[i] * y[i]
             i += 1
@@ -64,6 +64,16 @@ public enum Vector {
             x[i] *= factor
             i += 1
         }
+    }
+
+    /// Sum of the lanes as a tree of halves: `SIMD16.sum()` adds the lanes one after another,
+    /// a 16-step dependency chain that costs more than a short dot product itself.
+    @inline(__always)
+    static func horizontalSum(_ v: SIMD16<Float>) -> Float {
+        let eight = v.lowHalf + v.highHalf
+        let four = eight.lowHalf + eight.highHalf
+        let two = four.lowHalf + four.highHalf
+        return two[0] + two[1]
     }
 
     @inline(__always)
