@@ -4,9 +4,16 @@
 // Dependency arrows point one way:
 //   pare (executable) → PareCLI → PareRuntime / PareNN → PareCodecs → PareFormat → CZlib
 //   PareRuntime and PareNN also share the dense math in PareKernels (which depends on nothing).
+import Foundation
 import PackageDescription
 
 let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+
+// `PARE_TARGET_CPU=native swift build -c release` compiles the dense math for this machine's CPU
+// (AVX2/FMA, AVX-512…); unset, the build is portable to any CPU of the architecture.
+let targetCPU: [SwiftSetting] = ProcessInfo.processInfo.environment["PARE_TARGET_CPU"].flatMap {
+    $0.isEmpty ? nil : [.unsafeFlags(["-target-cpu", $0])]
+} ?? []
 
 let package = Package(
     name: "Pare",
@@ -23,10 +30,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PareFormat", dependencies: ["CZlib"]),
-        .target(name: "PareKernels", swiftSettings: optimize),
+        .target(name: "PareKernels", swiftSettings: optimize + targetCPU),
         .target(name: "PareCodecs", dependencies: ["PareFormat"]),
-        .target(name: "PareNN", dependencies: ["PareCodecs", "PareKernels"], swiftSettings: optimize),
-        .target(name: "PareRuntime", dependencies: ["PareCodecs", "PareKernels"]),
+        .target(name: "PareNN", dependencies: ["PareCodecs", "PareKernels"], swiftSettings: optimize + targetCPU),
+        .target(name: "PareRuntime", dependencies: ["PareCodecs", "PareKernels"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [

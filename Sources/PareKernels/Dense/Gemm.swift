@@ -2,17 +2,32 @@
 /// `C = alpha · op(A) · op(B) + beta · C`, where `op(X)` is `X` or its transpose.
 ///
 /// `op(A)` is `m × k`, `op(B)` is `k × n`, `C` is `m × n`. Leading dimensions are row strides.
+/// When `beta == 0` the old contents of `C` are never read, so they may be uninitialised or NaN.
 public enum Gemm {
-    /// Computes the product with the fastest kernel available on this machine.
-    @inlinable
+    /// Computes the product with the fastest single-threaded kernel available on this machine.
+    ///
+    /// Very short products (`m` of a few rows, as in batch-1 inference) run as dot products or
+    /// row updates straight from the operands; everything else runs the cache-blocked,
+    /// register-tiled kernel that packs panels of `op(A)` and `op(B)`.
     public static func sgemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
-        reference(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                  a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        guard m > 0, n > 0 else { return }
+        let problem = GemmProblem(
+            transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        problem.scaleC()
+        guard k > 0, alpha != 0 else { return }
+        if m <= GemmSmallRows.maxRows {
+            GemmSmallRows.accumulate(problem)
+        } else if MultiplyAddProbe.fusedIsNative {
+            GemmBlocked<FusedMultiplyAdd>.accumulate(problem)
+        } else {
+            GemmBlocked<SeparateMultiplyAdd>.accumulate(problem)
+        }
     }
 
     /// The scalar reference every fast kernel is tested against.
