@@ -12,9 +12,16 @@ public struct Encoding: Hashable, Sendable {
         case csr = 1
         /// One bit per element (LSB first) marks the non-zeros, stored in row-major order.
         case bitmask = 2
+        /// CSR with *relative* column indices (Deep Compression): each row's indices are stored as u8
+        /// gaps to the previous stored column (the first gap counts from column −1); a gap over 255 is
+        /// bridged by filler entries whose value is zero, so `storedCount` includes the fillers.
+        case deltaCSR = 3
 
         /// The name used in `inspect` and on the command line.
-        public var name: String { ["dense", "csr", "bitmask"][Int(rawValue)] }
+        public var name: String { ["dense", "csr", "bitmask", "csr_delta"][Int(rawValue)] }
+
+        /// True for both CSR variants (row pointers + column indices).
+        public var isCSR: Bool { self == .csr || self == .deltaCSR }
     }
 
     /// How the stream of stored values is written.

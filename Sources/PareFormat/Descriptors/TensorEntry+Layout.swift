@@ -88,13 +88,14 @@ extension TensorEntry {
         var result: [ExpectedSection] = []
         switch encoding.structure {
         case .dense: break
-        case .csr:
+        case .csr, .deltaCSR:
             let rowCount = UInt64(rows) + 1
             result.append(.init(kind: .rowPointers, dtypes: [.u16, .u32, .u64].filter { fits(UInt64(storedCount), $0) }) {
                 multiply(rowCount, UInt64($0.size))
             })
             let maxColumn = UInt64(max(columns - 1, 0))
-            result.append(.init(kind: .columnIndices, dtypes: [.u8, .u16, .u32, .u64].filter { fits(maxColumn, $0) }) {
+            let indexTypes: [DType] = encoding.structure == .deltaCSR ? [.u8] : [.u8, .u16, .u32, .u64].filter { fits(maxColumn, $0) }
+            result.append(.init(kind: .columnIndices, dtypes: indexTypes) {
                 multiply(stored, UInt64($0.size))
             })
         case .bitmask:
