@@ -155,3 +155,22 @@ func everyStructureRoundTripsWithinItsBound(quantization: Quantization) throws {
         try StructureValidation.validate(entry, sections: entry.sections.map { try file.section($0.kind, of: entry) }, file: path)
     }
 }
+
+@Test func sparseRowsMatchTheDenseDecodeForEveryStructure() throws {
+    let shape = [6, 700]
+    let values = RandomTensor.make(shape: shape, sparsity: 0.99, seed: 21)
+    for index in [IndexChoice.dense, .csr, .bitmask, .deltaCSR] {
+        for quantization in [Quantization.none, .int8(granularity: .channel, asymmetric: false), .q4_0] {
+            let encoded = try TensorEncoder.encode(values, shape: shape, options: .init(quantization: quantization, index: index))
+            let rows = try TensorDecoder.decodeRows(entry(for: encoded, shape: shape),
+                                                    sections: encoded.sections.map { SectionBytes($0.bytes) }, file: "mem")
+            #expect(rows.dense() == (try decode(encoded, shape: shape)), "\(index) \(quantization)")
+            #expect(rows.rowPointers.count == 7 && rows.rowPointers.last == rows.values.count)
+            if index == .csr || index == .bitmask {
+                #expect(rows.values.count == values.filter { $0 != 0 }.count, "\(index) \(quantization)")
+            } else if index == .deltaCSR {  // fillers (and values quantized to 0) are dropped
+                #expect(!rows.values.contains(0) && rows.values.count <= values.filter { $0 != 0 }.count)
+            }
+        }
+    }
+}
