@@ -174,3 +174,20 @@ func everyStructureRoundTripsWithinItsBound(quantization: Quantization) throws {
         }
     }
 }
+
+@Test func codebookRecoversWellSeparatedClustersAndPinsZero() throws {
+    var rng = SeededGenerator(seed: 8)
+    let centres: [Float] = [-3, -1, 0.5, 2]
+    let values = (0..<4000).map { i in centres[i % 4] + Float.random(in: -0.01...0.01, using: &rng) }
+    let (codebook, indices) = CodebookCoding.fit(values, bits: 2)
+    for (c, centre) in zip(codebook, centres) { #expect(abs(c - centre) < 0.005, "\(codebook)") }
+    #expect(indices.enumerated().allSatisfy { $0.element == $0.offset % 4 })
+    // With zeros in the stream entry 0 is exactly 0 and zeros map to it.
+    let withZeros = values.enumerated().map { $0.offset % 5 == 0 ? 0 : $0.element }
+    let pinned = CodebookCoding.fit(withZeros, bits: 3)
+    #expect(pinned.codebook[0] == 0 && pinned.codebook.count == 8)
+    #expect(zip(withZeros, pinned.indices).allSatisfy { $0.0 != 0 || $0.1 == 0 })
+    // All-equal values: every centroid is that value; lowest index wins the tie.
+    let flat = CodebookCoding.fit([Float](repeating: 1.25, count: 50), bits: 4)
+    #expect(flat.codebook.allSatisfy { $0 == 1.25 } && flat.indices.allSatisfy { $0 == 0 })
+}
