@@ -191,3 +191,28 @@ func everyStructureRoundTripsWithinItsBound(quantization: Quantization) throws {
     let flat = CodebookCoding.fit([Float](repeating: 1.25, count: 50), bits: 4)
     #expect(flat.codebook.allSatisfy { $0 == 1.25 } && flat.indices.allSatisfy { $0 == 0 })
 }
+
+@Test func blockCodingsSurviveScalesWhoseReciprocalOverflows() throws {
+    // |m| so small that 1/d is +∞ in f32: 0 · ∞ is NaN and must not trap.
+    let tiny: [Float] = [1e-39, 0, -2e-39, 0] + [Float](repeating: 0, count: 28)
+    for quantization in [Quantization.q8_0, .q4_0] {
+        let encoded = try TensorEncoder.encode(tiny, shape: [32], options: .init(quantization: quantization, index: .dense))
+        let decoded = try decode(encoded, shape: [32])
+        #expect(decoded.allSatisfy { $0.isFinite && abs($0) < 1e-30 })
+    }
+}
+
+@Test func radixSortMatchesTheStandardSort() {
+    var rng = SeededGenerator(seed: 12)
+    for count in [0, 1, 65, 1000, 20000] {
+        let values = (0..<count).map { i -> Float in
+            switch i % 5 {
+            case 0: return Float.random(in: -1e30...1e30, using: &rng)
+            case 1: return Float.random(in: -1e-3...1e-3, using: &rng)
+            case 2: return i % 2 == 0 ? -.infinity : .leastNonzeroMagnitude
+            default: return Float.random(in: -2...2, using: &rng)
+            }
+        }
+        #expect(FloatRadixSort.sorted(values).map(\.bitPattern) == values.sorted().map(\.bitPattern), "\(count)")
+    }
+}

@@ -31,7 +31,7 @@ enum CodebookCoding {
         if nonZeros.isEmpty { lo = 0; hi = 0 }
         // 1-D clusters of sorted values are contiguous runs: each iteration finds the run boundaries by
         // binary search and the means from prefix sums, so it costs O(k log n) instead of O(n).
-        let sorted = nonZeros.sorted()
+        let sorted = FloatRadixSort.sorted(nonZeros)
         var prefix = [Double](repeating: 0, count: sorted.count + 1)
         for (i, x) in sorted.enumerated() { prefix[i + 1] = prefix[i] + Double(x) }
         var centroids = (0..<free).map { free == 1 ? lo : lo + (hi - lo) * Float($0) / Float(free - 1) }

@@ -26,7 +26,7 @@ enum Q4_0Coding {
             let id: Float = d == 0 ? 0 : 1 / d
             for j in 0..<blockSize {
                 let level = (Double(block[j]) * Double(id) + 8.5).rounded(.towardZero)
-                q[j] = UInt8(min(max(level, 0), 15))
+                q[j] = level.isNaN ? 8 : UInt8(min(max(level, 0), 15))  // NaN only from 0 · ∞ (|m| < 2^-125)
             }
             let bits = HalfPrecision.f16Bits(d)
             out[b * blockBytes] = UInt8(bits & 0xFF)
