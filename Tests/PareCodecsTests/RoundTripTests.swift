@@ -216,3 +216,13 @@ func everyStructureRoundTripsWithinItsBound(quantization: Quantization) throws {
         #expect(FloatRadixSort.sorted(values).map(\.bitPattern) == values.sorted().map(\.bitPattern), "\(count)")
     }
 }
+
+@Test func rawCodingKeepsNonFiniteValuesExactly() throws {
+    let values: [Float] = [.nan, 0, .infinity, -.infinity, 1, 0]
+    for index in [IndexChoice.dense, .csr, .bitmask, .deltaCSR] {
+        let encoded = try TensorEncoder.encode(values, shape: [2, 3], options: .init(index: index))
+        let decoded = try decode(encoded, shape: [2, 3])
+        #expect(decoded[0].isNaN && Array(decoded[1...]) == Array(values[1...]))
+        #expect(encoded.error == ErrorStats(maxAbsError: 0, relativeRMSError: 0), "\(index)")
+    }
+}

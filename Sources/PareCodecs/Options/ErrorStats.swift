@@ -2,7 +2,7 @@
 public struct ErrorStats: Hashable, Sendable {
     /// The largest |x − x'| over all elements.
     public var maxAbsError: Float
-    /// RMS(x − x') / RMS(x); 0 when both are 0.
+    /// RMS(x − x') / RMS(x); 0 whenever the decode is exact.
     public var relativeRMSError: Float
 
     /// Creates error figures.
@@ -18,14 +18,17 @@ public struct ErrorStats: Hashable, Sendable {
         var errorSquares = 0.0
         var signalSquares = 0.0
         for (x, y) in zip(original, decoded) {
-            let diff = abs(x - y)
+            // Equal values (±∞ included) and NaN kept as NaN are exact; anything else is |x − x'|.
+            let diff = x == y || (x.isNaN && y.isNaN) ? 0 : abs(x - y)
             if diff > maxError || diff.isNaN { maxError = diff }
             errorSquares += Double(diff) * Double(diff)
             signalSquares += Double(x) * Double(x)
         }
         self.maxAbsError = maxError
-        if signalSquares == 0 {
-            self.relativeRMSError = errorSquares == 0 ? 0 : .infinity
+        if errorSquares == 0 {
+            self.relativeRMSError = 0  // exact, even when the signal's own RMS is 0, ∞ or NaN
+        } else if signalSquares == 0 {
+            self.relativeRMSError = .infinity
         } else {
             self.relativeRMSError = Float((errorSquares / signalSquares).squareRoot())
         }
