@@ -1,0 +1,44 @@
+import PareFormat
+
+/// NumPy `.npy` arrays in and out (one tensor per file; see `NpyHeader` for what is accepted).
+public enum NpyFile {
+    /// Reads the array at `path`; the tensor is named after the file (without `.npy`).
+    public static func read(path: String) throws -> DenseTensor {
+        let file = try InputFile(path: path)
+        let base = path.split(separator: "/").last.map(String.init) ?? path
+        let name = base.hasSuffix(".npy") ? String(base.dropLast(4)) : base
+        return try file.withBytes(at: 0, count: file.size) { try decode($0, name: name, file: path) }
+    }
+
+    /// Decodes a whole `.npy` byte image (also an `.npz` member). The data must be exactly the
+    /// element count times the element size: nothing missing, nothing left over.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, name: String, file: String) throws -> DenseTensor {
+        let header = try NpyHeader.parse(bytes, name: name, file: file)
+        let count: Int
+        do { count = try DenseTensor.checkedCount(header.shape, name: name) } catch {
+            throw PareError.malformedTensor(file: file, tensor: name, message: ".npy shape \(header.shape) overflows")
+        }
+        let (expected, overflow) = count.multipliedReportingOverflow(by: header.dtype.size)
+        let available = bytes.count - header.dataOffset
+        guard !overflow, expected == available else {
+            throw PareError.malformedTensor(
+                file: file, tensor: name,
+                message: ".npy data is \(available) bytes, shape \(header.shape) of \(header.dtype.name) needs \(overflow ? "more than 2^63" : String(expected))")
+        }
+        return try DenseTensor(name: name, dtype: header.dtype, shape: header.shape,
+                               bytes: Array(bytes[header.dataOffset...]))
+    }
+
+    /// The `.npy` bytes of `tensor` (header and data), as `numpy.save` writes them.
+    public static func encode(_ tensor: DenseTensor) throws -> [UInt8] {
+        try NpyHeader.encode(dtype: tensor.dtype, shape: tensor.shape) + tensor.bytes
+    }
+
+    /// Writes `tensor` to `path` crash-safely (temporary file, then rename).
+    public static func write(_ tensor: DenseTensor, to path: String) throws {
+        let output = try AtomicFileWriter(path: path)
+        try output.write(NpyHeader.encode(dtype: tensor.dtype, shape: tensor.shape))
+        try output.write(tensor.bytes)
+        try output.commit()
+    }
+}
