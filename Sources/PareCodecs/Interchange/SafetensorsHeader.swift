@@ -23,6 +23,7 @@ struct SafetensorsHeader: Equatable {
         guard String(validating: json, as: UTF8.self) != nil else {
             throw PareError.malformedHeader(file: file, message: "safetensors header is not valid UTF-8")
         }
+        try requireIntegerNumbers(json, file: file)
         let raw: RawHeader
         do {
             raw = try JSONDecoder().decode(RawHeader.self, from: Data(json))
@@ -79,6 +80,32 @@ struct SafetensorsHeader: Equatable {
                 message: "data_offsets [\(begin), \(end)] hold \(end - begin) bytes, shape \(info.shape) of \(dtype.name) needs \(bytes)")
         }
         return SafetensorsFile.Entry(name: name, dtype: dtype, shape: info.shape.map { Int($0) }, begin: begin, end: end)
+    }
+
+    /// Every number in a safetensors header is a shape or an offset: a non-negative integer. The
+    /// reference loader refuses `8.0`, `1e3` and `-0`, which Foundation's decoder would accept, so
+    /// number tokens are checked on the raw text first.
+    private static func requireIntegerNumbers(_ json: [UInt8], file: String) throws {
+        var index = 0
+        var inString = false
+        while index < json.count {
+            let byte = json[index]
+            if inString {
+                if byte == UInt8(ascii: "\\") { index += 1 } else if byte == UInt8(ascii: "\"") { inString = false }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                let start = index
+                while index < json.count, "-+.eE0123456789".utf8.contains(json[index]) { index += 1 }
+                let token = json[start..<index]
+                guard token.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }) else {
+                    throw PareError.malformedHeader(
+                        file: file, message: "safetensors header number '\(String(decoding: token, as: UTF8.self))' at byte \(start) is not a non-negative integer")
+                }
+                continue
+            }
+            index += 1
+        }
     }
 
     private static func describe(_ error: DecodingError) -> String {
