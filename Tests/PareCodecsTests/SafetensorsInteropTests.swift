@@ -44,3 +44,14 @@ import Testing
         #expect(throws: PareError.self) { try file.entry(named: "missing") }
     }
 }
+
+/// Writes Pare's own .safetensors / .npz / .npy of the interop tensors into `$PARE_INTEROP_OUT`
+/// (when set) so `Fixtures/interop/check_pare_output.py` can load them with the Python libraries.
+@Test func writesFilesForThePythonCheck() throws {
+    guard let directory = ProcessInfo.processInfo.environment["PARE_INTEROP_OUT"] else { return }
+    let reference = try SafetensorsFile(path: InteropFixtures.path("model.safetensors"))
+    let tensors = try reference.tensors.map { try reference.dense($0) }
+    try SafetensorsWriter.write(tensors, metadata: ["source": "pare", "note": "two keys"], to: directory + "/pare.safetensors")
+    try NpzWriter.write(tensors, to: directory + "/pare.npz")
+    try NpyFile.write(reference.dense(reference.entry(named: "fc1.weight")), to: directory + "/pare_weight.npy")
+}

@@ -52,13 +52,10 @@ public final class AtomicFileWriter {
     public func write(_ buffer: UnsafeRawBufferPointer, at offset: UInt64) throws {
         guard !done else { throw PareError.invalidArgument("\(path): writer already finished") }
         do {
-            var written = 0
-            while written < buffer.count {
-                let result = pwrite(fd, buffer.baseAddress! + written, buffer.count - written, off_t(offset) + off_t(written))
-                if result < 0, errno == EINTR { continue }
-                guard result > 0 else { throw PareError.io(file: path, message: "write failed: \(FileIO.errorText())") }
-                written += result
+            guard lseek(fd, off_t(offset), SEEK_SET) >= 0 else {
+                throw PareError.io(file: path, message: "seek failed: \(FileIO.errorText())")
             }
+            try FileIO.write(fd, buffer, path: temporaryPath)
         } catch {
             cancel()
             throw error
