@@ -49,6 +49,9 @@ def main():
     np.save(os.path.join(HERE, "scalar.npy"), arrays["scalar"])
     np.save(os.path.join(HERE, "fortran.npy"), np.asfortranarray(arrays["fc1.weight"]))
     np.save(os.path.join(HERE, "bigendian.npy"), arrays["fc1.weight"].astype(">f4"))
+    # Both at once, rank 3: row-major values are arange(24) - 12.
+    np.save(os.path.join(HERE, "fortran_bigendian3d.npy"),
+            np.asfortranarray((np.arange(24) - 12).reshape(2, 3, 4).astype(">i2")))
     expected = {
         name: {
             "dtype": str(a.dtype),

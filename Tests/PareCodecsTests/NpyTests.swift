@@ -52,16 +52,21 @@ import Testing
         }
     }
 
-    @Test func fortranOrderAndBigEndianAreRefusedByName() throws {
-        #expect(throws: PareError.unsupportedFeature(file: InteropFixtures.path("fortran.npy"), tensor: "fortran", feature: ".npy fortran_order True")) {
-            try NpyFile.read(path: InteropFixtures.path("fortran.npy"))
+    @Test func fortranOrderAndBigEndianAreConverted() throws {
+        let weight = try #require(InteropFixtures.expected().tensors["fc1.weight"]).values.map { Float($0) }
+        for name in ["fortran.npy", "bigendian.npy"] {
+            let tensor = try NpyFile.read(path: InteropFixtures.path(name))
+            #expect(tensor.dtype == .f32 && tensor.shape == [4, 8] && tensor.floats() == weight, "\(name)")
         }
-        #expect(throws: PareError.unsupportedFeature(file: InteropFixtures.path("bigendian.npy"), tensor: "bigendian", feature: "big-endian NumPy dtype '>f4'")) {
-            try NpyFile.read(path: InteropFixtures.path("bigendian.npy"))
-        }
+        let both = try NpyFile.read(path: InteropFixtures.path("fortran_bigendian3d.npy"))
+        #expect(both.dtype == .i16 && both.shape == [2, 3, 4])
+        #expect(both.floats() == (0..<24).map { Float($0 - 12) })
         // A rank-1 Fortran-order array is laid out like a C-order one.
         let vector = try Self.decode(Self.npy("{'descr': '<i2', 'fortran_order': True, 'shape': (2,), }\n", data: [1, 0, 2, 0]))
         #expect(vector.floats() == [1, 2])
+        #expect(throws: PareError.unsupportedFeature(file: "test.npy", tensor: "x", feature: "NumPy dtype '=f4'")) {
+            try Self.decode(Self.npy("{'descr': '=f4', 'fortran_order': False, 'shape': (1,), }", data: [0, 0, 128, 63]))
+        }
     }
 
     @Test func everyTruncationFailsCleanly() throws {
@@ -93,6 +98,8 @@ import Testing
             "{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999999999999,)}",
             "{'descr': '<f4', 'fortran_order': False, 'shape': (4294967296, 4294967296, 4294967296,)}",
             "{'descr': '<c8', 'fortran_order': False, 'shape': (1,)}",
+            "{'descr': '|f4', 'fortran_order': False, 'shape': (1,)}",
+            "{'descr': 'f4', 'fortran_order': False, 'shape': (1,)}",
             "{'descr': 'O', 'fortran_order': False, 'shape': (1,)}",
             "{'descr': [('a', '<f4')], 'fortran_order': False, 'shape': (1,)}",
             "__import__('os').system('true')",

@@ -24,7 +24,9 @@ import Testing
         let file = try InterchangeFile.open(path: InteropFixtures.path("weight.npy"))
         #expect(file.format == "npy" && file.tensorNames == ["weight"])
         #expect(try file.tensor(named: "weight").shape == [4, 8])
-        #expect(throws: PareError.self) { try InterchangeFile.open(path: InteropFixtures.path("fortran.npy")) }
+        let complex = try InteropFixtures.write(NpyTests.npy("{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }", data: .init(repeating: 0, count: 8)), suffix: ".npy")
+        defer { try? FileManager.default.removeItem(atPath: complex) }
+        #expect(throws: PareError.self) { try InterchangeFile.open(path: complex) }
         #expect(throws: PareError.self) { try InterchangeFile.open(path: InteropFixtures.path("README.md")) }
         #expect(throws: PareError.self) { try InterchangeFile.open(path: InteropFixtures.path("does-not-exist")) }
     }

@@ -25,8 +25,38 @@ public enum NpyFile {
                 file: file, tensor: name,
                 message: ".npy data is \(available) bytes, shape \(header.shape) of \(header.dtype.name) needs \(overflow ? "more than 2^63" : String(expected))")
         }
-        return try DenseTensor(name: name, dtype: header.dtype, shape: header.shape,
-                               bytes: Array(bytes[header.dataOffset...]))
+        var data = Array(bytes[header.dataOffset...])
+        if header.bigEndian { swapBytes(&data, size: header.dtype.size) }
+        if header.fortranOrder { data = rowMajor(data, shape: header.shape, size: header.dtype.size) }
+        return try DenseTensor(name: name, dtype: header.dtype, shape: header.shape, bytes: data)
+    }
+
+    /// Reverses the bytes of every `size`-byte element (big-endian to little-endian).
+    static func swapBytes(_ data: inout [UInt8], size: Int) {
+        for start in stride(from: 0, to: data.count, by: size) { data[start..<start + size].reverse() }
+    }
+
+    /// Reorders column-major (Fortran) elements into row-major order.
+    static func rowMajor(_ data: [UInt8], shape: [Int], size: Int) -> [UInt8] {
+        let count = shape.reduce(1, *)
+        guard count > 1 else { return data }
+        // Column-major strides: the first index varies fastest.
+        var strides = [Int](repeating: 1, count: shape.count)
+        for axis in 1..<shape.count { strides[axis] = strides[axis - 1] * shape[axis - 1] }
+        var out = [UInt8](repeating: 0, count: data.count)
+        var index = [Int](repeating: 0, count: shape.count)  // row-major counter: the last index varies fastest
+        for element in 0..<count {
+            let source = zip(index, strides).reduce(0) { $0 + $1.0 * $1.1 }
+            out[element * size..<(element + 1) * size] = data[source * size..<(source + 1) * size]
+            var axis = shape.count - 1
+            while axis >= 0 {
+                index[axis] += 1
+                if index[axis] < shape[axis] { break }
+                index[axis] = 0
+                axis -= 1
+            }
+        }
+        return out
     }
 
     /// The `.npy` bytes of `tensor` (header and data), as `numpy.save` writes them.

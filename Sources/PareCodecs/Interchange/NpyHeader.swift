@@ -5,9 +5,9 @@ import PareFormat
 /// newline so the data starts at a multiple of 64 bytes.
 ///
 /// Reading accepts versions 1.0 (u16 length), 2.0 and 3.0 (u32 length, 3.0 UTF-8) and demands
-/// exactly the three keys. Little-endian numeric dtypes and bool are supported; big-endian data,
-/// Fortran order and other dtypes (complex, strings, objects, structured) are refused with a
-/// `PareError.unsupportedFeature` that names them.
+/// exactly the three keys. Numeric dtypes and bool are supported in either byte order and in C or
+/// Fortran order (`NpyFile` converts to little-endian, row-major); other dtypes (complex, strings,
+/// objects, structured) are refused with a `PareError.unsupportedFeature` that names them.
 struct NpyHeader: Equatable {
     /// The magic bytes.
     static let magic: [UInt8] = [0x93] + Array("NUMPY".utf8)
@@ -20,6 +20,10 @@ struct NpyHeader: Equatable {
     var dtype: DType
     /// Dimensions; empty for a scalar.
     var shape: [Int]
+    /// The data is big-endian (descr starts with `>`).
+    var bigEndian = false
+    /// The data is in column-major (Fortran) order.
+    var fortranOrder = false
     /// Offset of the data from the start of the `.npy` bytes.
     var dataOffset: Int
 
@@ -42,14 +46,16 @@ struct NpyHeader: Equatable {
         }
     }
 
-    /// The dtype of a descr string; one-byte types may be written with `|` or `<`.
-    static func dtype(descr: String, name: String, file: String) throws -> DType {
-        if let match = DType.allCases.first(where: { NpyHeader.descr(of: $0) == descr }) { return match }
-        if descr.hasPrefix("<"), let match = DType.allCases.first(where: { $0.size == 1 && NpyHeader.descr(of: $0) == "|" + descr.dropFirst() }) {
-            return match
+    /// The dtype of a descr string and whether it is big-endian. The byte-order mark may be `<`,
+    /// `>` or `|` (`|` only for one-byte types, `=` is refused: it depends on the writer's machine).
+    static func dtype(descr: String, name: String, file: String) throws -> (DType, bigEndian: Bool) {
+        let order = descr.first
+        let code = descr.dropFirst()
+        if let match = DType.allCases.first(where: { NpyHeader.descr(of: $0)?.dropFirst() == code }),
+           order == "<" || order == ">" || (order == "|" && match.size == 1) {
+            return (match, order == ">" && match.size > 1)
         }
-        let feature = descr.hasPrefix(">") ? "big-endian NumPy dtype '\(descr)'" : "NumPy dtype '\(descr)'"
-        throw PareError.unsupportedFeature(file: file, tensor: name, feature: feature)
+        throw PareError.unsupportedFeature(file: file, tensor: name, feature: "NumPy dtype '\(descr)'")
     }
 
     /// Parses the header at the start of `bytes` (the whole `.npy` content).
@@ -92,13 +98,10 @@ struct NpyHeader: Equatable {
             guard case let .int(value) = dim else { throw malformed("'shape' holds something other than non-negative integers") }
             shape.append(value)
         }
-        let dtype = try dtype(descr: descr, name: name, file: file)
-        // A Fortran-order array of rank ≥ 2 is stored transposed; Pare does not reorder it.
-        if fortran && shape.count >= 2 {
-            throw PareError.unsupportedFeature(file: file, tensor: name, feature: ".npy fortran_order True")
-        }
+        let (dtype, bigEndian) = try dtype(descr: descr, name: name, file: file)
         guard shape.count <= Limits().maxRank else { throw malformed("rank \(shape.count) exceeds \(Limits().maxRank)") }
-        return NpyHeader(dtype: dtype, shape: shape, dataOffset: prefix + length)
+        return NpyHeader(dtype: dtype, shape: shape, bigEndian: bigEndian, fortranOrder: fortran && shape.count >= 2,
+                         dataOffset: prefix + length)
     }
 
     /// The header bytes NumPy writes for an array of `dtype` and `shape` (version 1.0 unless the
