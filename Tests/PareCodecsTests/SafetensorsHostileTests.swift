@@ -54,6 +54,9 @@ import Testing
         for header in ["{", "[]", "{\"w\":1}", "{\"w\":{\"dtype\":\"F32\"}}", "{\"__metadata__\":{\"k\":1}}", "nul", "{}x"] {
             guard case .malformedHeader? = try Self.failure(Self.file(header)) else { Issue.record("accepted \(header)"); continue }
         }
+        // Deep nesting (in a field the loader would ignore) is refused, not a stack overflow.
+        let deep = "{\"w\":{\"x\":" + String(repeating: "[", count: 200_000) + String(repeating: "]", count: 200_000) + "}}"
+        guard case .malformedHeader? = try Self.failure(Self.file(deep)) else { Issue.record("deep nesting"); return }
     }
 
     @Test func unknownDTypeNamesTensorAndDType() throws {
