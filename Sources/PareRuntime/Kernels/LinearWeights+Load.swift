@@ -1,3 +1,4 @@
+import PareCodecs
 import PareFormat
 
 extension LinearWeights {
@@ -26,7 +27,7 @@ extension LinearWeights {
         guard entry.dtype.isFloat else {
             throw PareError.unsupportedFeature(file: file, tensor: entry.name, feature: "\(entry.dtype.name) weights in a linear layer")
         }
-        // CODECS: try StructureValidation.validate(entry, sections: sections, file: file)
+        try StructureValidation.validate(entry, sections: sections, file: file)
         var loader = Loader(entry: entry, sections: sections, file: file)
         let layout = try loader.layout()
         let values = try loader.values()
