@@ -16,6 +16,8 @@ public enum RuntimeBenchmark {
         public var repeats = 15
         /// Seed of the random weights and inputs.
         public var seed: UInt64 = 42
+        /// Only variants whose name contains this (all when nil).
+        public var filter: String?
         /// Layer widths (input first).
         public var sizes = [784, 300, 100, 10]
 
@@ -35,7 +37,7 @@ public enum RuntimeBenchmark {
         public var fileBytes: Int
         /// `PackedModel.residentBytes`.
         public var residentBytes: Int
-        /// Median batch-1 latency of the whole network, microseconds (measured).
+        /// Median batch-1 latency of the whole network, microseconds (measured; thread CPU time at 1 thread).
         public var batch1Microseconds: Double
         /// Median per-sample time at batch 256, microseconds (measured).
         public var batch256MicrosecondsPerSample: Double
@@ -73,12 +75,14 @@ public enum RuntimeBenchmark {
             for structure in structures {
                 for (codingName, quantization) in codings {
                     let name = "\(Int((sparsity * 100).rounded()))% \(structure.rawValue) \(codingName)"
+                    if let filter = options.filter, !name.contains(filter) { continue }
                     progress(name)
                     let path = "\(directory)/\(rows.count).pare"
                     try write(pruned, biases: biases, sizes: sizes, options: CompressionOptions(quantization: quantization, index: structure), to: path)
                     let model = try PackedModel(path: path)
-                    let one = try time(repeats: options.repeats, iterations: 50) { _ = try model.predict(input1, batch: 1, threads: options.threads) }
-                    let many = try time(repeats: max(options.repeats / 3, 3), iterations: 2) { _ = try model.predict(input256, batch: 256, threads: options.threads) } / 256
+                    let clock = options.threads == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC
+                    let one = try time(clock, repeats: options.repeats, iterations: 50) { _ = try model.predict(input1, batch: 1, threads: options.threads) }
+                    let many = try time(clock, repeats: max(options.repeats / 3, 3), iterations: 2) { _ = try model.predict(input256, batch: 256, threads: options.threads) } / 256
                     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
                     rows.append(Row(variant: name, sparsity: sparsity, encoding: try model.file.tensor(named: "fc1.weight").encoding.label,
                                     fileBytes: size, residentBytes: model.residentBytes,
@@ -124,13 +128,20 @@ public enum RuntimeBenchmark {
     }
 
     /// Median over `repeats` blocks of the seconds per call of `body`, run `iterations` times a block.
-    static func time(repeats: Int, iterations: Int, _ body: () throws -> Void) rethrows -> Double {
+    /// One thread is timed by its own CPU clock (so other processes on a shared machine do not count);
+    /// several threads by the wall clock.
+    static func time(_ clock: clockid_t, repeats: Int, iterations: Int, _ body: () throws -> Void) rethrows -> Double {
+        func now() -> Double {
+            var t = timespec()
+            clock_gettime(clock, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        }
         try body() // warm-up: page in the map, settle the caches
         var blocks: [Double] = []
         for _ in 0..<max(repeats, 1) {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = now()
             for _ in 0..<iterations { try body() }
-            blocks.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 / Double(iterations))
+            blocks.append((now() - start) / Double(iterations))
         }
         return blocks.sorted()[blocks.count / 2]
     }

@@ -180,7 +180,7 @@ private struct Loader {
             return encoding.isAsymmetric ? .asymmetricInt8(AsymmetricInt8Values(symmetric: symmetric)) : .int8(symmetric)
         case .int4:
             let base = raw.bindMemory(to: UInt8.self).baseAddress ?? own([UInt8(0)])
-            return .int4(Int4Values(base: base, scales: try rowScales()))
+            return .int4(Int4Values(base: base, byteCount: raw.count, scales: try rowScales()))
         case .q8_0, .q4_0:
             let blockBytes = encoding.coding == .q8_0 ? 34 : 18
             let blocks = raw.count / blockBytes

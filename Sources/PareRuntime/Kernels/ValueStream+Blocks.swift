@@ -42,6 +42,20 @@ struct Q4BlockValues: ValueStream {
         let q = j < 16 ? byte & 0x0F : byte >> 4
         return scales[block] * Float(Int(q) - 8)
     }
+
+    @inline(__always)
+    func values8(_ i: Int) -> SIMD8<Float> {
+        guard i & 7 == 0 else {
+            return SIMD8(value(i), value(i + 1), value(i + 2), value(i + 3),
+                         value(i + 4), value(i + 5), value(i + 6), value(i + 7))
+        }
+        // Eight aligned values share one half of the block: low nibbles of bytes j…j+7, or high ones.
+        let block = i >> 5
+        let j = i & 31
+        let bytes = UnsafeRawPointer(blocks + block * 18 + 2 + (j & 15)).loadUnaligned(as: SIMD8<UInt8>.self)
+        let q = j < 16 ? bytes & 0x0F : bytes &>> 4
+        return (SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: q)) - 8) * scales[block]
+    }
 }
 
 /// Weight sharing: `bits`-wide indices packed LSB first into an f32 codebook of `2^bits` entries.

@@ -52,6 +52,8 @@ struct AsymmetricInt8Values: ValueStream {
 /// Symmetric int4 values stored as `q + 8` nibbles, element `2i` in the low nibble of byte `i`.
 struct Int4Values: ValueStream {
     let base: UnsafePointer<UInt8>
+    /// Bytes at `base`, so the eight-value load never passes the end.
+    let byteCount: Int
     let scales: RowScales
 
     @inline(__always)
@@ -59,6 +61,19 @@ struct Int4Values: ValueStream {
         let byte = base[i >> 1]
         let nibble = i & 1 == 0 ? byte & 0x0F : byte >> 4
         return Float(Int(nibble) - 8)
+    }
+
+    @inline(__always)
+    func values8(_ i: Int) -> SIMD8<Float> {
+        let byte = i >> 1
+        guard byte + 8 <= byteCount else {
+            return SIMD8(value(i), value(i + 1), value(i + 2), value(i + 3),
+                         value(i + 4), value(i + 5), value(i + 6), value(i + 7))
+        }
+        // Nibble k of the 32 bits starting at element i is element i + k.
+        let word = UInt64(littleEndian: UnsafeRawPointer(base + byte).loadUnaligned(as: UInt64.self)) >> UInt64((i & 1) * 4)
+        let nibbles = SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: word)) &>> SIMD8(0, 4, 8, 12, 16, 20, 24, 28) & 0xF
+        return SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: nibbles) &- 8)
     }
 
     @inline(__always)
