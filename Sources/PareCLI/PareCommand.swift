@@ -12,6 +12,8 @@ public struct PareCommand: ParsableCommand {
             InspectCommand.self,
             VerifyCommand.self,
             SizeCommand.self,
+            ConvertCommand.self,
+            ExportCommand.self,
         ]
     )
 

@@ -22,7 +22,7 @@ public struct InspectCommand: ConsoleCommand {
     public var file: String
 
     /// `--json`.
-    @OptionGroup public var output: JSONOption
+    @OptionGroup public var jsonOption: JSONOption
 
     /// Longest metadata value printed in the human view (the model description can be long).
     static let metadataWidth = 100
@@ -35,7 +35,7 @@ public struct InspectCommand: ConsoleCommand {
         let pare = try PareFile(path: file)
         let reports = pare.tensors.map(TensorSizeReport.init)
         let totals = TensorSizeReport.Totals(reports)
-        if output.json {
+        if jsonOption.json {
             console.printJSON(json(pare, reports, totals))
         } else {
             console.print(text(pare, reports, totals))

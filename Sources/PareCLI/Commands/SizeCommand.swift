@@ -26,7 +26,7 @@ public struct SizeCommand: ConsoleCommand {
     public var files: [String]
 
     /// `--json`.
-    @OptionGroup public var output: JSONOption
+    @OptionGroup public var jsonOption: JSONOption
 
     /// Creates the command with default options.
     public init() {}
@@ -59,7 +59,7 @@ public struct SizeCommand: ConsoleCommand {
             rows.append(row)
         }
         let first = rows[0].bytes
-        if output.json {
+        if jsonOption.json {
             console.printJSON(.array(rows.map { row in
                 var members: [(String, JSONValue)] = [
                     ("file", .string(row.file)),

@@ -15,7 +15,7 @@ public struct VerifyCommand: ConsoleCommand {
     public var file: String
 
     /// `--json`.
-    @OptionGroup public var output: JSONOption
+    @OptionGroup public var jsonOption: JSONOption
 
     /// Creates the command with default options.
     public init() {}
@@ -25,7 +25,7 @@ public struct VerifyCommand: ConsoleCommand {
         let pare = try PareFile(path: file)  // a damaged header fails here, naming the file
         let damage = try pare.verify()
         let sectionCount = pare.tensors.reduce(0) { $0 + $1.sections.count }
-        if output.json {
+        if jsonOption.json {
             console.printJSON(.object([
                 ("file", .string(file)),
                 ("ok", .bool(damage.isEmpty)),
