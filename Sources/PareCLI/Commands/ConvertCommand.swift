@@ -12,8 +12,8 @@ public struct ConvertCommand: ConsoleCommand {
         abstract: "Pack a model (.pare, .safetensors, .npy, .npz) into a pruned / quantized .pare file.",
         discussion: """
             Only floating-point tensors of rank ≥ 2 with at least --min-elements elements (default \
-            1024) are pruned and quantized; --only PATTERN replaces that rule (shell glob, or a \
-            substring of the name), --skip PATTERN excludes tensors. Other tensors are copied exactly. \
+            1024) are pruned and quantized; --only PATTERN replaces that rule (a glob over the whole \
+            name: `*` any run, `?` one character), --skip PATTERN excludes tensors. Other tensors are copied exactly. \
             Errors are measured against the input: max |x − x'| and RMS(x − x') / RMS(x). \
             --quant int8|int4 with --granularity block writes GGUF-compatible q8_0|q4_0 blocks. \
             --json prints input_bytes, output_bytes, ratio (input / output) and one row per tensor.
@@ -117,10 +117,10 @@ public struct ConvertCommand: ConsoleCommand {
         case (nil, nil): break
         case let (s?, nil):
             guard s >= 0, s <= 1 else { throw ValidationError("--sparsity must be in 0…1, not \(s)") }
-            settings.pruning = .sparsity(s, global: pruneScope == .global)
+            settings.pruner = MagnitudePruner(target: .sparsity(s), scope: pruneScope == .global ? .global : .layer)
         case let (nil, t?):
             guard t >= 0, t.isFinite else { throw ValidationError("--threshold must be a finite magnitude ≥ 0, not \(t)") }
-            settings.pruning = .threshold(Float(t))
+            settings.pruner = MagnitudePruner(target: .threshold(Float(t)))
         default: throw ValidationError("give --sparsity or --threshold, not both")
         }
         settings.quantization = try quantization()
@@ -130,7 +130,7 @@ public struct ConvertCommand: ConsoleCommand {
             settings.zlibLevel = zlib
         }
         guard minElements >= 0 else { throw ValidationError("--min-elements must be ≥ 0") }
-        settings.selection = TensorSelection(only: only, skip: skip, minElements: minElements)
+        settings.filter = TensorFilter(only: only, skip: skip, minimumElements: minElements)
         settings.optionsText = optionsText
         return settings
     }

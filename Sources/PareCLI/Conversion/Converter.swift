@@ -4,18 +4,8 @@ import PareFormat
 
 /// What `convert` does, independent of how the options were spelled.
 struct ConvertSettings: Sendable {
-    /// How weights are pruned before encoding.
-    enum Pruning: Sendable, Equatable {
-        /// No pruning (zeros already in the tensor still become sparse structure).
-        case none
-        /// Prune this fraction of each selected tensor (`layer`) or of all of them together (`global`).
-        case sparsity(Double, global: Bool)
-        /// Prune every value whose magnitude is below this.
-        case threshold(Float)
-    }
-
-    /// Pruning applied to the selected tensors.
-    var pruning: Pruning = .none
+    /// Pruning applied to the selected tensors, if any.
+    var pruner: MagnitudePruner?
     /// Coding of the selected tensors' stored values.
     var quantization: Quantization = .none
     /// Sparse structure of the selected tensors.
@@ -23,12 +13,12 @@ struct ConvertSettings: Sendable {
     /// zlib level for every section (applied only where it helps), or nil for none.
     var zlibLevel: Int?
     /// Which tensors are compressed.
-    var selection = TensorSelection()
+    var filter = TensorFilter.default
     /// The options as given, recorded in the output's metadata.
     var optionsText = ""
 
     /// True when selected tensors are re-encoded at all (otherwise they are copied like the rest).
-    var transforms: Bool { pruning != .none || quantization != .none || index != .auto }
+    var transforms: Bool { pruner != nil || quantization != .none || index != .auto }
 }
 
 /// The outcome of one conversion.
@@ -64,19 +54,19 @@ struct ConvertReport: Sendable {
 ///
 /// Memory stays near a small multiple of the largest tensor (its original values, the pruned copy,
 /// the encoded sections and a decoded copy to measure the error): global pruning makes two extra
-/// streaming passes over the selected tensors' magnitudes instead of holding them.
+/// streaming passes over the selected tensors (`MagnitudePruner.globalThreshold`) instead of holding them.
 enum Converter {
     /// Converts `input` to `output` with `settings`; progress goes to `console.err`.
     static func run(input: String, output: String, settings: ConvertSettings, console: Console) throws -> ConvertReport {
         let start = Date()
         let source = try ModelSources.open(input)
         let inputBytes = try SizeCommand.fileSize(input)
-        let selected = source.tensors.map { settings.selection.selects(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
+        let selected = source.tensors.map { settings.filter.includes(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
         let compress = settings.transforms ? selected : selected.map { _ in false }
 
         var globalThreshold: MagnitudeThreshold?
-        if case let .sparsity(fraction, global: true) = settings.pruning {
-            globalThreshold = try globalMagnitudeThreshold(source, compress: compress, fraction: fraction, console: console)
+        if let pruner = settings.pruner, pruner.scope == .global {
+            globalThreshold = try globalMagnitudeThreshold(source, compress: compress, pruner: pruner, console: console)
         }
 
         var metadata = source.metadata
@@ -125,17 +115,11 @@ enum Converter {
         let tensor = source.tensors[index]
         let original = try source.floats(index)
         var values = original
-        switch settings.pruning {
-        case .none: break
-        case let .threshold(limit):
-            var threshold = MagnitudeThreshold(value: limit)
-            threshold.prune(&values)
-        case let .sparsity(fraction, global):
-            if global {
-                globalThreshold?.prune(&values)
+        if let pruner = settings.pruner {
+            if pruner.scope == .global, globalThreshold != nil {
+                globalThreshold!.apply(to: &values)
             } else {
-                var threshold = MagnitudeSelector.threshold(for: values, fraction: fraction)
-                threshold.prune(&values)
+                values = pruner.prune(values)
             }
         }
         let encoded: EncodedTensor
@@ -146,7 +130,7 @@ enum Converter {
             throw CLIError("\(source.path): tensor '\(tensor.name)': \(error)")
         }
         try writer.add(encoded, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, zlibLevel: settings.zlibLevel)
-        guard settings.pruning != .none else { return encoded.error }
+        guard settings.pruner != nil else { return encoded.error }
         // The encoder measured the coding's error on the pruned values; report it against the input.
         let entry = TensorEntry(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, encoding: encoded.encoding,
                                 storedCount: encoded.storedCount, sections: encoded.sections.map {
@@ -172,23 +156,19 @@ enum Converter {
         }
     }
 
-    /// Two passes over the selected tensors' magnitudes: the threshold that prunes `fraction` of them all.
-    static func globalMagnitudeThreshold(_ source: ModelSource, compress: [Bool], fraction: Double,
+    /// The pruner's global cut over the selected tensors, streaming them once per pass.
+    static func globalMagnitudeThreshold(_ source: ModelSource, compress: [Bool], pruner: MagnitudePruner,
                                          console: Console) throws -> MagnitudeThreshold {
         let chosen = compress.indices.filter { compress[$0] }
-        let total = chosen.reduce(0) { $0 + source.tensors[$1].elementCount }
-        var selector = MagnitudeSelector(fraction: fraction, total: total)
         let progress = ProgressBar(console: console, total: chosen.count * 2)
         defer { progress.finish() }
-        for (step, index) in chosen.enumerated() {
-            progress.update(step, label: "magnitudes: " + source.tensors[index].name)
-            selector.countCoarse(try source.floats(index))
+        var step = 0
+        return try pruner.globalThreshold { visit in
+            for index in chosen {
+                progress.update(step, label: "magnitudes: " + source.tensors[index].name)
+                step += 1
+                visit(try source.floats(index))
+            }
         }
-        selector.finishCoarse()
-        for (step, index) in chosen.enumerated() {
-            progress.update(chosen.count + step, label: "magnitudes: " + source.tensors[index].name)
-            selector.countFine(try source.floats(index))
-        }
-        return selector.threshold()
     }
 }
