@@ -1,4 +1,5 @@
 import Foundation
+import PareFormat
 import Testing
 
 /// Runs the built `pare` executable as a separate process: real exit codes, no signal deaths.
@@ -56,5 +57,26 @@ import Testing
         try flipByte(path, at: 200)
         let corrupt = try Self.run(binary, ["verify", path])
         #expect(corrupt.status == 1 && !corrupt.signalled)
+    }
+
+    @Test func closedStdoutDoesNotKillIt() throws {
+        let binary = try #require(Self.binary(), "the pare executable was not built beside the tests")
+        let dir = try TemporaryDirectory()
+        let path = dir.file("many.pare")
+        let writer = try PareWriter(path: path)
+        for i in 0..<1500 {
+            try writer.addDense(try DenseTensor(name: "layer\(i).bias", shape: [2], floats: [1, 2]))
+        }
+        try writer.finish()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = ["inspect", path, "--json"]  // far more than a pipe buffer of output
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try out.fileHandleForReading.close()  // like `pare inspect … | head -c 0`
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit, "pare died on a signal (\(process.terminationStatus))")
     }
 }
