@@ -84,6 +84,7 @@ public struct DemoCommand: ConsoleCommand {
                         ("sparsity", .number(v.sparsity)), ("accuracy", .number(v.accuracy)), ("loss", .number(v.loss)),
                     ])
                 })),
+                ("architecture", .string(result.architecture)),
                 ("parameters", .integer(result.parameterCount)),
                 ("train_seconds_per_epoch", .number(result.trainSecondsPerEpoch)),
                 ("best_within_1pt", .string(pick.name)),
@@ -104,7 +105,7 @@ public struct DemoCommand: ConsoleCommand {
         }
         console.print(table.render())
         console.print("")
-        console.print("\(result.parameterCount) parameters; dense training \(Formatting.fixed(result.trainSecondsPerEpoch)) s/epoch; "
+        console.print("MLP \(result.architecture), \(result.parameterCount) parameters; dense training \(Formatting.fixed(result.trainSecondsPerEpoch)) s/epoch; "
                       + "smallest file within 1 point of dense accuracy: \(pick.name) (\(Formatting.ratio(pick.ratioVsDenseF32)), \(Formatting.fixed(pick.accuracy, 3))). Files in \(out)/.")
     }
 }

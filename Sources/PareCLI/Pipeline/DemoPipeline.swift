@@ -11,7 +11,8 @@ struct DemoPipeline {
     struct Configuration {
         var data: String
         var outputDirectory: String
-        var architecture = "784-300-100-10"
+        /// Hidden layer widths of the MLP; input and output widths come from the data.
+        var hiddenLayers = [300, 100]
         var epochs = 20
         var finetuneEpochs = 5
         var sparsities: [Double] = [0.9, 0.95, 0.98]
@@ -42,6 +43,7 @@ struct DemoPipeline {
         var variants: [Variant]
         var trainSecondsPerEpoch: Double
         var parameterCount: Int
+        var architecture: String
     }
 
     var configuration: Configuration
@@ -51,11 +53,14 @@ struct DemoPipeline {
     func run() throws -> Result {
         let c = configuration
         try FileManager.default.createDirectory(atPath: c.outputDirectory, withIntermediateDirectories: true)
-        let data = try Dataset.idx(folder: c.data)
         let raw = try Dataset.idx(folder: c.data, split: "test", scale: 1)
+        let peak = try Dataset.idx(folder: c.data, split: "train", scale: 1).inputs.max() ?? 1
+        let inputScale: Float = peak > 0 ? 1 / peak : 1  // 1/255 for MNIST bytes
+        let data = try Dataset.idx(folder: c.data, scale: inputScale)
         log("data: \(data.train.count) train / \(data.test.count) test samples from \(c.data)")
 
-        var network = try Network.mlp(c.architecture, seed: c.seed)
+        let architecture = ([data.train.sampleSize] + c.hiddenLayers + [data.train.classes]).map(String.init).joined(separator: "-")
+        var network = try Network.mlp(architecture, seed: c.seed)
         let trainer = Trainer(config: TrainerConfig(epochs: c.epochs, batchSize: 64, optimizer: .adam(learningRate: 1e-3),
                                                     clipping: .globalNorm(1), regularization: Regularization(l1: 1e-5),
                                                     seed: c.seed, evaluateEveryEpoch: false))
@@ -72,8 +77,8 @@ struct DemoPipeline {
             var metadata = extra
             metadata["pare.producer"] = .string("pare demo")
             metadata["train.recipe"] = .string(recipe)
-            metadata["train.architecture"] = .string(c.architecture)
-            try net.write(to: path, options: options, inputScale: 1.0 / 255, metadata: metadata)
+            metadata["train.architecture"] = .string(architecture)
+            try net.write(to: path, options: options, inputScale: inputScale, metadata: metadata)
             let bytes = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
             let model = try PackedModel(path: path)
             let eval = try Evaluator.evaluate(model, inputs: raw.inputs, labels: raw.labels, batch: 256, threads: c.threads)
@@ -93,12 +98,12 @@ struct DemoPipeline {
             log("pruned to \(percent)% (global magnitude) + \(c.finetuneEpochs) epochs of masked fine-tuning")
             for (label, quantization) in c.quantizations {
                 let options = PackingOptions(compression: CompressionOptions(quantization: quantization, index: .auto), zlibLevel: c.zlibLevel)
-                try emit(pruned, name: "lenet300-s\(percent)-\(label)", options: options, sparsity: pruned.sparsity,
+                try emit(pruned, name: "sparse\(percent)-\(label)", options: options, sparsity: pruned.sparsity,
                          extra: ["prune.sparsity": .float(sparsity), "prune.method": .string("global magnitude, one-shot + \(c.finetuneEpochs) epochs masked fine-tuning"),
                                  "quant": .string(label), "zlib": .int(Int64(c.zlibLevel))])
             }
         }
         let seconds = history.reduce(0) { $0 + $1.seconds } / Double(max(history.count, 1))
-        return Result(variants: variants, trainSecondsPerEpoch: seconds, parameterCount: parameterCount)
+        return Result(variants: variants, trainSecondsPerEpoch: seconds, parameterCount: parameterCount, architecture: architecture)
     }
 }
