@@ -46,8 +46,11 @@ public final class PareFile: @unchecked Sendable {
             let size = try FileIO.size(of: fd, path: path)
             let head = try FileIO.read(fd, count: Int(min(size, UInt64(Preamble.size))), at: 0, path: path)
             let preamble = try Preamble.decode(head, file: path)
-            guard preamble.fileLength == size else {
+            guard preamble.fileLength <= size else {
                 throw PareError.truncated(file: path, expected: preamble.fileLength, actual: size)
+            }
+            guard preamble.fileLength == size else {
+                throw PareError.malformedHeader(file: path, message: "\(size - preamble.fileLength) bytes after the declared end \(preamble.fileLength)")
             }
             guard preamble.headerLength <= limits.maxHeaderBytes else {
                 throw PareError.limitExceeded(file: path, message: "header of \(preamble.headerLength) bytes (limit \(limits.maxHeaderBytes))")
@@ -123,6 +126,9 @@ public final class PareFile: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let cached = cache[key] { return cached }
+        guard tensors.indices.contains(tensor), tensors[tensor].sections.indices.contains(index) else {
+            throw PareError.invalidArgument("\(path): no section #\(index) of tensor #\(tensor)")
+        }
         let entry = tensors[tensor]
         let section = entry.sections[index]
         let map = try mapped()

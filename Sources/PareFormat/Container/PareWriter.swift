@@ -50,23 +50,29 @@ public final class PareWriter {
         guard !name.isEmpty, name.utf8.count <= Limits().maxNameBytes else {
             throw PareError.invalidArgument("\(path): tensor name must be 1…\(Limits().maxNameBytes) bytes")
         }
-        guard names.insert(name).inserted else { throw PareError.invalidArgument("\(path): duplicate tensor name '\(name)'") }
+        guard !names.contains(name) else { throw PareError.invalidArgument("\(path): duplicate tensor name '\(name)'") }
         guard sections.count <= Int(UInt8.max) else { throw PareError.invalidArgument("\(path): too many sections for '\(name)'") }
+        guard tensors.count < Limits().maxTensors else {
+            throw PareError.invalidArgument("\(path): more than \(Limits().maxTensors) tensors")
+        }
+        // Lay the sections out and validate the entry before writing a byte: a rejected tensor must
+        // leave no stray bytes behind, or the payload would no longer be contiguous.
+        var stored: [[UInt8]] = []
         var entries: [SectionEntry] = []
+        var end = position
         for payload in sections {
-            var stored = payload.bytes
+            var bytes = payload.bytes
             var compression = SectionEntry.Compression.none
             if let level = zlibLevel, !payload.bytes.isEmpty {
                 let packed = Zlib.compress(payload.bytes, level: level)
-                if packed.count < payload.bytes.count { stored = packed; compression = .zlib }
+                if packed.count < payload.bytes.count { bytes = packed; compression = .zlib }
             }
-            try pad(to: alignedOffset(position)!)
-            let entry = SectionEntry(kind: payload.kind, dtype: payload.dtype, compression: compression, offset: position,
-                                     storedLength: UInt64(stored.count), rawLength: UInt64(payload.bytes.count),
-                                     crc32: CRC32.checksum(stored))
-            try stored.withUnsafeBytes { try FileIO.write(fd, $0, path: temporaryPath) }
-            position += UInt64(stored.count)
-            entries.append(entry)
+            let offset = alignedOffset(end)!
+            entries.append(SectionEntry(kind: payload.kind, dtype: payload.dtype, compression: compression, offset: offset,
+                                        storedLength: UInt64(bytes.count), rawLength: UInt64(payload.bytes.count),
+                                        crc32: CRC32.checksum(bytes)))
+            stored.append(bytes)
+            end = offset + UInt64(bytes.count)
         }
         let entry = TensorEntry(name: name, dtype: dtype, shape: shape, encoding: encoding,
                                 storedCount: storedCount, sections: entries)
@@ -76,6 +82,12 @@ public final class PareWriter {
             // A codec handed over sections that do not match their encoding: a bug, reported, never written.
             throw PareError.invalidArgument("refusing to write an inconsistent tensor: \(error)")
         }
+        for (section, bytes) in zip(entries, stored) {
+            try pad(to: section.offset)
+            try bytes.withUnsafeBytes { try FileIO.write(fd, $0, path: temporaryPath) }
+            position += UInt64(bytes.count)
+        }
+        names.insert(name)
         tensors.append(entry)
     }
 
@@ -85,6 +97,9 @@ public final class PareWriter {
         do {
             try validateMetadata()
             let header = HeaderCodec.encode(metadata: metadata, tensors: tensors)
+            guard UInt64(header.count) <= Limits().maxHeaderBytes else {
+                throw PareError.invalidArgument("\(path): header of \(header.count) bytes exceeds \(Limits().maxHeaderBytes)")
+            }
             let headerOffset = alignedOffset(position)!
             try pad(to: headerOffset)
             try header.withUnsafeBytes { try FileIO.write(fd, $0, path: temporaryPath) }
@@ -115,14 +130,27 @@ public final class PareWriter {
     }
 
     private func validateMetadata() throws {
+        let limits = Limits()
         for (key, value) in metadata {
             guard !key.isEmpty, key.utf8.count <= Limits().maxNameBytes else {
                 throw PareError.invalidArgument("\(path): metadata key '\(key)' must be 1…\(Limits().maxNameBytes) bytes")
             }
+            guard metadata.count <= limits.maxMetadataEntries else {
+                throw PareError.invalidArgument("\(path): more than \(limits.maxMetadataEntries) metadata entries")
+            }
+            let scalars: [MetadataValue]
             if case let .array(values) = value {
-                guard values.allSatisfy({ $0.tag == values.first?.tag && $0.tag != 4 }) else {
-                    throw PareError.invalidArgument("\(path): metadata '\(key)' must be an array of scalars of one type")
+                guard values.count <= limits.maxArrayCount,
+                      values.allSatisfy({ $0.tag == values.first?.tag && $0.tag != 4 }) else {
+                    throw PareError.invalidArgument("\(path): metadata '\(key)' must be an array of at most \(limits.maxArrayCount) scalars of one type")
                 }
+                scalars = values
+            } else {
+                scalars = [value]
+            }
+            // Refuse what a reader with default limits would refuse.
+            for case let .string(text) in scalars where text.utf8.count > limits.maxStringBytes {
+                throw PareError.invalidArgument("\(path): metadata '\(key)' has a string over \(limits.maxStringBytes) bytes")
             }
         }
     }
