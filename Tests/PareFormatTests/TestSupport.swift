@@ -37,9 +37,7 @@ func withForgedHeader(_ file: [UInt8], _ edit: (inout [UInt8]) -> Void) -> [UInt
     forged.headerCRC = CRC32.checksum(header)
     forged.headerLength = UInt64(header.count)
     forged.fileLength = UInt64(bytes.count)
-    var encoded = forged.encoded()
-    encoded.replaceSubrange(4..<8, with: le([forged.major, forged.minor]))  // keep a forged version
-    encoded.replaceSubrange(48..<52, with: le([CRC32.checksum(Array(encoded.prefix(48)))]))
+    let encoded = forged.encoded()
     bytes.replaceSubrange(0..<64, with: encoded)
     return bytes
 }
