@@ -131,12 +131,12 @@ public final class PareWriter {
 
     private func validateMetadata() throws {
         let limits = Limits()
+        guard metadata.count <= limits.maxMetadataEntries else {
+            throw PareError.invalidArgument("\(path): more than \(limits.maxMetadataEntries) metadata entries")
+        }
         for (key, value) in metadata {
-            guard !key.isEmpty, key.utf8.count <= Limits().maxNameBytes else {
+            guard !key.isEmpty, key.utf8.count <= limits.maxNameBytes else {
                 throw PareError.invalidArgument("\(path): metadata key '\(key)' must be 1…\(Limits().maxNameBytes) bytes")
-            }
-            guard metadata.count <= limits.maxMetadataEntries else {
-                throw PareError.invalidArgument("\(path): more than \(limits.maxMetadataEntries) metadata entries")
             }
             let scalars: [MetadataValue]
             if case let .array(values) = value {
