@@ -8,6 +8,7 @@ import Testing
     static let bitFlips = 1000
     static let overwrites = 300
     static let forgedHeaders = 600
+    static let forgedPayloads = 200
 
     /// SplitMix64: a tiny seeded generator, so every run damages the same bytes.
     struct SplitMix: RandomNumberGenerator {
@@ -104,6 +105,21 @@ import Testing
             let at = Int.random(in: 0..<headerLength, using: &random)
             let flip = round % 2 == 0 ? UInt8(1) << UInt8.random(in: 0..<8, using: &random) : UInt8.random(in: 1...255, using: &random)
             try run(withForgedHeader(original) { $0[at] ^= flip }, "forged header", forged: true)
+        }
+        // Payload damage with every CRC recomputed: zlib streams must still fail cleanly when inflated.
+        let (metadata, tensors) = try HeaderCodec.decode(Array(original[headerStart...]), file: "", limits: Limits())
+        for _ in 0..<Self.forgedPayloads where headerStart > 64 {
+            var bytes = original
+            bytes[Int.random(in: 64..<headerStart, using: &random)] ^= 1 << UInt8.random(in: 0..<8, using: &random)
+            let resealed = tensors.map { tensor in
+                var tensor = tensor
+                for i in tensor.sections.indices {
+                    let s = tensor.sections[i]
+                    tensor.sections[i].crc32 = CRC32.checksum(Array(bytes[Int(s.offset)..<Int(s.offset + s.storedLength)]))
+                }
+                return tensor
+            }
+            try run(withForgedHeader(bytes) { $0 = HeaderCodec.encode(metadata: metadata, tensors: resealed) }, "forged payload", forged: true)
         }
         let largest = OwnedBytes.largestAllocation
         print("sweep \(fixture.name) (\(original.count) bytes), largest inflate buffer so far \(largest) bytes:")

@@ -184,9 +184,11 @@ extension GoldenFixture {
                 SectionPayload(kind: .values, dtype: .u8, bytes: [0b1000_1000, 0b1100_0110, 0b1111_1010]),
                 SectionPayload(kind: .codebook, dtype: .f32, bytes: f32([-1, -0.5, -0.25, 0, 0.25, 0.5, 0.75, 1])),
             ]),
-            GoldenTensor(name: "masked", dtype: .f32, shape: [3, 3], encoding: Encoding(structure: .bitmask, coding: .codebook, bits: 2), storedCount: 3, sections: [
-                SectionPayload(kind: .bitmask, dtype: .u8, bytes: [0b0001_0001, 0b1]),
-                SectionPayload(kind: .values, dtype: .u8, bytes: [0b00_11_10_01 & 0b11_1111]),
+            // [16, 16] with every 4th element stored (64 values, mask bytes 0x11): the mask and the 2-bit
+            // indices (0, 1, 2, 3 repeating → 0xE4) compress; the 16-byte codebook stays uncompressed.
+            GoldenTensor(name: "masked", dtype: .f32, shape: [16, 16], encoding: Encoding(structure: .bitmask, coding: .codebook, bits: 2), storedCount: 64, sections: [
+                SectionPayload(kind: .bitmask, dtype: .u8, bytes: [UInt8](repeating: 0x11, count: 32)),
+                SectionPayload(kind: .values, dtype: .u8, bytes: [UInt8](repeating: 0xE4, count: 16)),
                 SectionPayload(kind: .codebook, dtype: .f32, bytes: f32([0, 1, 2, 3])),
             ], zlibLevel: 9),
         ]),
