@@ -194,6 +194,15 @@ import Testing
         #expect(keyMessage.contains("duplicate metadata key 'k1'"))
     }
 
+    @Test func emptyNamesAndKeysAreRefused() throws {
+        guard case .malformedHeader? = try openError(ForgedFile(metadata: ["": .int(1)], tensors: [], payload: []).bytes) else {
+            Issue.record("empty metadata key accepted"); return
+        }
+        guard case .malformedHeader? = try openError(ForgedFile(tensors: [ForgedFile.denseEntry("", shape: [4], bytes: Self.four)], payload: Self.four).bytes) else {
+            Issue.record("empty tensor name accepted"); return
+        }
+    }
+
     @Test func unknownCodesNameTheFeature() throws {
         let base = ForgedFile(metadata: ["k": .int(1)], tensors: [ForgedFile.denseEntry("w", shape: [4], bytes: Self.four)], payload: Self.four)
         let header = base.header

@@ -77,6 +77,7 @@ public enum HeaderCodec {
         var metadata = Metadata()
         for index in 0..<count {
             let key = try reader.string("metadata key #\(index)", maxBytes: limits.maxNameBytes)
+            guard !key.isEmpty else { throw PareError.malformedHeader(file: file, message: "metadata key #\(index) is empty") }
             let tag = try reader.u8("type of metadata '\(key)'")
             let value: MetadataValue
             if tag == 4 {

@@ -13,6 +13,9 @@ import Foundation
 /// offset and length inside the file, sections in order, no overlaps, no overflowing shapes) before
 /// any payload is touched. Payload sections are memory-mapped on first use; each section's CRC-32 is
 /// checked the first time it is read, and compressed sections are inflated once and kept.
+///
+/// The file must not be truncated by another process while it is open: like every memory-mapped
+/// reader, touching a page past the new end raises SIGBUS. Replace files by renaming (as `PareWriter` does).
 public final class PareFile: @unchecked Sendable {
     /// The path the file was opened from.
     public let path: String
