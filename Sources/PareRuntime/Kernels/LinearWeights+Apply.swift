@@ -1,0 +1,120 @@
+import Dispatch
+import PareKernels
+
+extension LinearWeights {
+    /// Batches below this size run one sample at a time through the dot-product kernels.
+    static let panelMinimumBatch = 4
+    /// Below this many multiply-adds (`storedCount × batch`) threads cost more than they save.
+    static let parallelMinimumWork = 1 << 18
+
+    /// `output[b][r] = Σ_c input[b][c] · W[r][c] + bias[r]` for `batch` samples.
+    ///
+    /// `input` holds `batch × columns` floats, `output` receives `batch × rows`; `bias` (if given)
+    /// has `rows` values. Dense f32 weights run the blocked SIMD sgemm; every other encoding runs
+    /// the packed kernels of `RowKernels`, decoding each weight in registers. With `threads > 1`
+    /// and enough work, bands of output rows run on separate threads (same results).
+    public func apply(input: UnsafePointer<Float>, batch: Int, output: UnsafeMutablePointer<Float>,
+                      bias: UnsafePointer<Float>? = nil, threads: Int = 1) {
+        guard batch > 0, rows > 0 else { return }
+        switch values {
+        case let .float(v):
+            if case .dense = layout {
+                Gemm.sgemmParallel(threads: max(threads, 1), transA: false, transB: true, m: batch, n: rows, k: columns,
+                                   alpha: 1, a: input, lda: columns, b: v.base, ldb: columns, beta: 0, c: output, ldc: rows)
+                if let bias { Vector.add(bias: bias, to: output, rows: batch, cols: rows) }
+                return
+            }
+            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .int8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .asymmetricInt8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .int4(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .q8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .q4(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .codebook(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        }
+    }
+
+    /// Array convenience for `apply(input:batch:output:bias:threads:)`; checks the sizes.
+    public func apply(_ input: [Float], batch: Int, bias: [Float]? = nil, threads: Int = 1) throws -> [Float] {
+        guard batch >= 0, input.count == batch * columns else {
+            throw RuntimeError.shapeMismatch(tensor: name, message: "input of \(input.count) floats is not \(batch) × \(columns)")
+        }
+        if let bias, bias.count != rows {
+            throw RuntimeError.shapeMismatch(tensor: name, message: "bias of \(bias.count) values for \(rows) outputs")
+        }
+        var output = [Float](repeating: 0, count: batch * rows)
+        input.withUnsafeBufferPointer { x in
+            output.withUnsafeMutableBufferPointer { y in
+                if let bias {
+                    bias.withUnsafeBufferPointer { apply(input: x.baseAddress!, batch: batch, output: y.baseAddress!, bias: $0.baseAddress, threads: threads) }
+                } else {
+                    apply(input: x.baseAddress!, batch: batch, output: y.baseAddress!, threads: threads)
+                }
+            }
+        }
+        return output
+    }
+
+    /// How many row bands to run in parallel.
+    private func bands(batch: Int, threads: Int) -> Int {
+        guard threads > 1, max(storedCount, 1) * batch >= Self.parallelMinimumWork else { return 1 }
+        return min(threads, rows)
+    }
+
+    private func run<V: ValueStream>(_ v: V, input: UnsafePointer<Float>, batch: Int, output: UnsafeMutablePointer<Float>,
+                                     bias: UnsafePointer<Float>?, threads: Int) {
+        let kernels = RowKernels(values: v, rows: rows, columns: columns)
+        let parts = bands(batch: batch, threads: threads)
+        let layout = layout
+        let rows = rows
+        func forBands(_ body: (Range<Int>) -> Void) {
+            if parts == 1 { body(0..<rows); return }
+            let size = (rows + parts - 1) / parts
+            withoutActuallyEscaping(body) { body in
+                // The bands are disjoint rows of the output; the kernels only read shared state.
+                let shared = UncheckedSendable(body)
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let start = part * size
+                    if start < rows { shared.value(start..<min(rows, start + size)) }
+                }
+            }
+        }
+        if batch < Self.panelMinimumBatch {
+            for b in 0..<batch {
+                let x = input + b * columns
+                let y = output + b * rows
+                forBands { band in
+                    switch layout {
+                    case .dense: kernels.rowDotsDense(x: x, y: y, bias: bias, band: band)
+                    case let .csr(starts, .u8(c)): kernels.rowDotsCSR(rowStarts: starts, columns: c, x: x, y: y, bias: bias, band: band)
+                    case let .csr(starts, .u16(c)): kernels.rowDotsCSR(rowStarts: starts, columns: c, x: x, y: y, bias: bias, band: band)
+                    case let .csr(starts, .u32(c)): kernels.rowDotsCSR(rowStarts: starts, columns: c, x: x, y: y, bias: bias, band: band)
+                    case let .deltaCSR(starts, gaps): kernels.rowDotsDelta(rowStarts: starts, gaps: gaps, x: x, y: y, bias: bias, band: band)
+                    case let .bitmask(starts, mask): kernels.rowDotsBitmask(rowStarts: starts, mask: mask, x: x, y: y, bias: bias, band: band)
+                    }
+                }
+            }
+            return
+        }
+        let panels = PanelLayout(input: input, batch: batch, columns: columns)
+        forBands { band in
+            for p in 0..<panels.count {
+                let panel = panels.panel(p)
+                switch layout {
+                case .dense: kernels.panelDense(panel: panel, y: output, bias: bias, band: band)
+                case let .csr(starts, .u8(c)): kernels.panelCSR(rowStarts: starts, columns: c, panel: panel, y: output, bias: bias, band: band)
+                case let .csr(starts, .u16(c)): kernels.panelCSR(rowStarts: starts, columns: c, panel: panel, y: output, bias: bias, band: band)
+                case let .csr(starts, .u32(c)): kernels.panelCSR(rowStarts: starts, columns: c, panel: panel, y: output, bias: bias, band: band)
+                case let .deltaCSR(starts, gaps): kernels.panelDelta(rowStarts: starts, gaps: gaps, panel: panel, y: output, bias: bias, band: band)
+                case let .bitmask(starts, mask): kernels.panelBitmask(rowStarts: starts, mask: mask, panel: panel, y: output, bias: bias, band: band)
+                }
+            }
+        }
+    }
+}
+
+/// Hands a value to `concurrentPerform`'s closure; used where each thread touches disjoint memory.
+struct UncheckedSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

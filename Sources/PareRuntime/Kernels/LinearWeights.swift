@@ -1,0 +1,98 @@
+import PareFormat
+
+/// The weight of a dense (or convolution) layer, kept in its stored encoding and multiplied
+/// without ever being expanded to dense f32: `y = x · Wᵀ (+ bias)`.
+///
+/// `W` is the tensor's 2-D view: `rows` output channels × `columns` inputs. Build one with
+/// `init(entry:in:)` (or from sections already read); the initializer checks every section's length
+/// and structure once, so the kernels can then index the bytes without bounds checks.
+public final class LinearWeights: @unchecked Sendable {
+    /// The tensor's name (for errors).
+    public let name: String
+    /// Output channels (rows of the 2-D view).
+    public let rows: Int
+    /// Inputs per output (columns of the 2-D view).
+    public let columns: Int
+    /// The stored encoding.
+    public let encoding: Encoding
+    /// Number of stored values.
+    public let storedCount: Int
+
+    /// Where the stored values sit.
+    let layout: Layout
+    /// How to read the stored values.
+    let values: Values
+    /// Section bytes and derived buffers the pointers above point into.
+    let keepAlive: [AnyObject]
+    /// Bytes the weight occupies in memory (mapped or inflated sections plus derived buffers).
+    public let residentBytes: Int
+
+    /// Where stored values sit in the 2-D view.
+    enum Layout {
+        /// Row-major, every element stored.
+        case dense
+        /// CSR with absolute column indices; `rowStarts` has `rows + 1` entries.
+        case csr(rowStarts: UnsafePointer<Int>, columns: Columns)
+        /// CSR with u8 gaps (first gap from column −1; filler entries carry zero values).
+        case deltaCSR(rowStarts: UnsafePointer<Int>, gaps: UnsafePointer<UInt8>)
+        /// One bit per element; `rowStarts` is the value index of each row's first stored value.
+        case bitmask(rowStarts: UnsafePointer<Int>, mask: BitReader)
+    }
+
+    /// Column indices at their stored width.
+    enum Columns {
+        case u8(U8Columns), u16(U16Columns), u32(U32Columns)
+    }
+
+    /// The value stream, by coding.
+    enum Values {
+        case float(FloatValues)
+        case int8(Int8Values)
+        case asymmetricInt8(AsymmetricInt8Values)
+        case int4(Int4Values)
+        case q8(Q8BlockValues)
+        case q4(Q4BlockValues)
+        case codebook(CodebookValues)
+    }
+
+    init(name: String, rows: Int, columns: Int, encoding: Encoding, storedCount: Int,
+         layout: Layout, values: Values, keepAlive: [AnyObject], residentBytes: Int) {
+        self.name = name
+        self.rows = rows
+        self.columns = columns
+        self.encoding = encoding
+        self.storedCount = storedCount
+        self.layout = layout
+        self.values = values
+        self.keepAlive = keepAlive
+        self.residentBytes = residentBytes
+    }
+}
+
+/// Reads a bitmask (LSB first) 56 bits at a time without reading past its end.
+struct BitReader {
+    let base: UnsafePointer<UInt8>
+    let byteCount: Int
+
+    /// The bits `bit ..< bit + 56` as the low bits of the result.
+    @inline(__always)
+    func bits56(at bit: Int) -> UInt64 {
+        let byte = bit >> 3
+        var word: UInt64
+        if byte + 8 <= byteCount {
+            word = UInt64(littleEndian: UnsafeRawPointer(base + byte).loadUnaligned(as: UInt64.self))
+        } else {
+            word = 0
+            var k = 0
+            while byte + k < byteCount {
+                word |= UInt64(base[byte + k]) << UInt64(8 * k)
+                k += 1
+            }
+        }
+        return word >> UInt64(bit & 7)
+    }
+
+    /// Whether bit `bit` is set.
+    @inline(__always)
+    func isSet(_ bit: Int) -> Bool { base[bit >> 3] >> UInt8(bit & 7) & 1 == 1 }
+}

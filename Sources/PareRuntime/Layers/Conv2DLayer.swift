@@ -1,0 +1,60 @@
+/// 2-D convolution over NCHW input, as im2col + the same `LinearWeights` product as dense layers,
+/// so sparse and quantized convolution weights run packed too. The weight is `[out, in, kh, kw]`;
+/// its 2-D view's columns are (channel, ky, kx) in that order, matching the patch columns.
+struct Conv2DLayer: RuntimeLayer {
+    let weight: LinearWeights
+    let bias: [Float]?
+    /// Input channels, height, width.
+    let channels: Int, height: Int, width: Int
+    /// Kernel size, stride and zero padding.
+    let kernelHeight: Int, kernelWidth: Int, stride: Int, padding: Int
+
+    var outputHeight: Int { (height + 2 * padding - kernelHeight) / stride + 1 }
+    var outputWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
+    var outputShape: [Int] { [weight.rows, outputHeight, outputWidth] }
+    var residentBytes: Int { weight.residentBytes + (bias?.count ?? 0) * 4 }
+
+    func forward(_ input: [Float], batch: Int, threads: Int) -> [Float] {
+        let oh = outputHeight, ow = outputWidth, positions = oh * ow
+        let patchSize = channels * kernelHeight * kernelWidth
+        let patches = im2col(input, batch: batch)
+        // [batch · positions, out] → NCHW [batch, out, positions]
+        let products = DenseLayer(weight: weight, bias: bias).forward(patches, batch: batch * positions, threads: threads)
+        var output = [Float](repeating: 0, count: batch * weight.rows * positions)
+        let outChannels = weight.rows
+        for n in 0..<batch {
+            for p in 0..<positions {
+                let row = (n * positions + p) * outChannels
+                for o in 0..<outChannels { output[(n * outChannels + o) * positions + p] = products[row + o] }
+            }
+        }
+        return output
+    }
+
+    /// One row per output position, columns (channel, ky, kx); zeros where the kernel hangs over the padding.
+    func im2col(_ input: [Float], batch: Int) -> [Float] {
+        let oh = outputHeight, ow = outputWidth
+        let patchSize = channels * kernelHeight * kernelWidth
+        var patches = [Float](repeating: 0, count: batch * oh * ow * patchSize)
+        for n in 0..<batch {
+            for oy in 0..<oh {
+                for ox in 0..<ow {
+                    let row = ((n * oh + oy) * ow + ox) * patchSize
+                    var column = 0
+                    for c in 0..<channels {
+                        let plane = (n * channels + c) * height * width
+                        for ky in 0..<kernelHeight {
+                            let y = oy * stride + ky - padding
+                            for kx in 0..<kernelWidth {
+                                let x = ox * stride + kx - padding
+                                if y >= 0, y < height, x >= 0, x < width { patches[row + column] = input[plane + y * width + x] }
+                                column += 1
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return patches
+    }
+}

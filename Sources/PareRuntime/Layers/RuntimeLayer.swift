@@ -1,0 +1,14 @@
+/// One step of a packed model's plan: maps a batch of samples of `inputShape` to `outputShape`.
+/// Shapes exclude the batch dimension; data is row-major, one sample after another (NCHW for images).
+protocol RuntimeLayer: Sendable {
+    /// Shape of one output sample.
+    var outputShape: [Int] { get }
+    /// Runs the layer on `batch` samples (`input.count == batch × inputShape product`).
+    func forward(_ input: [Float], batch: Int, threads: Int) -> [Float]
+    /// Bytes the layer keeps in memory (weights as stored, biases, derived tables).
+    var residentBytes: Int { get }
+}
+
+extension RuntimeLayer {
+    var residentBytes: Int { 0 }
+}

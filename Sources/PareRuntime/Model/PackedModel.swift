@@ -1,0 +1,131 @@
+import PareCodecs
+import PareFormat
+
+/// A `.pare` model ready to run from its stored encodings: the layer plan built from the file's
+/// `ModelDescription`, with every weight kept packed (`LinearWeights`) and shapes checked once.
+public final class PackedModel: @unchecked Sendable {
+    /// The file the model runs from (kept open: uncompressed sections are used from its map).
+    public let file: PareFile
+    /// The model description.
+    public let modelDescription: ModelDescription
+    /// Shape of one input sample.
+    public let inputShape: [Int]
+    /// Shape of one output sample.
+    public let outputShape: [Int]
+    let layers: [RuntimeLayer]
+
+    /// Opens `path` and builds the plan (see `init(file:)`).
+    public convenience init(path: String) throws {
+        try self.init(file: PareFile(path: path))
+    }
+
+    /// Builds the plan from `file`'s model description. Throws `RuntimeError.invalidModel` when the
+    /// file has no description or uses a layer the runtime lacks, `RuntimeError.shapeMismatch`
+    /// naming the tensor when shapes do not chain, and `PareError` when a weight's bytes are bad.
+    public init(file: PareFile) throws {
+        guard let description = try file.modelDescription() else {
+            throw RuntimeError.invalidModel("\(file.path) has no model description (metadata '\(MetadataKey.model)')")
+        }
+        self.file = file
+        self.modelDescription = description
+        inputShape = description.inputShape
+        guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }), inputShape.count <= 3 else {
+            throw RuntimeError.invalidModel("\(file.path): input shape \(inputShape) is not 1 to 3 positive dimensions")
+        }
+        var planner = Planner(file: file, shape: inputShape)
+        for layer in description.layers { try planner.add(layer) }
+        layers = planner.layers
+        outputShape = planner.shape
+    }
+
+    /// Values in one input sample.
+    public var inputCount: Int { inputShape.reduce(1, *) }
+    /// Values in one output sample.
+    public var outputCount: Int { outputShape.reduce(1, *) }
+
+    /// Bytes the loaded model keeps in memory: packed weight sections (mapped or inflated), the small
+    /// tables derived at load, and biases. No dense copy of any packed weight is made.
+    public var residentBytes: Int { layers.reduce(0) { $0 + $1.residentBytes } }
+
+    /// Runs `batch` samples (`batch × inputCount` raw values, multiplied by the description's
+    /// `inputScale` first) and returns `batch × outputCount` outputs.
+    public func predict(_ input: [Float], batch: Int, threads: Int = 1) throws -> [Float] {
+        guard batch >= 0, input.count == batch * inputCount else {
+            throw RuntimeError.invalidArgument("\(file.path): input of \(input.count) values is not \(batch) samples of \(inputShape)")
+        }
+        let scale = modelDescription.inputScale
+        var data = scale == 1 ? input : input.map { $0 * scale }
+        for layer in layers { data = layer.forward(data, batch: batch, threads: max(threads, 1)) }
+        return data
+    }
+}
+
+/// Builds the layer plan, tracking the per-sample shape.
+private struct Planner {
+    let file: PareFile
+    var shape: [Int]
+    var layers: [RuntimeLayer] = []
+
+    init(file: PareFile, shape: [Int]) {
+        self.file = file
+        self.shape = shape
+    }
+
+    func mismatch(_ tensor: String, _ message: String) -> RuntimeError { .shapeMismatch(tensor: tensor, message: "\(file.path): \(message)") }
+
+    mutating func add(_ layer: ModelDescription.Layer) throws {
+        switch layer {
+        case let .dense(weightName, biasName):
+            let entry = try file.tensor(named: weightName)
+            guard entry.shape.count == 2 else { throw mismatch(weightName, "dense weight has shape \(entry.shape), expected [out, in]") }
+            guard shape.count == 1 else { throw mismatch(weightName, "dense layer gets input of shape \(shape); flatten it first") }
+            guard entry.shape[1] == shape[0] else {
+                throw mismatch(weightName, "dense weight \(entry.shape) takes \(entry.shape[1]) inputs, the previous layer gives \(shape[0])")
+            }
+            let weight = try LinearWeights(entry: entry, in: file)
+            layers.append(DenseLayer(weight: weight, bias: try bias(biasName, count: weight.rows)))
+            shape = [weight.rows]
+        case let .conv2d(weightName, biasName, stride, padding):
+            let entry = try file.tensor(named: weightName)
+            guard entry.shape.count == 4 else { throw mismatch(weightName, "conv2d weight has shape \(entry.shape), expected [out, in, kh, kw]") }
+            guard shape.count == 3, shape[0] == entry.shape[1] else {
+                throw mismatch(weightName, "conv2d weight \(entry.shape) needs input [\(entry.shape[1]), H, W], the previous layer gives \(shape)")
+            }
+            guard stride > 0, padding >= 0, padding < 1 << 16 else { throw mismatch(weightName, "conv2d stride \(stride) / padding \(padding) out of range") }
+            guard shape[1] + 2 * padding >= entry.shape[2], shape[2] + 2 * padding >= entry.shape[3], entry.shape[2] > 0, entry.shape[3] > 0 else {
+                throw mismatch(weightName, "conv2d kernel \(entry.shape[2])×\(entry.shape[3]) does not fit input \(shape) with padding \(padding)")
+            }
+            let weight = try LinearWeights(entry: entry, in: file)
+            let layer = Conv2DLayer(weight: weight, bias: try bias(biasName, count: weight.rows),
+                                    channels: shape[0], height: shape[1], width: shape[2],
+                                    kernelHeight: entry.shape[2], kernelWidth: entry.shape[3], stride: stride, padding: padding)
+            layers.append(layer)
+            shape = layer.outputShape
+        case let .maxPool2d(size, stride):
+            guard shape.count == 3 else { throw RuntimeError.invalidModel("\(file.path): maxpool2d gets input of shape \(shape), expected [C, H, W]") }
+            guard size > 0, stride > 0, size <= shape[1], size <= shape[2] else {
+                throw RuntimeError.invalidModel("\(file.path): maxpool2d size \(size) stride \(stride) does not fit input \(shape)")
+            }
+            let layer = MaxPool2DLayer(channels: shape[0], height: shape[1], width: shape[2], size: size, stride: stride)
+            layers.append(layer)
+            shape = layer.outputShape
+        case .flatten:
+            shape = [shape.reduce(1, *)]
+            layers.append(FlattenLayer(outputShape: shape))
+        case .relu: layers.append(ActivationLayer(function: .relu, outputShape: shape))
+        case .sigmoid: layers.append(ActivationLayer(function: .sigmoid, outputShape: shape))
+        case .tanh: layers.append(ActivationLayer(function: .tanh, outputShape: shape))
+        case .softmax: layers.append(ActivationLayer(function: .softmax, outputShape: shape))
+        }
+    }
+
+    /// The bias tensor decoded to f32 (small: one value per output), checked to have `count` values.
+    func bias(_ name: String?, count: Int) throws -> [Float]? {
+        guard let name else { return nil }
+        let entry = try file.tensor(named: name)
+        guard entry.elementCount == count, entry.shape.count <= 1 else {
+            throw mismatch(name, "bias has shape \(entry.shape), expected [\(count)]")
+        }
+        return try TensorDecoder.decode(entry, in: file)
+    }
+}

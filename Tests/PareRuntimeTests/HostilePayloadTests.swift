@@ -1,0 +1,65 @@
+import PareCodecs
+import PareFormat
+import Testing
+@testable import PareRuntime
+
+/// Payloads that pass their CRC but lie about their structure are rejected at load, never run.
+struct HostilePayloadTests {
+    /// Reads tensor `w`'s sections, lets `damage` edit the bytes of section `kind`, and tries to load.
+    func load(_ options: CompressionOptions, kind: SectionEntry.Kind, damage: (inout [UInt8]) -> Void) throws {
+        let directory = TemporaryDirectory()
+        let weight = randomWeights(count: 12 * 40, sparsity: 0.8, seed: 11)
+        let file = try writeEncoded([("w", weight, [12, 40], options)], to: directory.file("w.pare"))
+        let entry = try file.tensor(named: "w")
+        var sections = try entry.sections.map { try file.section($0.kind, of: entry) }
+        let index = try #require(entry.sections.firstIndex { $0.kind == kind })
+        var bytes = sections[index].bytes
+        damage(&bytes)
+        sections[index] = SectionBytes(bytes)
+        _ = try LinearWeights(entry: entry, sections: sections, file: "hostile.pare")
+    }
+
+    @Test func columnIndexPastTheEndIsRejected() {
+        #expect(throws: PareError.self) {
+            try load(CompressionOptions(index: .csr), kind: .columnIndices) { $0[$0.count - 1] = 200 }
+        }
+    }
+
+    @Test func decreasingRowPointersAreRejected() {
+        #expect(throws: PareError.self) {
+            try load(CompressionOptions(index: .csr), kind: .rowPointers) { $0[2] = 0xFF; $0[3] = 0x7F }
+        }
+    }
+
+    @Test func deltaGapsRunningPastTheRowAreRejected() {
+        #expect(throws: PareError.self) {
+            try load(CompressionOptions(index: .deltaCSR), kind: .columnIndices) { bytes in for i in bytes.indices { bytes[i] = 250 } }
+        }
+    }
+
+    @Test func bitmaskPopulationMismatchIsRejected() {
+        #expect(throws: PareError.self) {
+            try load(CompressionOptions(index: .bitmask), kind: .bitmask) { $0[0] ^= 0x01 }
+        }
+    }
+
+    @Test func nonFiniteScaleIsRejected() {
+        #expect(throws: PareError.self) {
+            try load(CompressionOptions(quantization: .int8(granularity: .channel, asymmetric: false), index: .csr), kind: .scales) {
+                $0.replaceSubrange(0..<4, with: [0, 0, 0xC0, 0x7F])
+            }
+        }
+    }
+
+    @Test func nonFiniteBlockScaleIsRejected() {
+        #expect(throws: PareError.self) {
+            try load(CompressionOptions(quantization: .q8_0, index: .dense), kind: .values) { $0[0] = 0x00; $0[1] = 0x7C }
+        }
+    }
+
+    /// The load itself accepts the untouched payload (so the tests above fail for the damage alone).
+    @Test func untouchedPayloadLoads() throws {
+        try load(CompressionOptions(index: .csr), kind: .columnIndices) { _ in }
+        try load(CompressionOptions(quantization: .q8_0, index: .dense), kind: .values) { _ in }
+    }
+}

@@ -1,0 +1,58 @@
+import PareCodecs
+import PareFormat
+import Testing
+@testable import PareRuntime
+
+/// Every structure × coding combination the format defines.
+let structures: [IndexChoice] = [.dense, .csr, .bitmask, .deltaCSR]
+let quantizations: [Quantization] = [
+    .none, .int8(granularity: .tensor, asymmetric: false), .int8(granularity: .channel, asymmetric: false),
+    .int8(granularity: .tensor, asymmetric: true), .int8(granularity: .channel, asymmetric: true),
+    .int4(granularity: .tensor), .int4(granularity: .channel), .q8_0, .q4_0, .codebook(bits: 3), .codebook(bits: 8),
+]
+
+struct LinearWeightsTests {
+    /// The fast kernels (batch 1 dot products, batch-N panels, one and two threads) and the scalar
+    /// reference all match `TensorDecoder`'s dense dequantized weight times the input, for every
+    /// structure and coding. Tolerance: 1e-5 of Σ|w·x| + 1 (f32 rounding of sums over ≤ 600 terms).
+    @Test(arguments: structures)
+    func everyCodingMatchesTheDecodedDenseProduct(index: IndexChoice) throws {
+        let directory = TemporaryDirectory()
+        // 600 columns at 95% sparsity make csr_delta gaps over 255 (filler entries) likely.
+        let shapes: [(rows: Int, columns: Int, sparsity: Double)] = [(37, 83, 0.8), (5, 600, 0.97), (19, 9, 0)]
+        for (q, quantization) in quantizations.enumerated() {
+            for (s, shape) in shapes.enumerated() {
+                let weight = randomWeights(count: shape.rows * shape.columns, sparsity: shape.sparsity, seed: UInt64(100 * q + s))
+                let file = try writeEncoded([("w", weight, [shape.rows, shape.columns], CompressionOptions(quantization: quantization, index: index))],
+                                            to: directory.file("\(q)-\(s).pare"), zlibLevel: s == 1 ? 6 : nil)
+                let entry = try file.tensor(named: "w")
+                #expect(entry.encoding.structure == index.structure)
+                let linear = try LinearWeights(entry: entry, in: file)
+                let decoded = try TensorDecoder.decode(entry, in: file)
+                let bias = randomWeights(count: shape.rows, sparsity: 0, seed: 7)
+                for batch in [1, 3, 37] {
+                    let x = randomWeights(count: batch * shape.columns, sparsity: 0.1, seed: UInt64(batch))
+                    let (want, magnitude) = denseProduct(x, batch: batch, weight: decoded, rows: shape.rows, columns: shape.columns, bias: bias)
+                    let reference = try linear.applyReference(x, batch: batch, bias: bias)
+                    #expect(worstRelativeError(reference, want, magnitude: magnitude) < 1e-5, "reference \(entry.encoding.label) \(shape) batch \(batch)")
+                    for threads in [1, 2] {
+                        let fast = try linear.apply(x, batch: batch, bias: bias, threads: threads)
+                        #expect(worstRelativeError(fast, want, magnitude: magnitude) < 1e-5,
+                                "\(entry.encoding.label) \(shape) batch \(batch) threads \(threads)")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Large enough to cross the threading threshold: the two-thread result equals one thread's exactly.
+    @Test func threadedBandsMatchOneThreadExactly() throws {
+        let directory = TemporaryDirectory()
+        let weight = randomWeights(count: 300 * 784, sparsity: 0.9, seed: 3)
+        let file = try writeEncoded([("w", weight, [300, 784], CompressionOptions(quantization: .int8(granularity: .channel, asymmetric: false), index: .csr))],
+                                    to: directory.file("big.pare"))
+        let linear = try LinearWeights(entry: try file.tensor(named: "w"), in: file)
+        let x = randomWeights(count: 64 * 784, sparsity: 0, seed: 4)
+        #expect(try linear.apply(x, batch: 64, threads: 2) == linear.apply(x, batch: 64, threads: 1))
+    }
+}

@@ -1,4 +1,0 @@
-import Testing
-@testable import PareRuntime
-
-@Test func moduleLoads() { #expect(Bool(true)) }

@@ -1,0 +1,73 @@
+import Foundation
+import PareCodecs
+import PareFormat
+@testable import PareRuntime
+
+/// A seeded generator (SplitMix64) so every test sees the same numbers.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Seeded values in [-1, 1), with a fraction `sparsity` set to exactly zero.
+func randomWeights(count: Int, sparsity: Double, seed: UInt64) -> [Float] {
+    var generator = SeededGenerator(seed: seed)
+    return (0..<count).map { _ in
+        let value = Float.random(in: -1..<1, using: &generator)
+        return Double.random(in: 0..<1, using: &generator) < sparsity ? 0 : value
+    }
+}
+
+/// A temporary directory removed when the value is dropped.
+final class TemporaryDirectory {
+    let path: String
+    init() {
+        path = NSTemporaryDirectory() + "pare-runtime-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+    func file(_ name: String) -> String { path + "/" + name }
+}
+
+/// Writes `tensors` (name, values, shape, options) encoded by PareCodecs to `path` and opens it.
+func writeEncoded(_ tensors: [(String, [Float], [Int], CompressionOptions)], to path: String,
+                  metadata: Metadata = [:], zlibLevel: Int? = nil) throws -> PareFile {
+    let writer = try PareWriter(path: path, metadata: metadata)
+    for (name, values, shape, options) in tensors {
+        let encoded = try TensorEncoder.encode(values, shape: shape, options: options)
+        try writer.add(encoded, name: name, dtype: .f32, shape: shape, zlibLevel: zlibLevel)
+    }
+    try writer.finish()
+    return try PareFile(path: path)
+}
+
+/// `x · Wᵀ + bias` in Double from a dense row-major `rows × columns` weight (the oracle).
+func denseProduct(_ x: [Float], batch: Int, weight: [Float], rows: Int, columns: Int, bias: [Float]?) -> (values: [Float], magnitude: [Float]) {
+    var y = [Float](repeating: 0, count: batch * rows)
+    var m = [Float](repeating: 0, count: batch * rows)
+    for b in 0..<batch {
+        for r in 0..<rows {
+            var sum = Double(bias?[r] ?? 0), size = abs(Double(bias?[r] ?? 0))
+            for c in 0..<columns {
+                let term = Double(weight[r * columns + c]) * Double(x[b * columns + c])
+                sum += term
+                size += abs(term)
+            }
+            y[b * rows + r] = Float(sum)
+            m[b * rows + r] = Float(size)
+        }
+    }
+    return (y, m)
+}
+
+/// The largest |a − b| / (magnitude + 1) over all outputs.
+func worstRelativeError(_ a: [Float], _ b: [Float], magnitude: [Float]) -> Float {
+    zip(zip(a, b), magnitude).map { abs($0.0 - $0.1) / ($1 + 1) }.max() ?? 0
+}
