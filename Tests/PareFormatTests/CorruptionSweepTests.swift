@@ -5,10 +5,10 @@ import Testing
 /// Issue 6: every golden file, cut at every length and damaged thousands of seeded ways, opens,
 /// verifies and reads to either the right data or a typed `PareError` — never a trap or a huge allocation.
 @Suite struct CorruptionSweepTests {
-    static let bitFlips = 1000
-    static let overwrites = 300
-    static let forgedHeaders = 600
-    static let forgedPayloads = 200
+    static let bitFlips = 600
+    static let overwrites = 200
+    static let forgedHeaders = 400
+    static let forgedPayloads = 150
 
     /// SplitMix64: a tiny seeded generator, so every run damages the same bytes.
     struct SplitMix: RandomNumberGenerator {
