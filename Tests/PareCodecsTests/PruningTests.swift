@@ -57,7 +57,7 @@ func globalSparsityMatchesSelectionOverAllTensors(sparsity: Double) {
 
 @Test func selectionHandlesEmptyAndSpecialValues() {
     #expect(MagnitudePruner(target: .sparsity(0.5)).prune([]) == [])
-    let special: [Float] = [.nan, .infinity, -.infinity, -0.0, 1e-40, 2]
+    let special: [Float] = [.nan, .infinity, -.infinity, -0.0, Float(1e-40 as Double), 2]
     let pruned = MagnitudePruner(target: .sparsity(0.5)).prune(special)
     #expect(pruned[3] == 0 && pruned[4] == 0 && pruned[5] == 0)
     #expect(pruned[0].isNaN && pruned[1] == .infinity && pruned[2] == -.infinity)

@@ -194,7 +194,7 @@ func everyStructureRoundTripsWithinItsBound(quantization: Quantization) throws {
 
 @Test func blockCodingsSurviveScalesWhoseReciprocalOverflows() throws {
     // |m| so small that 1/d is +∞ in f32: 0 · ∞ is NaN and must not trap.
-    let tiny: [Float] = [1e-39, 0, -2e-39, 0] + [Float](repeating: 0, count: 28)
+    let tiny: [Float] = [Float(1e-39 as Double), 0, Float(-2e-39 as Double), 0] + [Float](repeating: 0, count: 28)
     for quantization in [Quantization.q8_0, .q4_0] {
         let encoded = try TensorEncoder.encode(tiny, shape: [32], options: .init(quantization: quantization, index: .dense))
         let decoded = try decode(encoded, shape: [32])
