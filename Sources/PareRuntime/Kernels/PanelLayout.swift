@@ -2,8 +2,8 @@
 /// `x[p·width + j][c]` at `c · width + j`, zero-padded past the last sample. Sparse products then
 /// update all of a panel's samples with one broadcast multiply-add per stored weight.
 struct PanelLayout: ~Copyable {
-    /// Samples per panel (two `SIMD16<Float>` accumulators).
-    static let width = 32
+    /// Samples per panel (four `SIMD16<Float>` accumulators).
+    static let width = 64
 
     /// One panel: its data and which samples it holds.
     struct Panel {
@@ -27,10 +27,19 @@ struct PanelLayout: ~Copyable {
         storage = .allocate(capacity: max(panels * columns * Self.width, 1))
         storage.initialize(repeating: 0)
         let out = storage.baseAddress!
-        for b in 0..<batch {
-            let panel = out + (b / Self.width) * columns * Self.width + b % Self.width
-            let row = input + b * columns
-            for c in 0..<columns { panel[c * Self.width] = row[c] }
+        // Tiles of 16 columns × one panel keep the writes within 4 KB (a strided write per element
+        // over the whole panel would miss the cache on nearly every store).
+        let tile = 16
+        for first in stride(from: 0, to: batch, by: Self.width) {
+            let panel = out + (first / Self.width) * columns * Self.width
+            let samples = min(Self.width, batch - first)
+            for c0 in stride(from: 0, to: columns, by: tile) {
+                let span = min(tile, columns - c0)
+                for j in 0..<samples {
+                    let row = input + (first + j) * columns + c0
+                    for k in 0..<span { panel[(c0 + k) * Self.width + j] = row[k] }
+                }
+            }
         }
     }
 
