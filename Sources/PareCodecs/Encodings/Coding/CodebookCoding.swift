@@ -1,0 +1,103 @@
+import PareFormat
+
+/// Weight sharing (Deep Compression): an f32 codebook of exactly 2^bits centroids and one index per
+/// stored value, bit-packed LSB first (Spec/ENCODINGS.md §2.5).
+///
+/// The codebook is fit by 1-D k-means over the stream's non-zero values: centroids start linear between
+/// min and max, `iterations` rounds of (assign to the nearest centroid, lower index on ties; move each
+/// centroid to the mean of its values, an empty cluster keeps its centroid), then a final assignment.
+/// When the stream holds zeros (dense structure, csr_delta fillers) centroid 0 is pinned to exactly 0 so
+/// pruned weights stay zero; the other 2^bits − 1 centroids are fit as above.
+enum CodebookCoding {
+    /// Lloyd iterations (fixed, so the output is deterministic).
+    static let iterations = 25
+
+    /// Values (packed indices) and codebook sections.
+    static func encode(_ stream: [Float], bits: Int) -> [SectionPayload] {
+        let (codebook, indices) = fit(stream, bits: bits)
+        return [
+            SectionPayload(kind: .values, dtype: .u8, bytes: BitPacking.pack(indices, bits: bits)),
+            SectionPayload(kind: .codebook, dtype: .f32, bytes: DenseTensor.bytes(of: codebook, as: .f32)),
+        ]
+    }
+
+    /// The codebook (2^bits entries) and each stream value's index.
+    static func fit(_ stream: [Float], bits: Int) -> (codebook: [Float], indices: [Int]) {
+        let k = 1 << bits
+        let pinZero = stream.contains(0)
+        let free = pinZero ? k - 1 : k
+        let nonZeros = stream.filter { $0 != 0 }
+        var lo = nonZeros.min() ?? 0, hi = nonZeros.max() ?? 0
+        if nonZeros.isEmpty { lo = 0; hi = 0 }
+        // Fitting on sorted values makes every assignment pass a single merge walk.
+        let sorted = nonZeros.sorted()
+        var centroids = (0..<free).map { free == 1 ? lo : lo + (hi - lo) * Float($0) / Float(free - 1) }
+        for _ in 0..<iterations {
+            var sums = [Double](repeating: 0, count: free)
+            var counts = [Int](repeating: 0, count: free)
+            var c = 0
+            for x in sorted {
+                c = nearest(x, in: centroids, from: c)
+                sums[c] += Double(x)
+                counts[c] += 1
+            }
+            var moved = false
+            for i in 0..<free where counts[i] > 0 {
+                let mean = Float(sums[i] / Double(counts[i]))
+                if mean != centroids[i] { centroids[i] = mean; moved = true }
+            }
+            centroids.sort()
+            if !moved { break }
+        }
+        let codebook = pinZero ? [0] + centroids : centroids
+        let offset = pinZero ? 1 : 0
+        let indices = stream.map { x -> Int in
+            if x == 0 && pinZero { return 0 }
+            let i = nearestAnywhere(x, in: centroids) + offset
+            // A value closer to the pinned zero than to any free centroid takes the zero.
+            return pinZero && abs(x) <= abs(x - codebook[i]) ? 0 : i
+        }
+        return (codebook, indices)
+    }
+
+    /// Index of the centroid nearest `x` in sorted `centroids`, searching forward from `start`
+    /// (valid for non-decreasing x); ties go to the lower index.
+    private static func nearest(_ x: Float, in centroids: [Float], from start: Int) -> Int {
+        var c = start
+        while c + 1 < centroids.count, abs(x - centroids[c + 1]) < abs(x - centroids[c]) { c += 1 }
+        return c
+    }
+
+    /// Index of the centroid nearest `x` in sorted `centroids` by binary search; ties go to the lower index.
+    private static func nearestAnywhere(_ x: Float, in centroids: [Float]) -> Int {
+        var low = 0, high = centroids.count - 1
+        while low < high {  // first centroid ≥ x
+            let mid = (low + high) / 2
+            if centroids[mid] < x { low = mid + 1 } else { high = mid }
+        }
+        if low > 0, abs(x - centroids[low - 1]) <= abs(x - centroids[low]) { return low - 1 }
+        return low
+    }
+
+    /// Dequantizes `count` values; rejects non-finite centroids and non-zero padding bits.
+    static func decode(values: SectionView, codebook: SectionView, bits: Int, count: Int,
+                       context: DecodeContext) throws -> [Float] {
+        let centroids = codebook.floats()
+        guard centroids.count == 1 << bits else {
+            throw context.fail(.codebook, "holds \(centroids.count) entries, \(bits)-bit indices need \(1 << bits)")
+        }
+        for (i, value) in centroids.enumerated() where !value.isFinite {
+            throw context.fail(.codebook, "entry \(i) is \(value); codebook entries must be finite")
+        }
+        guard values.count == (count * bits + 7) / 8 else {
+            throw context.fail(.values, "holds \(values.count) bytes for \(count) \(bits)-bit indices")
+        }
+        let indices = try values.withUnsafeBytes { raw in
+            guard BitPacking.paddingIsZero(raw, usedBits: count * bits) else {
+                throw context.fail(.values, "padding bits after the last index are not 0")
+            }
+            return BitPacking.unpack(raw, count: count, bits: bits)
+        }
+        return indices.map { centroids[$0] }  // an index of `bits` bits is always < 2^bits
+    }
+}

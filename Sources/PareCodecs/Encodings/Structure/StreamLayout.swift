@@ -1,0 +1,48 @@
+/// Where the stored values of a tensor sit: the value stream split into rows of the 2-D view, and the
+/// element each stored value belongs to. Encoders build it from the dense values; decoders from the
+/// (validated) index sections.
+struct StreamLayout: Sendable {
+    /// Rows of the 2-D view.
+    var rows: Int
+    /// Columns of the 2-D view.
+    var columns: Int
+    /// `rows + 1` offsets into the value stream: row r's stored values are `rowStarts[r]..<rowStarts[r+1]`.
+    var rowStarts: [Int]
+    /// The flat (row-major) element index of each stored value; nil when dense (stream index = element index).
+    var positions: [Int]?
+
+    /// Values in the stream.
+    var storedCount: Int { rowStarts.last ?? 0 }
+
+    /// The layout of a dense tensor.
+    static func dense(rows: Int, columns: Int) -> StreamLayout {
+        StreamLayout(rows: rows, columns: columns, rowStarts: (0...rows).map { $0 * columns }, positions: nil)
+    }
+
+    /// The layout storing only the non-zeros of `values` (x == 0 is pruned; NaN is kept).
+    static func nonZeros(of values: [Float], rows: Int, columns: Int) -> StreamLayout {
+        var rowStarts = [0]
+        rowStarts.reserveCapacity(rows + 1)
+        var positions: [Int] = []
+        for r in 0..<rows {
+            let base = r * columns
+            for c in 0..<columns where values[base + c] != 0 { positions.append(base + c) }
+            rowStarts.append(positions.count)
+        }
+        return StreamLayout(rows: rows, columns: columns, rowStarts: rowStarts, positions: positions)
+    }
+
+    /// The stored values of `values` in stream order (positions that are fillers read as 0 from the tensor anyway).
+    func gather(_ values: [Float]) -> [Float] {
+        guard let positions else { return values }
+        return positions.map { values[$0] }
+    }
+
+    /// Writes the decoded stream into a dense row-major array of `rows × columns` elements.
+    func scatter(_ stream: [Float]) -> [Float] {
+        guard let positions else { return stream }
+        var dense = [Float](repeating: 0, count: rows * columns)
+        for (value, position) in zip(stream, positions) { dense[position] = value }
+        return dense
+    }
+}

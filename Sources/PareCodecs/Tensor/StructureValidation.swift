@@ -1,0 +1,38 @@
+import PareFormat
+
+/// Checks a tensor's sections against what they claim, before anything is decoded: the layout
+/// (`TensorEntry.validateLayout`), the index sections (row pointers, columns, gaps, bitmask) and the
+/// value coding's parameters (scales, zero points, codebook, block scales, padding).
+public enum StructureValidation {
+    /// Throws a `PareError` naming `file`, the tensor and what is wrong, or returns when everything holds.
+    public static func validate(_ entry: TensorEntry, sections: [SectionBytes], file: String) throws {
+        let (layout, set) = try layout(entry, sections: sections, file: file)
+        _ = try TensorDecoder.decodeStream(entry, layout: layout, sections: set)
+    }
+
+    /// The validated stream layout and the sections by kind.
+    static func layout(_ entry: TensorEntry, sections: [SectionBytes], file: String) throws -> (StreamLayout, SectionSet) {
+        try entry.validateLayout(file: file)
+        let context = DecodeContext(file: file, tensor: entry.name)
+        let set = try SectionSet(entry: entry, sections: sections, context: context)
+        let (rows, columns) = entry.matrixShape
+        let stored = entry.storedCount
+        let layout: StreamLayout
+        switch entry.encoding.structure {
+        case .dense:
+            layout = .dense(rows: rows, columns: columns)
+        case .csr:
+            let pointers = try set[.rowPointers], indices = try set[.columnIndices]
+            layout = try CSRIndex.decode(rowPointers: pointers.bytes, pointerType: pointers.dtype,
+                                         columnIndices: indices.bytes, columnType: indices.dtype,
+                                         rows: rows, columns: columns, storedCount: stored, context: context)
+        case .deltaCSR:
+            let pointers = try set[.rowPointers], gaps = try set[.columnIndices]
+            layout = try DeltaCSRIndex.decode(rowPointers: pointers.bytes, pointerType: pointers.dtype, gaps: gaps.bytes,
+                                              rows: rows, columns: columns, storedCount: stored, context: context)
+        case .bitmask:
+            layout = try BitmaskIndex.decode(set[.bitmask].bytes, rows: rows, columns: columns, storedCount: stored, context: context)
+        }
+        return (layout, set)
+    }
+}

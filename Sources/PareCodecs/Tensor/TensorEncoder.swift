@@ -1,0 +1,127 @@
+import PareFormat
+
+/// Turns a dense f32 tensor into an `EncodedTensor`: zeros are the pruned weights, a sparse structure
+/// stores only the non-zeros, and only the stored values are quantized (Spec/ENCODINGS.md).
+public enum TensorEncoder {
+    /// Encodes `values` (row-major, `shape`'s element count) with `options`, then decodes the result
+    /// to measure its error. Throws `PareError.invalidArgument` for a length/shape mismatch, bad options,
+    /// or non-finite values with a quantized coding.
+    public static func encode(_ values: [Float], shape: [Int], options: CompressionOptions) throws -> EncodedTensor {
+        let count = try DenseTensor.checkedCount(shape, name: "tensor")
+        guard values.count == count else {
+            throw PareError.invalidArgument("\(values.count) values for shape \(shape) (\(count) elements)")
+        }
+        let quantization = options.quantization
+        try check(quantization, values: values)
+        let (rows, columns) = TensorEntry.matrixShape(of: shape)
+        let structure = options.index.structure ?? smallestStructure(values, rows: rows, columns: columns, quantization: quantization)
+
+        let layout: StreamLayout
+        var sections: [SectionPayload]
+        switch structure {
+        case .dense:
+            layout = .dense(rows: rows, columns: columns)
+            sections = []
+        case .csr:
+            layout = .nonZeros(of: values, rows: rows, columns: columns)
+            sections = CSRIndex.encode(layout)
+        case .bitmask:
+            layout = .nonZeros(of: values, rows: rows, columns: columns)
+            sections = BitmaskIndex.encode(layout)
+        case .deltaCSR:
+            layout = DeltaCSRIndex.layout(of: values, rows: rows, columns: columns)
+            sections = DeltaCSRIndex.encode(layout)
+        }
+        let stream = layout.gather(values)
+        var encoding = Encoding(structure: structure, coding: quantization.coding)
+        switch quantization {
+        case .none:
+            sections += RawCoding.encode(stream)
+        case let .int8(granularity, asymmetric):
+            encoding.granularity = granularity
+            if asymmetric { encoding.flags = Encoding.asymmetricFlag }
+            sections += Int8Coding.encode(stream, rowStarts: layout.rowStarts, perChannel: granularity == .channel, asymmetric: asymmetric)
+        case let .int4(granularity):
+            encoding.granularity = granularity
+            sections += Int4Coding.encode(stream, rowStarts: layout.rowStarts, perChannel: granularity == .channel)
+        case .q8_0:
+            sections += Q8_0Coding.encode(stream)
+        case .q4_0:
+            sections += Q4_0Coding.encode(stream)
+        case let .codebook(bits):
+            encoding.bits = UInt8(bits)
+            sections += CodebookCoding.encode(stream, bits: bits)
+        }
+        let entry = TensorEntry(name: "tensor", dtype: .f32, shape: shape, encoding: encoding,
+                                storedCount: layout.storedCount, sections: sections.map(SectionEntry.placeholder))
+        let decoded = try TensorDecoder.decode(entry, sections: sections.map { SectionBytes($0.bytes) }, file: "<encoder>")
+        return EncodedTensor(encoding: encoding, storedCount: layout.storedCount, sections: sections,
+                             error: ErrorStats(original: values, decoded: decoded))
+    }
+
+    /// Rejects options the codings cannot honour and values they cannot represent.
+    private static func check(_ quantization: Quantization, values: [Float]) throws {
+        switch quantization {
+        case .none: return
+        case let .int8(granularity, _), let .int4(granularity):
+            guard granularity == .tensor || granularity == .channel else {
+                throw PareError.invalidArgument("int8/int4 take granularity tensor or channel, not \(granularity.name)")
+            }
+        case let .codebook(bits):
+            guard (2...8).contains(bits) else { throw PareError.invalidArgument("codebook bits must be 2…8, not \(bits)") }
+        case .q8_0, .q4_0:
+            // The f16 block scale max|x|/127 (Q8_0) or |m|/8 (Q4_0) must not overflow to infinity.
+            let limit: Float = quantization == .q8_0 ? 65504 * 127 : 65504 * 8
+            if let bad = values.first(where: { abs($0) >= limit }) {
+                throw PareError.invalidArgument("\(quantization.coding.name) cannot hold \(bad): its f16 block scale would overflow")
+            }
+        }
+        if let bad = values.first(where: { !$0.isFinite }) {
+            throw PareError.invalidArgument("cannot quantize the non-finite value \(bad)")
+        }
+    }
+
+    /// The structure with the fewest index + value bytes for this tensor; ties prefer dense, csr,
+    /// csr_delta, bitmask in that order.
+    static func smallestStructure(_ values: [Float], rows: Int, columns: Int, quantization: Quantization) -> Encoding.Structure {
+        let count = values.count
+        guard count > 0 else { return .dense }
+        var nonZeros = 0
+        var deltaStored = 0
+        for r in 0..<rows {
+            var previous = -1
+            for c in 0..<columns where values[r * columns + c] != 0 {
+                nonZeros += 1
+                deltaStored += (c - previous - 1) / DeltaCSRIndex.maxGap + 1
+                previous = c
+            }
+        }
+        let candidates: [(Encoding.Structure, Int)] = [
+            (.dense, valueBytes(count, quantization)),
+            (.csr, CSRIndex.indexBytes(rows: rows, columns: columns, storedCount: nonZeros) + valueBytes(nonZeros, quantization)),
+            (.deltaCSR, DeltaCSRIndex.indexBytes(rows: rows, storedCount: deltaStored) + valueBytes(deltaStored, quantization)),
+            (.bitmask, BitmaskIndex.indexBytes(elementCount: count) + valueBytes(nonZeros, quantization)),
+        ]
+        return candidates.min { $0.1 < $1.1 }!.0
+    }
+
+    /// Bytes of the values section for `n` stored values (scale sections do not depend on the structure).
+    static func valueBytes(_ n: Int, _ quantization: Quantization) -> Int {
+        switch quantization {
+        case .none: return 4 * n
+        case .int8: return n
+        case .int4: return (n + 1) / 2
+        case .q8_0: return (n + 31) / 32 * 34
+        case .q4_0: return (n + 31) / 32 * 18
+        case let .codebook(bits): return (n * bits + 7) / 8
+        }
+    }
+}
+
+extension SectionEntry {
+    /// An in-memory section entry describing a payload (offset 0, uncompressed, no CRC).
+    static func placeholder(_ payload: SectionPayload) -> SectionEntry {
+        SectionEntry(kind: payload.kind, dtype: payload.dtype, compression: .none, offset: 0,
+                     storedLength: UInt64(payload.bytes.count), rawLength: UInt64(payload.bytes.count), crc32: 0)
+    }
+}

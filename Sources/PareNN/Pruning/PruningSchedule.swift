@@ -1,0 +1,84 @@
+/// How pruning and retraining alternate.
+public enum PruningSchedule: Sendable, Equatable {
+    /// Prune once to the target, then fine-tune for `finetuneEpochs` with the masks held.
+    case oneShot(target: PruningTarget, finetuneEpochs: Int)
+    /// Repeatedly prune `stepFraction` of the remaining weights and retrain `epochsPerRound`, until
+    /// `targetSparsity` or until test accuracy falls more than `maxAccuracyDrop` below the starting
+    /// accuracy (that round is then undone).
+    case iterative(stepFraction: Double, targetSparsity: Double, epochsPerRound: Int, maxAccuracyDrop: Double)
+    /// Zhu & Gupta: prune inside training for `epochs` epochs, reaching `finalSparsity` after
+    /// `rampFraction` of the steps, pruning every `frequency` steps.
+    case gradual(finalSparsity: Double, epochs: Int, rampFraction: Double = 0.75, frequency: Int = 10)
+}
+
+/// The outcome of a pruning run.
+public struct PruningReport: Sendable {
+    /// Per-round (or per-epoch) metrics of every training phase, in order.
+    public var epochs: [EpochMetrics]
+    /// Sparsity reached after each pruning round (one entry for one-shot).
+    public var roundSparsities: [Double]
+    /// Final weight sparsity.
+    public var sparsity: Double
+    /// Final test evaluation (nil without a test set).
+    public var test: Evaluation?
+    /// True when the iterative schedule stopped because accuracy dropped.
+    public var stoppedOnAccuracy: Bool
+}
+
+extension Trainer {
+    /// Prunes `network` with `pruner` on `schedule`, retraining with this trainer's settings
+    /// (its `epochs` is overridden by the schedule). Gradient criteria accumulate over `train`.
+    public func prune(_ network: inout Network, schedule: PruningSchedule, pruner: Pruner, train: Dataset, test: Dataset? = nil,
+                      onEpoch: (EpochMetrics) -> Void = { _ in }) throws -> PruningReport {
+        var history: [EpochMetrics] = []
+        var rounds: [Double] = []
+        var stopped = false
+        func pruneOnce(_ target: PruningTarget) throws {
+            let gradients = pruner.criterion.needsGradients
+                ? pruner.accumulate(network, data: train, loss: config.loss, batchSize: config.batchSize) : nil
+            try pruner.prune(network, to: target, gradients: gradients)
+            rounds.append(network.sparsity)
+        }
+        func retrain(epochs: Int, seedOffset: UInt64) throws {
+            var c = config
+            c.epochs = epochs
+            c.seed = config.seed &+ seedOffset
+            c.gradualPruning = nil
+            history += try Trainer(config: c).fit(&network, train: train, test: test, onEpoch: onEpoch)
+        }
+        switch schedule {
+        case let .oneShot(target, finetuneEpochs):
+            try pruneOnce(target)
+            try retrain(epochs: finetuneEpochs, seedOffset: 1)
+        case let .iterative(stepFraction, targetSparsity, epochsPerRound, maxDrop):
+            guard stepFraction > 0, stepFraction <= 1 else { throw NNError.invalidConfiguration("iterative step \(stepFraction) is outside (0, 1]") }
+            let baseline = test.map { network.evaluate(on: $0, loss: config.loss).accuracy }
+            var round: UInt64 = 0
+            while network.sparsity < targetSparsity - 1e-9 {
+                round += 1
+                let before = network.copy()
+                let next = min(targetSparsity, 1 - (1 - network.sparsity) * (1 - stepFraction))
+                try pruneOnce(.sparsity(next))
+                try retrain(epochs: epochsPerRound, seedOffset: round)
+                if let baseline, let test, network.evaluate(on: test, loss: config.loss).accuracy < baseline - maxDrop {
+                    network = before
+                    rounds.removeLast()
+                    stopped = true
+                    break
+                }
+                if round > 1000 { break }  // a step too small to move the sparsity
+            }
+        case let .gradual(finalSparsity, epochs, rampFraction, frequency):
+            let stepsPerEpoch = (train.count + config.batchSize - 1) / config.batchSize
+            let rampSteps = max(1, Int(Double(epochs * stepsPerEpoch) * rampFraction))
+            var c = config
+            c.epochs = epochs
+            c.gradualPruning = GradualPruning(finalSparsity: finalSparsity, frequency: frequency,
+                                              events: max(1, rampSteps / max(1, frequency)), pruner: pruner)
+            history += try Trainer(config: c).fit(&network, train: train, test: test, onEpoch: onEpoch)
+            rounds.append(network.sparsity)
+        }
+        return PruningReport(epochs: history, roundSparsities: rounds, sparsity: network.sparsity,
+                             test: test.map { network.evaluate(on: $0, loss: config.loss) }, stoppedOnAccuracy: stopped)
+    }
+}

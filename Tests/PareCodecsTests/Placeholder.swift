@@ -1,4 +1,0 @@
-import Testing
-@testable import PareCodecs
-
-@Test func moduleLoads() { #expect(Bool(true)) }

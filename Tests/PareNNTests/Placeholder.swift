@@ -1,4 +1,0 @@
-import Testing
-@testable import PareNN
-
-@Test func moduleLoads() { #expect(Bool(true)) }
