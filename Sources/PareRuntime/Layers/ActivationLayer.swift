@@ -10,7 +10,12 @@ struct ActivationLayer: RuntimeLayer {
 
     func forward(_ input: [Float], batch: Int, threads: Int) -> [Float] {
         switch function {
-        case .relu: return input.map { max($0, 0) }
+        case .relu:
+            var output = input
+            output.withUnsafeMutableBufferPointer { values in
+                for i in values.indices { values[i] = max(values[i], 0) }
+            }
+            return output
         case .sigmoid: return input.map { 1 / (1 + exp(-$0)) }
         case .tanh: return input.map { Foundation.tanh($0) }
         case .softmax:
@@ -31,11 +36,4 @@ struct ActivationLayer: RuntimeLayer {
         }
         for i in values.indices { values[i] /= sum }
     }
-}
-
-/// Collapses each sample to one dimension (the data is already contiguous).
-struct FlattenLayer: RuntimeLayer {
-    let outputShape: [Int]
-
-    func forward(_ input: [Float], batch: Int, threads: Int) -> [Float] { input }
 }

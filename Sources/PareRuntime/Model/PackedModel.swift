@@ -1,5 +1,6 @@
 import PareCodecs
 import PareFormat
+import PareKernels
 
 /// A `.pare` model ready to run from its stored encodings: the layer plan built from the file's
 /// `ModelDescription`, with every weight kept packed (`LinearWeights`) and shapes checked once.
@@ -53,8 +54,9 @@ public final class PackedModel: @unchecked Sendable {
         guard batch >= 0, input.count == batch * inputCount else {
             throw RuntimeError.invalidArgument("\(file.path): input of \(input.count) values is not \(batch) samples of \(inputShape)")
         }
+        var data = input
         let scale = modelDescription.inputScale
-        var data = scale == 1 ? input : input.map { $0 * scale }
+        if scale != 1 { data.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { Vector.scale(base, count: $0.count, by: scale) } } }
         for layer in layers { data = layer.forward(data, batch: batch, threads: max(threads, 1)) }
         return data
     }
