@@ -16,34 +16,34 @@ struct PanelLayout: ~Copyable {
     }
 
     private let storage: UnsafeMutableBufferPointer<Float>
+    private let pool: ScratchPool
     private let columns: Int
     private let batch: Int
 
-    /// Transposes `batch` rows of `columns` floats from `input`.
-    init(input: UnsafePointer<Float>, batch: Int, columns: Int) {
+    /// Transposes `batch` rows of `columns` floats from `input` into a buffer taken from `pool`.
+    init(input: UnsafePointer<Float>, batch: Int, columns: Int, pool: ScratchPool) {
         self.columns = columns
         self.batch = batch
+        self.pool = pool
         let panels = (batch + Self.width - 1) / Self.width
-        storage = .allocate(capacity: max(panels * columns * Self.width, 1))
-        storage.initialize(repeating: 0)
+        storage = pool.take(panels * columns * Self.width)
         let out = storage.baseAddress!
-        // Tiles of 16 columns × one panel keep the writes within 4 KB (a strided write per element
-        // over the whole panel would miss the cache on nearly every store).
-        let tile = 16
         for first in stride(from: 0, to: batch, by: Self.width) {
             let panel = out + (first / Self.width) * columns * Self.width
             let samples = min(Self.width, batch - first)
-            for c0 in stride(from: 0, to: columns, by: tile) {
-                let span = min(tile, columns - c0)
-                for j in 0..<samples {
-                    let row = input + (first + j) * columns + c0
-                    for k in 0..<span { panel[(c0 + k) * Self.width + j] = row[k] }
-                }
+            // Column-major over the panel: contiguous writes, reads from `samples` rows that stay
+            // in L1 while the columns of a cache line are consumed.
+            for c in 0..<columns {
+                let to = panel + c * Self.width
+                let from = input + first * columns + c
+                for j in 0..<samples { to[j] = from[j * columns] }
+                // Only a last, partial panel has padding; it must read as zeros.
+                for j in samples..<Self.width { to[j] = 0 }
             }
         }
     }
 
-    deinit { storage.deallocate() }
+    deinit { pool.give(storage) }
 
     /// Number of panels.
     var count: Int { (batch + Self.width - 1) / Self.width }

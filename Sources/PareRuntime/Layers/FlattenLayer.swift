@@ -2,5 +2,5 @@
 struct FlattenLayer: RuntimeLayer {
     let outputShape: [Int]
 
-    func forward(_ input: [Float], batch: Int, threads: Int) -> [Float] { input }
+    func forward(_ data: inout [Float], batch: Int, threads: Int) {}
 }

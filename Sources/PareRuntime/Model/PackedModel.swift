@@ -57,7 +57,7 @@ public final class PackedModel: @unchecked Sendable {
         var data = input
         let scale = modelDescription.inputScale
         if scale != 1 { data.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { Vector.scale(base, count: $0.count, by: scale) } } }
-        for layer in layers { data = layer.forward(data, batch: batch, threads: max(threads, 1)) }
+        for layer in layers { layer.forward(&data, batch: batch, threads: max(threads, 1)) }
         return data
     }
 }
