@@ -1,0 +1,158 @@
+import ArgumentParser
+import PareCodecs
+import PareFormat
+
+/// `pare convert IN OUT [options]`: a dense or packed model (`.pare`, `.safetensors`, `.npy`, `.npz`)
+/// into a packed `.pare` — pruned, quantized, indexed and zlib'd as asked — keeping the input's
+/// metadata and model description and adding provenance and per-tensor error figures.
+public struct ConvertCommand: ConsoleCommand {
+    /// The command's name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "convert",
+        abstract: "Pack a model (.pare, .safetensors, .npy, .npz) into a pruned / quantized .pare file.",
+        discussion: """
+            Only floating-point tensors of rank ≥ 2 with at least --min-elements elements (default \
+            1024) are pruned and quantized; --only PATTERN replaces that rule (a glob over the whole \
+            name: `*` any run, `?` one character), --skip PATTERN excludes tensors. Other tensors are copied exactly. \
+            Errors are measured against the input: max |x − x'| and RMS(x − x') / RMS(x). \
+            --quant int8|int4 with --granularity block writes GGUF-compatible q8_0|q4_0 blocks. \
+            --json prints input_bytes, output_bytes, ratio (input / output) and one row per tensor.
+            """
+    )
+
+    /// Pruning scopes.
+    public enum Scope: String, ExpressibleByArgument, CaseIterable, Sendable {
+        /// Each tensor pruned to the sparsity on its own.
+        case layer
+        /// One magnitude threshold over all selected tensors.
+        case global
+    }
+
+
+    /// The model to read.
+    @Argument(help: "Input model: .pare, .safetensors, .npy or .npz.")
+    public var input: String
+
+    /// The `.pare` file to write.
+    @Argument(help: "Output .pare file (written atomically).")
+    public var output: String
+
+    /// Target sparsity.
+    @Option(help: "Fraction of weights to prune, 0…1 (by magnitude).")
+    public var sparsity: Double?
+
+    /// Pruning scope.
+    @Option(name: .customLong("prune-scope"), help: "Prune each tensor to --sparsity (layer) or all together (global).")
+    public var pruneScope: Scope = .layer
+
+    /// Magnitude threshold.
+    @Option(help: "Prune weights whose magnitude is below T.")
+    public var threshold: Double?
+
+
+    /// Value coding, index structure and zlib.
+    @OptionGroup public var coding: CodingArguments
+
+    /// Name patterns to compress.
+    @Option(help: "Compress only tensors matching PATTERN (repeatable).")
+    public var only: [String] = []
+
+    /// Name patterns to leave alone.
+    @Option(help: "Never compress tensors matching PATTERN (repeatable).")
+    public var skip: [String] = []
+
+    /// Default rule's size floor.
+    @Option(name: .customLong("min-elements"), help: "Smallest tensor the default rule compresses.")
+    public var minElements = 1024
+
+    /// `--json`.
+    @OptionGroup public var jsonOption: JSONOption
+
+    /// Creates the command with default options.
+    public init() {}
+
+    /// Checks option values and combinations.
+    public func validate() throws {
+        _ = try settings()
+    }
+
+    /// The settings these options describe, or a one-line error about the first bad one.
+    func settings() throws -> ConvertSettings {
+        var settings = ConvertSettings()
+        switch (sparsity, threshold) {
+        case (nil, nil): break
+        case let (s?, nil):
+            guard s >= 0, s <= 1 else { throw ValidationError("--sparsity must be in 0…1, not \(s)") }
+            settings.pruner = MagnitudePruner(target: .sparsity(s), scope: pruneScope == .global ? .global : .layer)
+        case let (nil, t?):
+            guard t >= 0, t.isFinite else { throw ValidationError("--threshold must be a finite magnitude ≥ 0, not \(t)") }
+            settings.pruner = MagnitudePruner(target: .threshold(Float(t)))
+        default: throw ValidationError("give --sparsity or --threshold, not both")
+        }
+        settings.quantization = try coding.quantization()
+        settings.index = coding.indexChoice
+        settings.zlibLevel = try coding.zlibLevel()
+        guard minElements >= 0 else { throw ValidationError("--min-elements must be ≥ 0") }
+        settings.filter = TensorFilter(only: only, skip: skip, minimumElements: minElements)
+        settings.optionsText = optionsText
+        return settings
+    }
+
+    /// The options in command-line form (recorded as provenance).
+    var optionsText: String {
+        var parts: [String] = []
+        if let sparsity { parts += ["--sparsity \(sparsity)", "--prune-scope \(pruneScope.rawValue)"] }
+        if let threshold { parts.append("--threshold \(threshold)") }
+        parts += coding.optionsText
+        parts += only.map { "--only \($0)" } + skip.map { "--skip \($0)" }
+        if minElements != 1024 { parts.append("--min-elements \(minElements)") }
+        return parts.joined(separator: " ")
+    }
+
+    /// Converts and prints the report.
+    public func run(console: Console) throws {
+        let report = try Converter.run(input: input, output: output, settings: try settings(), console: console)
+        if jsonOption.json {
+            console.printJSON(.object([
+                ("input", .string(report.input)),
+                ("output", .string(report.output)),
+                ("input_bytes", .integer(report.inputBytes)),
+                ("output_bytes", .integer(report.outputBytes)),
+                ("ratio", .number(report.ratio)),
+                ("dense_f32_bytes", .integer(report.denseF32Bytes)),
+                ("ratio_vs_dense_f32", .number(Formatting.divide(report.denseF32Bytes, report.outputBytes))),
+                ("seconds", .number(report.seconds)),
+                ("options", .string(optionsText)),
+                ("tensors", .array(report.tensors.map { tensor in
+                    .object([
+                        ("name", .string(tensor.name)),
+                        ("shape", .shape(tensor.shape)),
+                        ("dtype", .string(tensor.dtype.name)),
+                        ("encoding", .string(tensor.encoding)),
+                        ("compressed", .bool(tensor.compressed)),
+                        ("sparsity", .number(tensor.sparsity)),
+                        ("bytes", .integer(tensor.bytes)),
+                        ("dense_f32_bytes", .integer(tensor.denseF32Bytes)),
+                        ("max_abs_error", .number(tensor.maxAbsError)),
+                        ("rel_rms_error", .number(tensor.relRMSError)),
+                    ])
+                })),
+            ]))
+            return
+        }
+        var table = TextTable(columns: [.init("tensor"), .init("shape"), .init("encoding"), .init("sparsity", .right),
+                                        .init("bytes", .right), .init("dense f32", .right), .init("ratio", .right),
+                                        .init("max abs err", .right), .init("rel rms err", .right)])
+        for tensor in report.tensors {
+            table.append([tensor.name, Formatting.shape(tensor.shape), tensor.encoding + (tensor.compressed ? "" : " (kept)"),
+                          Formatting.percent(tensor.sparsity), Formatting.size(tensor.bytes), Formatting.size(tensor.denseF32Bytes),
+                          Formatting.ratio(Formatting.divide(tensor.denseF32Bytes, tensor.bytes)),
+                          Formatting.scientific(tensor.maxAbsError), Formatting.scientific(tensor.relRMSError)])
+        }
+        let stored = report.tensors.reduce(UInt64(0)) { $0 + $1.bytes }
+        table.totals = ["total", "", "", "", Formatting.size(stored), Formatting.size(report.denseF32Bytes),
+                        Formatting.ratio(Formatting.divide(report.denseF32Bytes, stored)), "", ""]
+        console.print(table.render())
+        console.print("\(report.input) (\(Formatting.size(report.inputBytes))) → \(report.output) (\(Formatting.size(report.outputBytes))): \(Formatting.ratio(report.ratio)) smaller, \(Formatting.fixed(report.seconds)) s")
+    }
+}

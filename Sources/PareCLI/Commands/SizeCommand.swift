@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import ArgumentParser
+import PareFormat
+
+/// `pare size FILE… [--json]`: files side by side — any format — with their size against the first.
+public struct SizeCommand: ConsoleCommand {
+    /// The command's name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "size",
+        abstract: "Compare file sizes side by side (.pare, .safetensors, .npz, anything).",
+        discussion: """
+            `ratio_vs_first` is the first file's size divided by this file's: 10 means ten times \
+            smaller than the first. For .pare files the tensor count, overall sparsity and dense f32 \
+            size come from the header. --json prints a list of {file, bytes, ratio_vs_first, format, …}.
+            """
+    )
+
+    /// The files to compare; the first is the reference.
+    @Argument(help: "Files to compare; the first is the reference.")
+    public var files: [String]
+
+    /// `--json`.
+    @OptionGroup public var jsonOption: JSONOption
+
+    /// Creates the command with default options.
+    public init() {}
+
+    /// Checks that at least one file was given.
+    public func validate() throws {
+        guard !files.isEmpty else { throw ValidationError("give at least one file") }
+    }
+
+    struct Row {
+        var file: String
+        var bytes: UInt64
+        var format: String
+        var pare: TensorSizeReport.Totals?
+        var tensorCount: Int?
+    }
+
+    /// Prints the comparison.
+    public func run(console: Console) throws {
+        var rows: [Row] = []
+        for file in files {
+            let bytes = try Self.fileSize(file)
+            let format = Self.format(of: file)
+            var row = Row(file: file, bytes: bytes, format: format)
+            if format == "pare" {
+                let pare = try PareFile(path: file)
+                row.pare = TensorSizeReport.Totals(pare.tensors.map(TensorSizeReport.init))
+                row.tensorCount = pare.tensors.count
+            }
+            rows.append(row)
+        }
+        let first = rows[0].bytes
+        if jsonOption.json {
+            console.printJSON(.array(rows.map { row in
+                var members: [(String, JSONValue)] = [
+                    ("file", .string(row.file)),
+                    ("bytes", .integer(row.bytes)),
+                    ("ratio_vs_first", .number(Formatting.divide(first, row.bytes))),
+                    ("format", .string(row.format)),
+                ]
+                if let totals = row.pare, let count = row.tensorCount {
+                    members += [("tensors", .integer(count)), ("sparsity", .number(totals.sparsity)),
+                                ("dense_f32_bytes", .integer(totals.denseF32))]
+                }
+                return .object(members)
+            }))
+            return
+        }
+        var table = TextTable(columns: [.init("file"), .init("format"), .init("bytes", .right), .init("size", .right),
+                                        .init("vs first", .right), .init("tensors", .right), .init("sparsity", .right)])
+        for row in rows {
+            table.append([row.file, row.format, String(row.bytes), Formatting.size(row.bytes),
+                          Formatting.ratio(Formatting.divide(first, row.bytes)),
+                          row.tensorCount.map(String.init) ?? "-", row.pare.map { Formatting.percent($0.sparsity) } ?? "-"])
+        }
+        console.print(table.render())
+    }
+
+    /// The file's size, or an error naming it.
+    static func fileSize(_ path: String) throws -> UInt64 {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw CLIError("\(path): \(String(cString: strerror(errno)))")
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw CLIError("\(path): not a regular file") }
+        return UInt64(info.st_size)
+    }
+
+    /// The format named by the file's extension.
+    static func format(of path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "other" }
+        let ext = name[name.index(after: dot)...].lowercased()
+        return ["pare", "safetensors", "npz", "npy", "gguf", "onnx", "pt", "pth", "bin"].contains(ext) ? ext : "other"
+    }
+}

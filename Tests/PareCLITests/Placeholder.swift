@@ -1,4 +1,0 @@
-import Testing
-@testable import PareCLI
-
-@Test func moduleLoads() { #expect(Bool(true)) }
