@@ -45,6 +45,31 @@ struct LinearWeightsTests {
         }
     }
 
+    /// Wide rows get u32 column indices (columns > 65,535) and half-precision raw values are
+    /// converted once at load; both still match the decoded dense product.
+    @Test func wideIndicesAndHalfPrecisionValues() throws {
+        let directory = TemporaryDirectory()
+        let wide = randomWeights(count: 2 * 70_000, sparsity: 0.999, seed: 21)
+        let half = randomWeights(count: 6 * 10, sparsity: 0, seed: 22)
+        let writer = try PareWriter(path: directory.file("w.pare"))
+        try writer.add(try TensorEncoder.encode(wide, shape: [2, 70_000], options: CompressionOptions(index: .csr)), name: "wide", dtype: .f32, shape: [2, 70_000], zlibLevel: nil)
+        try writer.addDense(try DenseTensor(name: "half", shape: [6, 10], floats: half), storage: .f16)
+        try writer.finish()
+        let file = try PareFile(path: directory.file("w.pare"))
+        #expect(try file.tensor(named: "wide").sections.first { $0.kind == .columnIndices }?.dtype == .u32)
+        #expect(try file.tensor(named: "half").sections.first?.dtype == .f16)
+        for (name, rows, columns) in [("wide", 2, 70_000), ("half", 6, 10)] {
+            let entry = try file.tensor(named: name)
+            let linear = try LinearWeights(entry: entry, in: file)
+            let decoded = try TensorDecoder.decode(entry, in: file)
+            for batch in [1, 5] {
+                let x = randomWeights(count: batch * columns, sparsity: 0, seed: 23)
+                let (want, magnitude) = denseProduct(x, batch: batch, weight: decoded, rows: rows, columns: columns, bias: nil)
+                #expect(worstRelativeError(try linear.apply(x, batch: batch), want, magnitude: magnitude) < 1e-5, "\(name) batch \(batch)")
+            }
+        }
+    }
+
     /// Large enough to cross the threading threshold: the two-thread result equals one thread's exactly.
     @Test func threadedBandsMatchOneThreadExactly() throws {
         let directory = TemporaryDirectory()

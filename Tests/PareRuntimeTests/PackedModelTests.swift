@@ -124,6 +124,23 @@ struct PackedModelTests {
         #expect(throws: RuntimeError.self) { try PackedModel(file: bare) }
     }
 
+    /// A description that would need unbounded memory (a giant input, a padding that blows up a
+    /// convolution) is refused at load with an error, not run.
+    @Test func absurdDescriptionsAreRefused() throws {
+        let directory = TemporaryDirectory()
+        let weight = randomWeights(count: 2 * 1 * 3 * 3, sparsity: 0, seed: 1)
+        for (i, description) in [
+            ModelDescription(inputShape: [1 << 20, 1 << 20, 1 << 20], layers: [.flatten]),
+            ModelDescription(inputShape: [1, 8, 8], layers: [.conv2d(weight: "c", bias: nil, stride: 1, padding: 60_000)]),
+            ModelDescription(inputShape: [1, 8, 8], layers: [.conv2d(weight: "c", bias: nil, stride: 0, padding: 0)]),
+            ModelDescription(inputShape: [1, 8, 8], layers: [.maxPool2d(size: 9, stride: 1)]),
+        ].enumerated() {
+            let file = try writeEncoded([("c", weight, [2, 1, 3, 3], CompressionOptions())], to: directory.file("\(i).pare"),
+                                        metadata: [MetadataKey.model: .string(description.json())])
+            #expect(throws: RuntimeError.self) { try PackedModel(file: file) }
+        }
+    }
+
     /// Accuracy and loss of the evaluator agree with a hand count over the model's own predictions.
     @Test func evaluatorScoresPredictions() throws {
         let directory = TemporaryDirectory()

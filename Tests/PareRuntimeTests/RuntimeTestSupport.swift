@@ -1,27 +1,15 @@
 import Foundation
 import PareCodecs
 import PareFormat
+import PareNN
 @testable import PareRuntime
-
-/// A seeded generator (SplitMix64) so every test sees the same numbers.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Seeded values in [-1, 1), with a fraction `sparsity` set to exactly zero.
 func randomWeights(count: Int, sparsity: Double, seed: UInt64) -> [Float] {
     var generator = SeededGenerator(seed: seed)
     return (0..<count).map { _ in
-        let value = Float.random(in: -1..<1, using: &generator)
-        return Double.random(in: 0..<1, using: &generator) < sparsity ? 0 : value
+        let value = generator.uniform(-1, 1)
+        return Double(generator.uniform(0, 1)) < sparsity ? 0 : value
     }
 }
 

@@ -18,6 +18,8 @@ public enum RuntimeBenchmark {
         public var seed: UInt64 = 42
         /// Only variants whose name contains this (all when nil).
         public var filter: String?
+        /// Where to keep the variants' `.pare` files (a temporary folder, removed afterwards, when nil).
+        public var directory: String?
         /// Layer widths (input first).
         public var sizes = [784, 300, 100, 10]
 
@@ -55,9 +57,9 @@ public enum RuntimeBenchmark {
     /// Writes each variant to a temporary file, loads it and times it. Deterministic weights and
     /// inputs for a seed; times are wall clock and vary run to run.
     public static func run(_ options: Options = Options(), progress: (String) -> Void = { _ in }) throws -> [Row] {
-        let directory = NSTemporaryDirectory() + "pare-bench-\(getpid())-\(UInt64(Date().timeIntervalSince1970 * 1000))"
+        let directory = options.directory ?? NSTemporaryDirectory() + "pare-bench-\(getpid())-\(UInt64(Date().timeIntervalSince1970 * 1000))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
+        defer { if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) } }
         var generator = BenchmarkRandom(seed: options.seed)
         let sizes = options.sizes
         let weights = (0..<(sizes.count - 1)).map { l in
@@ -77,7 +79,7 @@ public enum RuntimeBenchmark {
                     let name = "\(Int((sparsity * 100).rounded()))% \(structure.rawValue) \(codingName)"
                     if let filter = options.filter, !name.contains(filter) { continue }
                     progress(name)
-                    let path = "\(directory)/\(rows.count).pare"
+                    let path = "\(directory)/" + name.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: " ", with: "-") + ".pare"
                     try write(pruned, biases: biases, sizes: sizes, options: CompressionOptions(quantization: quantization, index: structure), to: path)
                     let model = try PackedModel(path: path)
                     let clock = options.threads == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC

@@ -96,7 +96,7 @@ extension LinearWeights {
             }
             return
         }
-        let panels = PanelLayout(input: input, batch: batch, columns: columns)
+        let panels = PanelLayout(input: input, batch: batch, columns: columns, pool: scratch)
         forBands { band in
             for p in 0..<panels.count {
                 let panel = panels.panel(p)

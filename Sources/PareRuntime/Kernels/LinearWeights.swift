@@ -24,6 +24,8 @@ public final class LinearWeights: @unchecked Sendable {
     let values: Values
     /// Section bytes and derived buffers the pointers above point into.
     let keepAlive: [AnyObject]
+    /// The transposed-input buffer kept between batched calls (not counted in `residentBytes`).
+    let scratch = ScratchPool()
     /// Bytes the weight occupies in memory (mapped or inflated sections plus derived buffers).
     public let residentBytes: Int
 

@@ -4,7 +4,7 @@
 /// a time into a SIMD register) with the input gathered at their columns.
 /// Batch N (`panel…`): the input is transposed into panels of `PanelLayout.width` samples
 /// (`[column][sample]`), so each stored (column, value) is one broadcast multiply-add over the
-/// panel's samples, held in two `SIMD16` accumulators.
+/// panel's samples, held in four `SIMD16` accumulators.
 ///
 /// Callers guarantee (checked once at load): row starts are monotone within `0…storedCount`,
 /// every column index is `< columns`, every value index `< storedCount`.
@@ -38,23 +38,23 @@ struct RowKernels<V: ValueStream> {
         }
     }
 
-    /// CSR rows with absolute column indices: eight values and a gather of eight inputs per step.
+    /// CSR rows with absolute column indices: four independent scalar sums (the loads are what
+    /// costs; the hardware gather the compiler would form from a SIMD version is slower here).
     func rowDotsCSR<C: ColumnIndices>(rowStarts: UnsafePointer<Int>, columns index: C, x: UnsafePointer<Float>,
                                       y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, band: Range<Int>) {
         for r in band {
             let end = rowStarts[r + 1]
             var i = rowStarts[r]
             let z = V.hasZeroPoints ? values.rowZero(r) : 0
-            var acc = SIMD8<Float>.zero
-            while i + 8 <= end {
-                var w = values.values8(i)
-                if V.hasZeroPoints { w -= z }
-                let g = SIMD8(x[index.column(i)], x[index.column(i + 1)], x[index.column(i + 2)], x[index.column(i + 3)],
-                              x[index.column(i + 4)], x[index.column(i + 5)], x[index.column(i + 6)], x[index.column(i + 7)])
-                acc += w * g
-                i += 8
+            var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+            while i + 4 <= end {
+                s0 += (values.value(i) - z) * x[index.column(i)]
+                s1 += (values.value(i + 1) - z) * x[index.column(i + 1)]
+                s2 += (values.value(i + 2) - z) * x[index.column(i + 2)]
+                s3 += (values.value(i + 3) - z) * x[index.column(i + 3)]
+                i += 4
             }
-            var sum = acc.sum()
+            var sum = (s0 + s1) + (s2 + s3)
             while i < end {
                 sum += (values.value(i) - z) * x[index.column(i)]
                 i += 1
@@ -99,93 +99,116 @@ struct RowKernels<V: ValueStream> {
         for r in band {
             var i = rowStarts[r]
             let z = V.hasZeroPoints ? values.rowZero(r) : 0
-            var sum: Float = 0
+            var even: Float = 0, odd: Float = 0
             var c = 0
             while c < columns {
                 let n = min(56, columns - c)
                 var word = mask.bits56(at: r * columns + c) & ((1 << UInt64(n)) - 1)
+                // Two bits per step into two sums: half the dependent adds, half the loop branches.
                 while word != 0 {
-                    sum += (values.value(i) - z) * x[c + word.trailingZeroBitCount]
+                    even += (values.value(i) - z) * x[c + word.trailingZeroBitCount]
+                    i += 1
+                    word &= word - 1
+                    guard word != 0 else { break }
+                    odd += (values.value(i) - z) * x[c + word.trailingZeroBitCount]
                     i += 1
                     word &= word - 1
                 }
                 c += n
             }
-            y[r] = values.rowScale(r) * sum + (bias?[r] ?? 0)
+            y[r] = values.rowScale(r) * (even + odd) + (bias?[r] ?? 0)
         }
     }
 
     // MARK: batch N
 
-    /// Runs `body(r, forEach)` for each row of the band and panel, where `forEach` visits the row's
-    /// stored (column, value index) pairs; accumulates over the panel and writes the outputs.
+    /// Writes one row's panel results: `y[sample][r] = scale · acc + bias[r]`.
     @inline(__always)
-    private func panelRows(panel: PanelLayout.Panel, y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
-                           band: Range<Int>, visit: (Int, (Int, Int) -> Void) -> Void) {
-        let xp = panel.base
-        for r in band {
-            let z = V.hasZeroPoints ? values.rowZero(r) : 0
-            var acc0 = SIMD16<Float>.zero, acc1 = SIMD16<Float>.zero
-            visit(r) { column, i in
-                let w = values.value(i) - z
-                let p = xp + column * PanelLayout.width
-                acc0 += w * load16(p)
-                acc1 += w * load16(p + 16)
-            }
-            let scale = values.rowScale(r)
-            let b = bias?[r] ?? 0
-            for j in 0..<panel.samples {
-                let a = j < 16 ? acc0[j] : acc1[j - 16]
-                y[(panel.first + j) * rows + r] = scale * a + b
-            }
+    private func store(_ acc: PanelAccumulator, row r: Int, panel: PanelLayout.Panel, y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?) {
+        let scale = values.rowScale(r)
+        let b = bias?[r] ?? 0
+        withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: 4) { lanes in
+            lanes[0] = acc.a0; lanes[1] = acc.a1; lanes[2] = acc.a2; lanes[3] = acc.a3
+            let flat = UnsafeRawPointer(lanes.baseAddress!).assumingMemoryBound(to: Float.self)
+            for j in 0..<panel.samples { y[(panel.first + j) * rows + r] = scale * flat[j] + b }
         }
     }
 
     /// Batch-N product of a dense quantized weight over one panel.
     func panelDense(panel: PanelLayout.Panel, y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, band: Range<Int>) {
-        panelRows(panel: panel, y: y, bias: bias, band: band) { r, body in
+        for r in band {
+            let z = V.hasZeroPoints ? values.rowZero(r) : 0
             let base = r * columns
-            for c in 0..<columns { body(c, base + c) }
+            var acc = PanelAccumulator()
+            for c in 0..<columns { acc.add(values.value(base + c) - z, panel.base + c * PanelLayout.width) }
+            store(acc, row: r, panel: panel, y: y, bias: bias)
         }
     }
 
     /// Batch-N product of a CSR weight over one panel.
     func panelCSR<C: ColumnIndices>(rowStarts: UnsafePointer<Int>, columns index: C, panel: PanelLayout.Panel,
                                     y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, band: Range<Int>) {
-        panelRows(panel: panel, y: y, bias: bias, band: band) { r, body in
-            for i in rowStarts[r]..<rowStarts[r + 1] { body(index.column(i), i) }
+        for r in band {
+            let z = V.hasZeroPoints ? values.rowZero(r) : 0
+            var acc = PanelAccumulator()
+            for i in rowStarts[r]..<rowStarts[r + 1] {
+                acc.add(values.value(i) - z, panel.base + index.column(i) * PanelLayout.width)
+            }
+            store(acc, row: r, panel: panel, y: y, bias: bias)
         }
     }
 
     /// Batch-N product of a delta-CSR weight over one panel.
     func panelDelta(rowStarts: UnsafePointer<Int>, gaps: UnsafePointer<UInt8>, panel: PanelLayout.Panel,
                     y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, band: Range<Int>) {
-        panelRows(panel: panel, y: y, bias: bias, band: band) { r, body in
+        for r in band {
+            let z = V.hasZeroPoints ? values.rowZero(r) : 0
+            var acc = PanelAccumulator()
             var column = -1
             for i in rowStarts[r]..<rowStarts[r + 1] {
                 column += Int(gaps[i])
-                body(column, i)
+                acc.add(values.value(i) - z, panel.base + column * PanelLayout.width)
             }
+            store(acc, row: r, panel: panel, y: y, bias: bias)
         }
     }
 
     /// Batch-N product of a bitmask weight over one panel.
     func panelBitmask(rowStarts: UnsafePointer<Int>, mask: BitReader, panel: PanelLayout.Panel,
                       y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, band: Range<Int>) {
-        panelRows(panel: panel, y: y, bias: bias, band: band) { r, body in
+        for r in band {
+            let z = V.hasZeroPoints ? values.rowZero(r) : 0
+            var acc = PanelAccumulator()
             var i = rowStarts[r]
             var c = 0
             while c < columns {
                 let n = min(56, columns - c)
                 var word = mask.bits56(at: r * columns + c) & ((1 << UInt64(n)) - 1)
                 while word != 0 {
-                    body(c + word.trailingZeroBitCount, i)
+                    acc.add(values.value(i) - z, panel.base + (c + word.trailingZeroBitCount) * PanelLayout.width)
                     i += 1
                     word &= word - 1
                 }
                 c += n
             }
+            store(acc, row: r, panel: panel, y: y, bias: bias)
         }
+    }
+}
+
+/// The running sums of one output row over a panel's 64 samples: four `SIMD16` registers, four
+/// independent add chains.
+struct PanelAccumulator {
+    var a0 = SIMD16<Float>.zero, a1 = SIMD16<Float>.zero, a2 = SIMD16<Float>.zero, a3 = SIMD16<Float>.zero
+
+    /// Adds `w ×` the panel row at `p` (64 floats).
+    @inline(__always)
+    mutating func add(_ w: Float, _ p: UnsafePointer<Float>) {
+        let v = SIMD16<Float>(repeating: w)
+        a0 += v * load16(p)
+        a1 += v * load16(p + 16)
+        a2 += v * load16(p + 32)
+        a3 += v * load16(p + 48)
     }
 }
 

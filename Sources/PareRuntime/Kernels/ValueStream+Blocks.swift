@@ -16,10 +16,7 @@ struct Q8BlockValues: ValueStream {
     @inline(__always)
     func values8(_ i: Int) -> SIMD8<Float> {
         // Eight values straddle a block boundary only when i is not a multiple of 8 within a block.
-        guard i & 7 == 0 else {
-            return SIMD8(value(i), value(i + 1), value(i + 2), value(i + 3),
-                         value(i + 4), value(i + 5), value(i + 6), value(i + 7))
-        }
+        guard i & 7 == 0 else { return scalarValues8(i) }
         let block = i >> 5
         let q = UnsafeRawPointer(blocks + block * 34 + 2 + (i & 31)).loadUnaligned(as: SIMD8<Int8>.self)
         return SIMD8<Float>(q) * scales[block]
@@ -45,10 +42,7 @@ struct Q4BlockValues: ValueStream {
 
     @inline(__always)
     func values8(_ i: Int) -> SIMD8<Float> {
-        guard i & 7 == 0 else {
-            return SIMD8(value(i), value(i + 1), value(i + 2), value(i + 3),
-                         value(i + 4), value(i + 5), value(i + 6), value(i + 7))
-        }
+        guard i & 7 == 0 else { return scalarValues8(i) }
         // Eight aligned values share one half of the block: low nibbles of bytes j…j+7, or high ones.
         let block = i >> 5
         let j = i & 31

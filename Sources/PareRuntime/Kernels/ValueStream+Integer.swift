@@ -66,10 +66,7 @@ struct Int4Values: ValueStream {
     @inline(__always)
     func values8(_ i: Int) -> SIMD8<Float> {
         let byte = i >> 1
-        guard byte + 8 <= byteCount else {
-            return SIMD8(value(i), value(i + 1), value(i + 2), value(i + 3),
-                         value(i + 4), value(i + 5), value(i + 6), value(i + 7))
-        }
+        guard byte + 8 <= byteCount else { return scalarValues8(i) }
         // Nibble k of the 32 bits starting at element i is element i + k.
         let word = UInt64(littleEndian: UnsafeRawPointer(base + byte).loadUnaligned(as: UInt64.self)) >> UInt64((i & 1) * 4)
         let nibbles = SIMD8<UInt32>(repeating: UInt32(truncatingIfNeeded: word)) &>> SIMD8(0, 4, 8, 12, 16, 20, 24, 28) & 0xF

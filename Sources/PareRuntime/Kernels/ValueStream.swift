@@ -25,7 +25,11 @@ extension ValueStream {
     static var hasZeroPoints: Bool { false }
 
     @inline(__always)
-    func values8(_ i: Int) -> SIMD8<Float> {
+    func values8(_ i: Int) -> SIMD8<Float> { scalarValues8(i) }
+
+    /// Eight values one at a time (the default, and the fallback of the vector loads).
+    @inline(__always)
+    func scalarValues8(_ i: Int) -> SIMD8<Float> {
         SIMD8(value(i), value(i + 1), value(i + 2), value(i + 3),
               value(i + 4), value(i + 5), value(i + 6), value(i + 7))
     }

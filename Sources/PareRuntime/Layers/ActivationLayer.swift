@@ -8,16 +8,19 @@ struct ActivationLayer: RuntimeLayer {
     let function: Function
     let outputShape: [Int]
 
-    func forward(_ input: [Float], batch: Int, threads: Int) -> [Float] {
+    func forward(_ data: inout [Float], batch: Int, threads: Int) {
         switch function {
-        case .relu: return input.map { max($0, 0) }
-        case .sigmoid: return input.map { 1 / (1 + exp(-$0)) }
-        case .tanh: return input.map { Foundation.tanh($0) }
+        case .relu:
+            data.withUnsafeMutableBufferPointer { values in
+                for i in values.indices { values[i] = max(values[i], 0) }
+            }
+        case .sigmoid:
+            for i in data.indices { data[i] = 1 / (1 + exp(-data[i])) }
+        case .tanh:
+            for i in data.indices { data[i] = Foundation.tanh(data[i]) }
         case .softmax:
             let width = outputShape.reduce(1, *)
-            var output = input
-            for b in 0..<batch { Self.softmax(&output[(b * width)..<((b + 1) * width)]) }
-            return output
+            for b in 0..<batch { Self.softmax(&data[(b * width)..<((b + 1) * width)]) }
         }
     }
 
@@ -31,11 +34,4 @@ struct ActivationLayer: RuntimeLayer {
         }
         for i in values.indices { values[i] /= sum }
     }
-}
-
-/// Collapses each sample to one dimension (the data is already contiguous).
-struct FlattenLayer: RuntimeLayer {
-    let outputShape: [Int]
-
-    func forward(_ input: [Float], batch: Int, threads: Int) -> [Float] { input }
 }

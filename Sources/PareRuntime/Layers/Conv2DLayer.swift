@@ -14,12 +14,17 @@ struct Conv2DLayer: RuntimeLayer {
     var outputShape: [Int] { [weight.rows, outputHeight, outputWidth] }
     var residentBytes: Int { weight.residentBytes + (bias?.count ?? 0) * 4 }
 
-    func forward(_ input: [Float], batch: Int, threads: Int) -> [Float] {
+    func forward(_ data: inout [Float], batch: Int, threads: Int) {
+        data = convolve(data, batch: batch, threads: threads)
+    }
+
+    /// The convolution of `batch` NCHW samples.
+    func convolve(_ input: [Float], batch: Int, threads: Int) -> [Float] {
         let oh = outputHeight, ow = outputWidth, positions = oh * ow
         let patchSize = channels * kernelHeight * kernelWidth
         let patches = im2col(input, batch: batch)
         // [batch · positions, out] → NCHW [batch, out, positions]
-        let products = DenseLayer(weight: weight, bias: bias).forward(patches, batch: batch * positions, threads: threads)
+        let products = DenseLayer(weight: weight, bias: bias).product(patches, batch: batch * positions, threads: threads)
         var output = [Float](repeating: 0, count: batch * weight.rows * positions)
         let outChannels = weight.rows
         for n in 0..<batch {

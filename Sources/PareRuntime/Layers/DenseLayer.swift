@@ -6,18 +6,26 @@ struct DenseLayer: RuntimeLayer {
     var outputShape: [Int] { [weight.rows] }
     var residentBytes: Int { weight.residentBytes + (bias?.count ?? 0) * 4 }
 
-    func forward(_ input: [Float], batch: Int, threads: Int) -> [Float] {
-        var output = [Float](repeating: 0, count: batch * weight.rows)
-        input.withUnsafeBufferPointer { x in
-            output.withUnsafeMutableBufferPointer { y in
-                guard let xBase = x.baseAddress, let yBase = y.baseAddress else { return }
-                if let bias {
-                    bias.withUnsafeBufferPointer { weight.apply(input: xBase, batch: batch, output: yBase, bias: $0.baseAddress, threads: threads) }
-                } else {
-                    weight.apply(input: xBase, batch: batch, output: yBase, threads: threads)
+    func forward(_ data: inout [Float], batch: Int, threads: Int) {
+        data = product(data, batch: batch, threads: threads)
+    }
+
+    /// `input · Wᵀ + b` into a new array (every element is written, so it starts uninitialised).
+    func product(_ input: [Float], batch: Int, threads: Int) -> [Float] {
+        let count = batch * weight.rows
+        return [Float](unsafeUninitializedCapacity: count) { y, initialized in
+            input.withUnsafeBufferPointer { x in
+                if let xBase = x.baseAddress, let yBase = y.baseAddress {
+                    if let bias {
+                        bias.withUnsafeBufferPointer { weight.apply(input: xBase, batch: batch, output: yBase, bias: $0.baseAddress, threads: threads) }
+                    } else {
+                        weight.apply(input: xBase, batch: batch, output: yBase, threads: threads)
+                    }
+                } else if let yBase = y.baseAddress {
+                    yBase.initialize(repeating: 0, count: count)
                 }
             }
+            initialized = count
         }
-        return output
     }
 }

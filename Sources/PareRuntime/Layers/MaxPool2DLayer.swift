@@ -9,7 +9,12 @@ struct MaxPool2DLayer: RuntimeLayer {
     var outputWidth: Int { (width - size) / stride + 1 }
     var outputShape: [Int] { [channels, outputHeight, outputWidth] }
 
-    func forward(_ input: [Float], batch: Int, threads: Int) -> [Float] {
+    func forward(_ data: inout [Float], batch: Int, threads: Int) {
+        data = pool(data, batch: batch)
+    }
+
+    /// The pooled `batch` NCHW samples.
+    func pool(_ input: [Float], batch: Int) -> [Float] {
         let oh = outputHeight, ow = outputWidth
         var output = [Float](repeating: 0, count: batch * channels * oh * ow)
         for plane in 0..<(batch * channels) {

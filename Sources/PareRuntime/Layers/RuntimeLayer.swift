@@ -3,8 +3,9 @@
 protocol RuntimeLayer: Sendable {
     /// Shape of one output sample.
     var outputShape: [Int] { get }
-    /// Runs the layer on `batch` samples (`input.count == batch × inputShape product`).
-    func forward(_ input: [Float], batch: Int, threads: Int) -> [Float]
+    /// Runs the layer on `batch` samples (`data.count == batch × inputShape product`), replacing
+    /// `data` with the outputs (element-wise layers work in place).
+    func forward(_ data: inout [Float], batch: Int, threads: Int)
     /// Bytes the layer keeps in memory (weights as stored, biases, derived tables).
     var residentBytes: Int { get }
 }

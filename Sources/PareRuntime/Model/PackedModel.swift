@@ -1,5 +1,6 @@
 import PareCodecs
 import PareFormat
+import PareKernels
 
 /// A `.pare` model ready to run from its stored encodings: the layer plan built from the file's
 /// `ModelDescription`, with every weight kept packed (`LinearWeights`) and shapes checked once.
@@ -29,14 +30,19 @@ public final class PackedModel: @unchecked Sendable {
         self.file = file
         self.modelDescription = description
         inputShape = description.inputShape
-        guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }), inputShape.count <= 3 else {
-            throw RuntimeError.invalidModel("\(file.path): input shape \(inputShape) is not 1 to 3 positive dimensions")
+        guard !inputShape.isEmpty, inputShape.allSatisfy({ $0 > 0 }), inputShape.count <= 3,
+              let count = try? DenseTensor.checkedCount(inputShape, name: "input"), count <= PackedModel.maxSampleValues else {
+            throw RuntimeError.invalidModel("\(file.path): input shape \(inputShape) is not 1 to 3 positive dimensions of at most \(PackedModel.maxSampleValues) values")
         }
         var planner = Planner(file: file, shape: inputShape)
         for layer in description.layers { try planner.add(layer) }
         layers = planner.layers
         outputShape = planner.shape
     }
+
+    /// The most values one sample may have at any layer (and the most im2col patch values per
+    /// sample), so a hostile description cannot make the runtime allocate without bound.
+    public static let maxSampleValues = 1 << 26
 
     /// Values in one input sample.
     public var inputCount: Int { inputShape.reduce(1, *) }
@@ -53,9 +59,10 @@ public final class PackedModel: @unchecked Sendable {
         guard batch >= 0, input.count == batch * inputCount else {
             throw RuntimeError.invalidArgument("\(file.path): input of \(input.count) values is not \(batch) samples of \(inputShape)")
         }
+        var data = input
         let scale = modelDescription.inputScale
-        var data = scale == 1 ? input : input.map { $0 * scale }
-        for layer in layers { data = layer.forward(data, batch: batch, threads: max(threads, 1)) }
+        if scale != 1 { data.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { Vector.scale(base, count: $0.count, by: scale) } } }
+        for layer in layers { layer.forward(&data, batch: batch, threads: max(threads, 1)) }
         return data
     }
 }
@@ -74,6 +81,19 @@ private struct Planner {
     func mismatch(_ tensor: String, _ message: String) -> RuntimeError { .shapeMismatch(tensor: tensor, message: "\(file.path): \(message)") }
 
     mutating func add(_ layer: ModelDescription.Layer) throws {
+        try plan(layer)
+        guard let count = try? DenseTensor.checkedCount(shape, name: "activation"), count <= PackedModel.maxSampleValues else {
+            throw RuntimeError.invalidModel("\(file.path): a layer's output shape \(shape) exceeds \(PackedModel.maxSampleValues) values per sample")
+        }
+        if let conv = layers.last as? Conv2DLayer {
+            let (positions, overflow) = (conv.outputHeight * conv.outputWidth).multipliedReportingOverflow(by: conv.weight.columns)
+            guard !overflow, positions <= PackedModel.maxSampleValues else {
+                throw RuntimeError.shapeMismatch(tensor: conv.weight.name, message: "\(file.path): im2col of \(positions) values per sample exceeds \(PackedModel.maxSampleValues)")
+            }
+        }
+    }
+
+    private mutating func plan(_ layer: ModelDescription.Layer) throws {
         switch layer {
         case let .dense(weightName, biasName):
             let entry = try file.tensor(named: weightName)
@@ -101,7 +121,7 @@ private struct Planner {
                                     kernelHeight: entry.shape[2], kernelWidth: entry.shape[3], stride: stride, padding: padding)
             layers.append(layer)
             shape = layer.outputShape
-        case let .maxPool2d(size, stride):
+        case .maxPool2d(let size, let stride):
             guard shape.count == 3 else { throw RuntimeError.invalidModel("\(file.path): maxpool2d gets input of shape \(shape), expected [C, H, W]") }
             guard size > 0, stride > 0, size <= shape[1], size <= shape[2] else {
                 throw RuntimeError.invalidModel("\(file.path): maxpool2d size \(size) stride \(stride) does not fit input \(shape)")
