@@ -37,6 +37,10 @@ swiftc "${SAN[@]}" -module-name "Fuzz_$TARGET" "$SOURCE" Fuzz/Support/*.swift "$
 
 SEEDS=("$WORK/corpus" Fixtures/container)
 [[ -d Fuzz/seeds/$TARGET ]] && SEEDS+=("Fuzz/seeds/$TARGET")
+# Targets that need a file rewrite this one scratch file for every input (RAM-backed when possible).
+SCRATCH_DIR=/tmp; [[ -w /dev/shm ]] && SCRATCH_DIR=/dev/shm
+export PARE_FUZZ_SCRATCH="$SCRATCH_DIR/pare-fuzz-$TARGET-$$.pare"
+trap 'rm -f "$PARE_FUZZ_SCRATCH"' EXIT
 echo "fuzzing $TARGET for $MINUTES min; crashes → $WORK/crashes/" >&2
-exec "$BUILD/fuzz-$TARGET" -max_total_time=$((MINUTES * 60)) -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
+"$BUILD/fuzz-$TARGET" -max_total_time=$((MINUTES * 60)) -max_len=65536 -rss_limit_mb=2048 -timeout=10 \
     -print_final_stats=1 -artifact_prefix="$WORK/crashes/" "$@" "${SEEDS[@]}"

@@ -3,16 +3,19 @@
 import Glibc
 #endif
 
-/// One scratch file per fuzzing process (in /dev/shm when it exists), rewritten for every input.
+/// One scratch file per fuzzing process, rewritten for every input: `$PARE_FUZZ_SCRATCH` (set and
+/// removed by `Fuzz/run.sh`), else one in /dev/shm or /tmp named after the process.
 final class FuzzScratchFile: @unchecked Sendable {
     let path: String
 
     init() {
-        let directory = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
-        path = "\(directory)/pare-fuzz-\(getpid()).pare"
+        if let chosen = getenv("PARE_FUZZ_SCRATCH") {
+            path = String(cString: chosen)
+        } else {
+            let directory = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
+            path = "\(directory)/pare-fuzz-\(getpid()).pare"
+        }
     }
-
-    deinit { unlink(path) }
 
     func replace(with bytes: UnsafeRawBufferPointer) {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
