@@ -41,22 +41,21 @@ public struct ExportCommand: ConsoleCommand {
 
     /// Exports and prints what was written.
     public func run(console: Console) throws {
-        let file = try PareFile(path: model)
-        let tensors = file.tensors
+        let source = try PareSource(path: model)
+        let tensors = source.file.tensors
         let progress = ProgressBar(console: console, total: tensors.count)
         defer { progress.finish() }
         func decoded(_ index: Int) throws -> DenseTensor {
             let entry = tensors[index]
-            defer { file.releaseCachedSections() }
             progress.update(index, label: entry.name)
-            if !entry.dtype.isFloat { return try file.readDense(entry) }
-            return try DenseTensor(name: entry.name, shape: entry.shape, floats: TensorDecoder.decode(entry, in: file))
+            if !entry.dtype.isFloat { return try source.dense(index) }
+            return try DenseTensor(name: entry.name, shape: entry.shape, floats: source.floats(index))
         }
         let exportedType = { (entry: TensorEntry) in entry.dtype.isFloat ? DType.f32 : entry.dtype }
         switch to {
         case .safetensors:
             let declarations = tensors.map { SafetensorsWriter.Declaration(name: $0.name, dtype: exportedType($0), shape: $0.shape) }
-            let metadata = file.metadata.mapValues(\.description)
+            let metadata = source.metadata.mapValues(\.description)
             let writer = try SafetensorsWriter(path: output, tensors: declarations, metadata: metadata)
             do {
                 // The writer places each tensor at its declared offset, so file order is fine.

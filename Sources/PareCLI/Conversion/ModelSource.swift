@@ -56,17 +56,27 @@ final class PareSource: ModelSource {
     var metadata: Metadata { file.metadata }
 
     func floats(_ index: Int) throws -> [Float] {
-        defer { file.releaseCachedSections() }
+        defer { release(index) }
         let entry = file.tensors[index]
         if entry.encoding == .dense { return try file.readDense(entry).floats() }
         return try TensorDecoder.decode(entry, in: file)
     }
 
     func dense(_ index: Int) throws -> DenseTensor {
-        defer { file.releaseCachedSections() }
+        defer { release(index) }
         let entry = file.tensors[index]
         if entry.encoding == .dense { return try file.readDense(entry) }
         return try DenseTensor(name: entry.name, shape: entry.shape, floats: TensorDecoder.decode(entry, in: file))
+    }
+
+    /// Drops inflated copies and lets the kernel reclaim the mapped pages of tensor `index`.
+    func release(_ index: Int) {
+        let entry = file.tensors[index]
+        for section in entry.sections where section.compression == .none {
+            // Already read and CRC-checked, so this is a cache hit, not a new read.
+            try? file.section(section.kind, of: entry).withUnsafeBytes { MappedPages.release($0) }
+        }
+        file.releaseCachedSections()
     }
 }
 
@@ -94,8 +104,12 @@ final class InterchangeSource: ModelSource {
     }
 
     func floats(_ index: Int) throws -> [Float] {
-        if case let .safetensors(safetensors) = file { return try safetensors.floats(of: safetensors.tensors[index]) }
-        return try dense(index).floats()
+        guard case let .safetensors(safetensors) = file else { return try dense(index).floats() }
+        let entry = safetensors.tensors[index]
+        return try safetensors.withRawBytes(of: entry) { raw in
+            defer { MappedPages.release(raw) }
+            return DenseTensor.floats(from: raw, dtype: entry.dtype)
+        }
     }
 
     func dense(_ index: Int) throws -> DenseTensor {
