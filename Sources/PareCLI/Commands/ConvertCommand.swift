@@ -52,7 +52,7 @@ public struct ConvertCommand: ConsoleCommand {
     public var output: String
 
     /// Target sparsity.
-    @Option(help: "Fraction of weights to prune, 0…1 (by magnitude).")
+    @Option(help: ArgumentHelp("Fraction of weights to prune, 0…1 (smallest magnitudes first).", valueName: "S"))
     public var sparsity: Double?
 
     /// Pruning scope.
@@ -60,19 +60,19 @@ public struct ConvertCommand: ConsoleCommand {
     public var pruneScope: Scope = .layer
 
     /// Magnitude threshold.
-    @Option(help: "Prune weights whose magnitude is below T.")
+    @Option(help: ArgumentHelp("Prune weights whose magnitude is below T.", valueName: "T"))
     public var threshold: Double?
 
     /// Value coding.
-    @Option(help: "Value coding: \(Quant.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Value coding of the compressed tensors.")
     public var quant: Quant = .none
 
     /// Codebook width.
-    @Option(help: "Codebook index bits, 2…8 (default 5); for int8 / int4 only 8 / 4.")
+    @Option(help: ArgumentHelp("Codebook index bits, 2…8 (default 5); for int8 / int4 only 8 / 4.", valueName: "B"))
     public var bits: Int?
 
     /// Scale granularity.
-    @Option(help: "Scale granularity for int8 / int4: tensor, channel (default) or block (= q8_0 / q4_0).")
+    @Option(help: "Scale granularity for int8 / int4 (default channel; block = q8_0 / q4_0).")
     public var granularity: Granularity?
 
     /// Asymmetric int8.
@@ -80,19 +80,19 @@ public struct ConvertCommand: ConsoleCommand {
     public var asymmetric = false
 
     /// Index structure.
-    @Option(help: "Sparse structure: auto (smallest), dense, csr, bitmask, csr_delta.")
+    @Option(help: "Sparse structure (auto picks the smallest).")
     public var index: Index = .auto
 
     /// zlib level.
-    @Option(help: "zlib level 0…9 for every section (kept only where it shrinks it).")
+    @Option(help: ArgumentHelp("zlib level 0…9 for every section (kept only where it shrinks it).", valueName: "L"))
     public var zlib: Int?
 
     /// Name patterns to compress.
-    @Option(help: "Compress only tensors matching PATTERN (repeatable).")
+    @Option(help: ArgumentHelp("Compress only tensors matching PATTERN (repeatable).", valueName: "PATTERN"))
     public var only: [String] = []
 
     /// Name patterns to leave alone.
-    @Option(help: "Never compress tensors matching PATTERN (repeatable).")
+    @Option(help: ArgumentHelp("Never compress tensors matching PATTERN (repeatable).", valueName: "PATTERN"))
     public var skip: [String] = []
 
     /// Default rule's size floor.
