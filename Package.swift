@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "PareCLI",
             dependencies: [
-                "PareRuntime", "PareNN", "PareDemoData",
+                "PareRuntime", "PareNN", "PareKernels", "PareDemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
         ),

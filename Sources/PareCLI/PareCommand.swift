@@ -14,6 +14,11 @@ public struct PareCommand: ParsableCommand {
             SizeCommand.self,
             ConvertCommand.self,
             ExportCommand.self,
+            TrainCommand.self,
+            RunCommand.self,
+            EvalCommand.self,
+            BenchCommand.self,
+            DemoCommand.self,
         ]
     )
 

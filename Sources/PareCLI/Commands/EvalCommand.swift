@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+import PareNN
+import PareRuntime
+
+/// `pare eval MODEL --data DIR [--batch N] [--threads N] [--json]`: accuracy, mean loss, per-sample
+/// latency and peak memory of a packed model, run directly from its stored encodings.
+public struct EvalCommand: ConsoleCommand {
+    /// The command's name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Evaluate a .pare model on an IDX data set folder, running it packed (sparse / integer kernels).",
+        discussion: """
+            DIR holds test-images-idx3-ubyte[.gz] and test-labels-idx1-ubyte[.gz] (or t10k-…); pixels are \
+            passed raw and scaled by the model's stored input scale. Latency is wall-clock time of the forward \
+            pass per sample at --batch; peak memory is the process's peak resident set (VmHWM).
+            """
+    )
+
+    /// The model.
+    @Argument(help: "A .pare file with a model description (written by pare train / demo / convert).")
+    public var model: String
+
+    /// Data folder.
+    @Option(help: "IDX data set folder.")
+    public var data: String
+
+    /// Which split to evaluate.
+    @Option(help: "Split to evaluate: test or train.")
+    public var split: String = "test"
+
+    /// Batch size.
+    @Option(help: "Samples per forward pass.")
+    public var batch: Int = 256
+
+    /// Threads.
+    @Option(help: "Worker threads (default: all cores).")
+    public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    /// `--json`.
+    @OptionGroup public var jsonOption: JSONOption
+
+    /// Creates the command with default options.
+    public init() {}
+
+    /// Rejects non-positive sizes.
+    public func validate() throws {
+        guard batch > 0 else { throw ValidationError("--batch must be positive") }
+        guard threads > 0 else { throw ValidationError("--threads must be positive") }
+        guard split == "test" || split == "train" else { throw ValidationError("--split is test or train, not '\(split)'") }
+    }
+
+    /// Loads the model and data, evaluates, prints.
+    public func run(console: Console) throws {
+        let packed = try PackedModel(path: model)
+        let samples = try Dataset.idx(folder: data, split: split, scale: 1)
+        guard samples.sampleSize == packed.inputCount else {
+            throw CLIError("\(data): samples have \(samples.sampleSize) values, model \(model) takes \(packed.inputCount) (\(packed.inputShape))")
+        }
+        let result = try Evaluator.evaluate(packed, inputs: samples.inputs, labels: samples.labels, batch: batch, threads: threads)
+        let latencyMs = result.secondsPerSample * 1000
+        if jsonOption.json {
+            console.printJSON(.object([
+                ("model", .string(model)), ("accuracy", .number(result.accuracy)), ("loss", .number(result.loss)),
+                ("samples", .integer(result.samples)), ("latency_ms_per_sample", .number(latencyMs)),
+                ("peak_rss_bytes", result.peakRSSBytes.map { .integer($0) } ?? .null),
+                ("model_resident_bytes", .integer(packed.residentBytes)),
+                ("batch", .integer(batch)), ("threads", .integer(threads)),
+            ]))
+        } else {
+            console.print("\(model) on \(data) (\(split), \(result.samples) samples): accuracy \(Formatting.fixed(result.accuracy * 100, 2))%, "
+                          + "mean loss \(Formatting.fixed(result.loss, 4)), \(Formatting.fixed(latencyMs * 1000, 1)) µs/sample at batch \(batch) "
+                          + "on \(threads) thread\(threads == 1 ? "" : "s"), model resident \(Formatting.size(packed.residentBytes)), "
+                          + "peak RSS \(result.peakRSSBytes.map { Formatting.size($0) } ?? "n/a")")
+        }
+    }
+}

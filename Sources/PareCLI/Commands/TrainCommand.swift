@@ -1,0 +1,278 @@
+import ArgumentParser
+import Foundation
+import PareCodecs
+import PareDemoData
+import PareFormat
+import PareNN
+import PareRuntime
+
+/// `pare train --data DIR --arch A --out M.pare [recipe]`: train, optionally prune with masked retraining,
+/// distill from a teacher and quantize; the recipe and final metrics go into the file's metadata.
+public struct TrainCommand: ConsoleCommand {
+    /// The command's name and help.
+    public static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train a network (MLP or LeNet-5) on IDX data; prune, distill, quantize; write a .pare file.",
+        discussion: """
+            Order of work: dense training for --epochs; then, with --prune, the --schedule (oneshot: prune \
+            to --sparsity then --finetune-epochs masked; iterative: prune --prune-step of the remaining \
+            weights per round with --finetune-epochs each, until --sparsity or until test accuracy drops more \
+            than --max-accuracy-drop; gradual: Zhu & Gupta cubic ramp to --sparsity during --finetune-epochs); \
+            then, with --quant and --qat-epochs N, N epochs of quantization-aware fine-tuning (fake quant, \
+            straight-through). The file is written with the coding options and evaluated packed; the \
+            reported accuracy is the packed file's on the test split.
+            """
+    )
+
+    /// Clipping forms.
+    public enum Prune: String, ExpressibleByArgument, CaseIterable, Sendable { case none, magnitude, gradient, taylor, random }
+    /// Pruning schedules.
+    public enum Schedule: String, ExpressibleByArgument, CaseIterable, Sendable { case oneshot, iterative, gradual }
+    /// Optimizers.
+    public enum OptimizerName: String, ExpressibleByArgument, CaseIterable, Sendable { case adam, sgd }
+    /// Pruning scopes.
+    public enum Scope: String, ExpressibleByArgument, CaseIterable, Sendable { case layer, global }
+
+    /// Data folder.
+    @Option(help: "IDX data folder (default: the bundled 5,000-image MNIST subset).")
+    public var data: String?
+    /// Architecture.
+    @Option(help: "An MLP like 784-300-100-10, or lenet5.")
+    public var arch: String = "784-300-100-10"
+    /// Output file.
+    @Option(help: "The .pare file to write (atomically).")
+    public var out: String
+    /// Epochs.
+    @Option(help: "Dense training epochs.") public var epochs: Int = 20
+    /// Batch size.
+    @Option(help: "Mini-batch size.") public var batch: Int = 64
+    /// Learning rate.
+    @Option(help: "Learning rate.") public var lr: Float = 1e-3
+    /// Optimizer.
+    @Option(help: "adam or sgd.") public var optimizer: OptimizerName = .adam
+    /// SGD momentum.
+    @Option(help: "SGD momentum.") public var momentum: Float = 0.9
+    /// Weight decay.
+    @Option(name: .customLong("weight-decay"), help: "Optimizer weight decay.") public var weightDecay: Float = 0
+    /// Clip by value.
+    @Option(name: .customLong("clip-value"), help: "Clip each gradient element to [−C, C].") public var clipValue: Float?
+    /// Clip by norm.
+    @Option(name: .customLong("clip-norm"), help: "Clip each tensor's gradient norm to C.") public var clipNorm: Float?
+    /// Clip by global norm.
+    @Option(name: .customLong("clip-global-norm"), help: "Scale all gradients by C / (‖g‖ + 1e-6) when ‖g‖ > C (PyTorch clip_grad_norm_).")
+    public var clipGlobalNorm: Float?
+    /// Non-finite policy.
+    @Flag(name: .customLong("skip-nonfinite"), help: "Skip a step whose gradient norm is NaN/inf (default: stop with an error).")
+    public var skipNonFinite = false
+    /// L1.
+    @Option(help: "L1 penalty on weights.") public var l1: Float = 0
+    /// L2.
+    @Option(help: "L2 penalty on weights.") public var l2: Float = 0
+    /// Pruning criterion.
+    @Option(help: "Pruning criterion: none, magnitude, gradient, taylor, random.") public var prune: Prune = .none
+    /// Target sparsity.
+    @Option(help: "Target fraction of pruned weights.") public var sparsity: Double = 0.9
+    /// Pruning scope.
+    @Option(name: .customLong("prune-scope"), help: "layer or global.") public var pruneScope: Scope = .global
+    /// Schedule.
+    @Option(help: "oneshot, iterative or gradual.") public var schedule: Schedule = .oneshot
+    /// Fine-tuning epochs.
+    @Option(name: .customLong("finetune-epochs"), help: "Masked fine-tuning epochs (per round when iterative).") public var finetuneEpochs: Int = 5
+    /// Iterative step.
+    @Option(name: .customLong("prune-step"), help: "Iterative: fraction of the remaining weights pruned per round.") public var pruneStep: Double = 0.5
+    /// Iterative accuracy stop.
+    @Option(name: .customLong("max-accuracy-drop"), help: "Iterative: stop when test accuracy falls this far below the start.") public var maxAccuracyDrop: Double = 0.01
+    /// Teacher.
+    @Option(name: .customLong("distill-from"), help: "A teacher .pare model to distill from.") public var distillFrom: String?
+    /// Temperature.
+    @Option(help: "Distillation temperature.") public var temperature: Float = 4
+    /// Mixing weight.
+    @Option(help: "Distillation weight of the soft loss (1 − alpha on the labels).") public var alpha: Float = 0.7
+    /// QAT epochs.
+    @Option(name: .customLong("qat-epochs"), help: "Quantization-aware fine-tuning epochs after pruning (needs --quant).") public var qatEpochs: Int = 0
+    /// Input scale.
+    @Option(name: .customLong("input-scale"), help: "Multiply raw inputs by this (default: 1 / the largest training value, e.g. 1/255 for MNIST); stored in the file.")
+    public var inputScale: Float?
+    /// Seed.
+    @Option(help: "Seed for initialisation and shuffling.") public var seed: UInt64 = 42
+    /// Coding of the written file.
+    @OptionGroup public var coding: CodingArguments
+    /// `--json`.
+    @OptionGroup public var jsonOption: JSONOption
+
+    /// Creates the command with default options.
+    public init() {}
+
+    /// Checks option combinations.
+    public func validate() throws {
+        guard epochs >= 0, batch > 0, lr > 0, finetuneEpochs >= 0, qatEpochs >= 0 else {
+            throw ValidationError("--epochs, --finetune-epochs, --qat-epochs must be ≥ 0; --batch and --lr positive")
+        }
+        guard [clipValue, clipNorm, clipGlobalNorm].compactMap({ $0 }).count <= 1 else {
+            throw ValidationError("give at most one of --clip-value, --clip-norm, --clip-global-norm")
+        }
+        if let c = clipValue ?? clipNorm ?? clipGlobalNorm, !(c > 0) { throw ValidationError("clipping threshold must be positive") }
+        guard sparsity > 0, sparsity < 1 else { throw ValidationError("--sparsity must be in (0, 1)") }
+        guard l1 >= 0, l2 >= 0 else { throw ValidationError("--l1 and --l2 must be ≥ 0") }
+        guard temperature > 0, (0...1).contains(alpha) else { throw ValidationError("--temperature must be > 0 and --alpha in 0…1") }
+        _ = try coding.quantization()
+        _ = try coding.zlibLevel()
+    }
+
+    var clipping: GradientClipping {
+        if let clipValue { return .value(clipValue) }
+        if let clipNorm { return .norm(clipNorm) }
+        if let clipGlobalNorm { return .globalNorm(clipGlobalNorm) }
+        return .none
+    }
+
+    var recipeText: String {
+        var parts = ["--arch \(arch)", "--epochs \(epochs)", "--batch \(batch)", "--lr \(lr)", "--optimizer \(optimizer.rawValue)"]
+        if optimizer == .sgd { parts.append("--momentum \(momentum)") }
+        if weightDecay > 0 { parts.append("--weight-decay \(weightDecay)") }
+        if let clipValue { parts.append("--clip-value \(clipValue)") }
+        if let clipNorm { parts.append("--clip-norm \(clipNorm)") }
+        if let clipGlobalNorm { parts.append("--clip-global-norm \(clipGlobalNorm)") }
+        if l1 > 0 { parts.append("--l1 \(l1)") }
+        if l2 > 0 { parts.append("--l2 \(l2)") }
+        if prune != .none {
+            parts += ["--prune \(prune.rawValue)", "--sparsity \(sparsity)", "--prune-scope \(pruneScope.rawValue)",
+                      "--schedule \(schedule.rawValue)", "--finetune-epochs \(finetuneEpochs)"]
+        }
+        if let distillFrom { parts += ["--distill-from \(distillFrom)", "--temperature \(temperature)", "--alpha \(alpha)"] }
+        if qatEpochs > 0 { parts.append("--qat-epochs \(qatEpochs)") }
+        return (parts + coding.optionsText + ["--seed \(seed)"]).joined(separator: " ")
+    }
+
+    /// Trains, writes, evaluates the written file, prints.
+    public func run(console: Console) throws {
+        let folder = data ?? DemoData.folder(.mnist5k).path
+        let raw = try Dataset.idx(folder: folder, split: "test", scale: 1)
+        let scale = try inputScale ?? {
+            let peak = try Dataset.idx(folder: folder, split: "train", scale: 1).inputs.max() ?? 1
+            return peak > 0 ? 1 / peak : 1
+        }()
+        guard scale.isFinite, scale > 0 else { throw ValidationError("--input-scale must be a positive number") }
+        var splits = try Dataset.idx(folder: folder, scale: scale)
+        var network: Network
+        if arch.lowercased() == "lenet5" {
+            guard splits.train.sampleSize == 784 else { throw CLIError("\(folder): lenet5 needs 28×28 images, samples have \(splits.train.sampleSize) values") }
+            network = Network.lenet5(seed: seed, classes: splits.train.classes)
+            splits.train = try splits.train.reshaped([1, 28, 28])
+            splits.test = try splits.test.reshaped([1, 28, 28])
+        } else {
+            network = try Network.mlp(arch, seed: seed)
+        }
+        let optimizerConfig: OptimizerConfig = optimizer == .adam
+            ? .adam(learningRate: lr, weightDecay: weightDecay) : .sgd(learningRate: lr, momentum: momentum, weightDecay: weightDecay)
+        var config = TrainerConfig(epochs: epochs, batchSize: batch, optimizer: optimizerConfig, clipping: clipping,
+                                   nonFiniteGradients: skipNonFinite ? .skipStep : .throwError,
+                                   regularization: Regularization(l1: l1, l2: l2), seed: seed, evaluateEveryEpoch: true)
+        if let distillFrom {
+            config.distillation = try teacher(distillFrom, folder: folder, classes: splits.train.classes)
+        }
+        var history: [EpochMetrics] = []
+        let progress = EpochProgress(console: console)
+        history += try Trainer(config: config).fit(&network, train: splits.train, test: splits.test) { progress.show("train", $0) }
+        if prune != .none {
+            let criterion: PruningCriterion = switch prune {
+            case .magnitude, .none: .magnitude
+            case .gradient: .gradient
+            case .taylor: .taylor
+            case .random: .random(seed: seed)
+            }
+            let pruner = Pruner(criterion: criterion, scope: pruneScope == .global ? .global : .layer)
+            let plan: PruningSchedule = switch schedule {
+            case .oneshot: .oneShot(target: .sparsity(sparsity), finetuneEpochs: finetuneEpochs)
+            case .iterative: .iterative(stepFraction: pruneStep, targetSparsity: sparsity, epochsPerRound: finetuneEpochs, maxAccuracyDrop: maxAccuracyDrop)
+            case .gradual: .gradual(finalSparsity: sparsity, epochs: max(finetuneEpochs, 1))
+            }
+            let report = try Trainer(config: config).prune(&network, schedule: plan, pruner: pruner, train: splits.train, test: splits.test) {
+                progress.show("prune", $0)
+            }
+            history += report.epochs
+        }
+        let quantization = try coding.quantization()
+        let compression = CompressionOptions(quantization: quantization, index: coding.indexChoice)
+        if qatEpochs > 0, quantization != .none {
+            var qat = config
+            qat.epochs = qatEpochs
+            qat.seed = seed &+ 1000
+            qat.fakeQuantization = .codecs(compression)
+            history += try Trainer(config: qat).fit(&network, train: splits.train, test: splits.test) { progress.show("qat", $0) }
+        }
+        progress.finish()
+
+        let seconds = history.reduce(0) { $0 + $1.seconds }
+        let steps = history.count
+        let clipFraction = steps == 0 ? 0 : history.reduce(0) { $0 + $1.clipFraction } / Double(steps)
+        var metadata: Metadata = [
+            MetadataKey.producer: .string("pare train"),
+            MetadataKey.source: .string(folder),
+            "train.recipe": .string(recipeText),
+            "train.architecture": .string(arch),
+            "train.epochs": .int(Int64(history.count)),
+            "train.seconds": .float(seconds),
+            "train.clip_fraction": .float(clipFraction),
+            "train.sparsity": .float(network.sparsity),
+        ]
+        if let last = history.last?.test {
+            metadata["train.test_accuracy"] = .float(last.accuracy)
+        }
+        try network.write(to: out, options: PackingOptions(compression: compression, zlibLevel: try coding.zlibLevel()),
+                          inputScale: scale, metadata: metadata)
+        // The reported figures are the written file's, run packed.
+        let packed = try PackedModel(path: out)
+        let result = try Evaluator.evaluate(packed, inputs: raw.inputs, labels: raw.labels, batch: 256, threads: 1)
+        let bytes = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+        if jsonOption.json {
+            console.printJSON(.object([
+                ("out", .string(out)), ("accuracy", .number(result.accuracy)), ("loss", .number(result.loss)),
+                ("sparsity", .number(network.sparsity)), ("epochs", .integer(history.count)), ("seconds", .number(seconds)),
+                ("seconds_per_epoch", .number(seconds / Double(max(history.count, 1)))), ("clip_fraction", .number(clipFraction)),
+                ("bytes", .integer(bytes)), ("recipe", .string(recipeText)),
+            ]))
+        } else {
+            console.print("wrote \(out) (\(Formatting.size(bytes))): test accuracy \(Formatting.fixed(result.accuracy * 100, 2))% (packed), "
+                          + "loss \(Formatting.fixed(result.loss, 4)), sparsity \(Formatting.percent(network.sparsity)), "
+                          + "\(history.count) epochs in \(Formatting.fixed(seconds, 1)) s, clipped \(Formatting.percent(clipFraction)) of steps")
+        }
+    }
+
+    /// The teacher's logits for every training sample, computed by running the teacher packed.
+    private func teacher(_ path: String, folder: String, classes: Int) throws -> Distillation {
+        let model = try PackedModel(path: path)
+        let train = try Dataset.idx(folder: folder, split: "train", scale: 1)
+        guard model.inputCount == train.sampleSize, model.outputCount == classes else {
+            throw CLIError("\(path): teacher takes \(model.inputShape) and gives \(model.outputCount) outputs; data has \(train.sampleSize) values and \(classes) classes")
+        }
+        var logits = try model.predict(train.inputs, batch: train.count, threads: ProcessInfo.processInfo.activeProcessorCount)
+        if model.modelDescription.layers.last == .softmax {
+            // Log-probabilities are logits up to a per-sample constant, which softmax ignores.
+            logits = logits.map { log(max($0, 1e-12)) }
+        }
+        return Distillation.precomputed(logits, classes: classes, temperature: temperature, alpha: alpha)
+    }
+}
+
+/// One progress line per epoch: redrawn in place on a terminal, one line each otherwise.
+final class EpochProgress {
+    private let console: Console
+    private var drawn = false
+
+    init(console: Console) { self.console = console }
+
+    func show(_ phase: String, _ m: EpochMetrics) {
+        var line = String(format: "%@ epoch %3d  loss %.4f  train %.3f", phase, m.epoch, m.loss, m.trainAccuracy)
+        if let test = m.test { line += String(format: "  test %.3f", test.accuracy) }
+        line += String(format: "  sparsity %.1f%%  clipped %.0f%%  %.2fs", m.sparsity * 100, m.clipFraction * 100, m.seconds)
+        if console.errIsTerminal {
+            console.err.write("\r\u{1B}[2K" + line)
+            drawn = true
+        } else {
+            console.log(line)
+        }
+    }
+
+    func finish() { if drawn { console.err.write("\n") } }
+}

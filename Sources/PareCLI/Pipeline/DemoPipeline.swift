@@ -1,0 +1,109 @@
+import Foundation
+import PareCodecs
+import PareFormat
+import PareNN
+import PareRuntime
+
+/// The main job on bundled data: train LeNet-300-100, prune with masked retraining, quantize, write
+/// every variant as a `.pare` file, and evaluate each file with the runtime (packed, not densified).
+struct DemoPipeline {
+    /// What to run; the defaults are the reference recipe (reference-figures in the README).
+    struct Configuration {
+        var data: String
+        var outputDirectory: String
+        /// Hidden layer widths of the MLP; input and output widths come from the data.
+        var hiddenLayers = [300, 100]
+        var epochs = 20
+        var finetuneEpochs = 5
+        var sparsities: [Double] = [0.9, 0.95, 0.98]
+        var quantizations: [(label: String, quantization: Quantization)] = [
+            ("int8", .int8(granularity: .channel, asymmetric: false)),
+            ("int4", .int4(granularity: .channel)),
+            ("codebook4", .codebook(bits: 4)),
+        ]
+        var zlibLevel = 9
+        var seed: UInt64 = 42
+        var threads = 1
+    }
+
+    /// One written and evaluated file.
+    struct Variant {
+        var name: String
+        var file: String
+        var bytes: Int
+        var ratioVsDenseF32: Double
+        var bitsPerWeight: Double
+        var sparsity: Double
+        var accuracy: Double
+        var loss: Double
+    }
+
+    /// Everything the demo measured.
+    struct Result {
+        var variants: [Variant]
+        var trainSecondsPerEpoch: Double
+        var parameterCount: Int
+        var architecture: String
+    }
+
+    var configuration: Configuration
+    /// Receives one line per step (stderr in the CLI).
+    var log: (String) -> Void
+
+    func run() throws -> Result {
+        let c = configuration
+        try FileManager.default.createDirectory(atPath: c.outputDirectory, withIntermediateDirectories: true)
+        let raw = try Dataset.idx(folder: c.data, split: "test", scale: 1)
+        let peak = try Dataset.idx(folder: c.data, split: "train", scale: 1).inputs.max() ?? 1
+        let inputScale: Float = peak > 0 ? 1 / peak : 1  // 1/255 for MNIST bytes
+        let data = try Dataset.idx(folder: c.data, scale: inputScale)
+        log("data: \(data.train.count) train / \(data.test.count) test samples from \(c.data)")
+
+        let architecture = ([data.train.sampleSize] + c.hiddenLayers + [data.train.classes]).map(String.init).joined(separator: "-")
+        var network = try Network.mlp(architecture, seed: c.seed)
+        let trainer = Trainer(config: TrainerConfig(epochs: c.epochs, batchSize: 64, optimizer: .adam(learningRate: 1e-3),
+                                                    clipping: .globalNorm(1), regularization: Regularization(l1: 1e-5),
+                                                    seed: c.seed, evaluateEveryEpoch: false))
+        let history = try trainer.fit(&network, train: data.train, test: data.test) { m in
+            log(String(format: "train epoch %2d  loss %.4f  train acc %.3f  clipped %.0f%%  %.2fs",
+                       m.epoch, m.loss, m.trainAccuracy, m.clipFraction * 100, m.seconds))
+        }
+        let parameterCount = network.namedTensors().reduce(0) { $0 + $1.values.count }
+        let recipe = "adam lr=1e-3 batch=64 epochs=\(c.epochs) clip-global-norm=1 l1=1e-5 seed=\(c.seed)"
+
+        var variants: [Variant] = []
+        func emit(_ net: Network, name: String, options: PackingOptions, sparsity: Double, extra: Metadata) throws {
+            let path = (c.outputDirectory as NSString).appendingPathComponent("\(name).pare")
+            var metadata = extra
+            metadata["pare.producer"] = .string("pare demo")
+            metadata["train.recipe"] = .string(recipe)
+            metadata["train.architecture"] = .string(architecture)
+            try net.write(to: path, options: options, inputScale: inputScale, metadata: metadata)
+            let bytes = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+            let model = try PackedModel(path: path)
+            let eval = try Evaluator.evaluate(model, inputs: raw.inputs, labels: raw.labels, batch: 256, threads: c.threads)
+            let dense = variants.first?.bytes ?? bytes
+            variants.append(Variant(name: name, file: path, bytes: bytes, ratioVsDenseF32: Double(dense) / Double(bytes),
+                                    bitsPerWeight: Double(bytes * 8) / Double(parameterCount), sparsity: sparsity,
+                                    accuracy: eval.accuracy, loss: eval.loss))
+            log(String(format: "wrote %@: %d bytes, test accuracy %.3f", path, bytes, eval.accuracy))
+        }
+
+        try emit(network, name: "dense-f32", options: .denseF32, sparsity: 0, extra: [:])
+        for sparsity in c.sparsities {
+            var pruned = network.copy()
+            _ = try trainer.prune(&pruned, schedule: .oneShot(target: .sparsity(sparsity), finetuneEpochs: c.finetuneEpochs),
+                                  pruner: Pruner(criterion: .magnitude, scope: .global), train: data.train, test: data.test)
+            let percent = Int((sparsity * 100).rounded())
+            log("pruned to \(percent)% (global magnitude) + \(c.finetuneEpochs) epochs of masked fine-tuning")
+            for (label, quantization) in c.quantizations {
+                let options = PackingOptions(compression: CompressionOptions(quantization: quantization, index: .auto), zlibLevel: c.zlibLevel)
+                try emit(pruned, name: "sparse\(percent)-\(label)", options: options, sparsity: pruned.sparsity,
+                         extra: ["prune.sparsity": .float(sparsity), "prune.method": .string("global magnitude, one-shot + \(c.finetuneEpochs) epochs masked fine-tuning"),
+                                 "quant": .string(label), "zlib": .int(Int64(c.zlibLevel))])
+            }
+        }
+        let seconds = history.reduce(0) { $0 + $1.seconds } / Double(max(history.count, 1))
+        return Result(variants: variants, trainSecondsPerEpoch: seconds, parameterCount: parameterCount, architecture: architecture)
+    }
+}

@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A read-only, memory-mapped regular file with bounds-checked access, for the importers
+/// (safetensors, `.npy`, `.npz`). Mapping costs no reads: only the pages a caller touches are
+/// loaded, so a multi-gigabyte file can be read one tensor at a time.
+public final class InputFile: @unchecked Sendable {
+    /// The path the file was opened from.
+    public let path: String
+    /// The file's size in bytes, taken when it was opened.
+    public let size: UInt64
+
+    private let map: MappedFile
+
+    /// Opens and maps `path`; fails with `PareError.io` if it is missing or not a regular file.
+    public init(path: String) throws {
+        self.path = path
+        let fd = try FileIO.openForReading(path)
+        defer { close(fd) }  // the mapping stays valid after the descriptor is closed
+        size = try FileIO.size(of: fd, path: path)
+        guard size <= UInt64(Int.max) else { throw PareError.io(file: path, message: "file too large to map") }
+        map = try MappedFile(fd: fd, length: Int(size), path: path)
+    }
+
+    /// The `count` bytes at `offset`, valid while this object is alive; throws
+    /// `PareError.truncated` if the range does not lie inside the file.
+    public func bytes(at offset: UInt64, count: UInt64) throws -> UnsafeRawBufferPointer {
+        let (end, overflow) = offset.addingReportingOverflow(count)
+        guard !overflow, end <= size else {
+            throw PareError.truncated(file: path, expected: overflow ? UInt64.max : end, actual: size)
+        }
+        return map.slice(offset: offset, count: count)
+    }
+
+    /// A copy of the `count` bytes at `offset`.
+    public func read(at offset: UInt64, count: UInt64) throws -> [UInt8] {
+        Array(try bytes(at: offset, count: count))
+    }
+
+    /// Runs `body` with the bytes at `offset`, keeping the mapping alive for the call.
+    public func withBytes<R>(at offset: UInt64, count: UInt64, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        let buffer = try bytes(at: offset, count: count)
+        return try withExtendedLifetime(self) { try body(buffer) }
+    }
+}
