@@ -155,3 +155,74 @@ func everyStructureRoundTripsWithinItsBound(quantization: Quantization) throws {
         try StructureValidation.validate(entry, sections: entry.sections.map { try file.section($0.kind, of: entry) }, file: path)
     }
 }
+
+@Test func sparseRowsMatchTheDenseDecodeForEveryStructure() throws {
+    let shape = [6, 700]
+    let values = RandomTensor.make(shape: shape, sparsity: 0.99, seed: 21)
+    for index in [IndexChoice.dense, .csr, .bitmask, .deltaCSR] {
+        for quantization in [Quantization.none, .int8(granularity: .channel, asymmetric: false), .q4_0] {
+            let encoded = try TensorEncoder.encode(values, shape: shape, options: .init(quantization: quantization, index: index))
+            let rows = try TensorDecoder.decodeRows(entry(for: encoded, shape: shape),
+                                                    sections: encoded.sections.map { SectionBytes($0.bytes) }, file: "mem")
+            #expect(rows.dense() == (try decode(encoded, shape: shape)), "\(index) \(quantization)")
+            #expect(rows.rowPointers.count == 7 && rows.rowPointers.last == rows.values.count)
+            if index == .csr || index == .bitmask {
+                #expect(rows.values.count == values.filter { $0 != 0 }.count, "\(index) \(quantization)")
+            } else if index == .deltaCSR {  // fillers (and values quantized to 0) are dropped
+                #expect(!rows.values.contains(0) && rows.values.count <= values.filter { $0 != 0 }.count)
+            }
+        }
+    }
+}
+
+@Test func codebookRecoversWellSeparatedClustersAndPinsZero() throws {
+    var rng = SeededGenerator(seed: 8)
+    let centres: [Float] = [-3, -1, 0.5, 2]
+    let values = (0..<4000).map { i in centres[i % 4] + Float.random(in: -0.01...0.01, using: &rng) }
+    let (codebook, indices) = CodebookCoding.fit(values, bits: 2)
+    for (c, centre) in zip(codebook, centres) { #expect(abs(c - centre) < 0.005, "\(codebook)") }
+    #expect(indices.enumerated().allSatisfy { $0.element == $0.offset % 4 })
+    // With zeros in the stream entry 0 is exactly 0 and zeros map to it.
+    let withZeros = values.enumerated().map { $0.offset % 5 == 0 ? 0 : $0.element }
+    let pinned = CodebookCoding.fit(withZeros, bits: 3)
+    #expect(pinned.codebook[0] == 0 && pinned.codebook.count == 8)
+    #expect(zip(withZeros, pinned.indices).allSatisfy { $0.0 != 0 || $0.1 == 0 })
+    // All-equal values: every centroid is that value; lowest index wins the tie.
+    let flat = CodebookCoding.fit([Float](repeating: 1.25, count: 50), bits: 4)
+    #expect(flat.codebook.allSatisfy { $0 == 1.25 } && flat.indices.allSatisfy { $0 == 0 })
+}
+
+@Test func blockCodingsSurviveScalesWhoseReciprocalOverflows() throws {
+    // |m| so small that 1/d is +∞ in f32: 0 · ∞ is NaN and must not trap.
+    let tiny: [Float] = [1e-39, 0, -2e-39, 0] + [Float](repeating: 0, count: 28)
+    for quantization in [Quantization.q8_0, .q4_0] {
+        let encoded = try TensorEncoder.encode(tiny, shape: [32], options: .init(quantization: quantization, index: .dense))
+        let decoded = try decode(encoded, shape: [32])
+        #expect(decoded.allSatisfy { $0.isFinite && abs($0) < 1e-30 })
+    }
+}
+
+@Test func radixSortMatchesTheStandardSort() {
+    var rng = SeededGenerator(seed: 12)
+    for count in [0, 1, 65, 1000, 20000] {
+        let values = (0..<count).map { i -> Float in
+            switch i % 5 {
+            case 0: return Float.random(in: -1e30...1e30, using: &rng)
+            case 1: return Float.random(in: -1e-3...1e-3, using: &rng)
+            case 2: return i % 2 == 0 ? -.infinity : .leastNonzeroMagnitude
+            default: return Float.random(in: -2...2, using: &rng)
+            }
+        }
+        #expect(FloatRadixSort.sorted(values).map(\.bitPattern) == values.sorted().map(\.bitPattern), "\(count)")
+    }
+}
+
+@Test func rawCodingKeepsNonFiniteValuesExactly() throws {
+    let values: [Float] = [.nan, 0, .infinity, -.infinity, 1, 0]
+    for index in [IndexChoice.dense, .csr, .bitmask, .deltaCSR] {
+        let encoded = try TensorEncoder.encode(values, shape: [2, 3], options: .init(index: index))
+        let decoded = try decode(encoded, shape: [2, 3])
+        #expect(decoded[0].isNaN && Array(decoded[1...]) == Array(values[1...]))
+        #expect(encoded.error == ErrorStats(maxAbsError: 0, relativeRMSError: 0), "\(index)")
+    }
+}

@@ -137,3 +137,41 @@ private let values: [Float] = [1, 0, 2, 0, 0, 0, 0, 3, 0, 0, 0, 0, 4, 5, 6, 7]
         return f == path && tensor == "fc1.weight" && section == "column_indices"
     }
 }
+
+@Test func randomlyCorruptedSectionsDecodeOrThrowButNeverTrap() throws {
+    // Section lengths stay as declared (the container checks those); the contents are flipped at random.
+    var rng = SeededGenerator(seed: 2026)
+    let shapes = [[5, 40], [3, 300], [1, 33]]
+    var outcomes = (decoded: 0, rejected: 0)
+    for shape in shapes {
+        let values = RandomTensor.make(shape: shape, sparsity: 0.8, seed: UInt64(shape[1]))
+        for quantization in [Quantization.none, .int8(granularity: .channel, asymmetric: true), .int4(granularity: .tensor),
+                             .q8_0, .q4_0, .codebook(bits: 3)] {
+            for index in [IndexChoice.dense, .csr, .bitmask, .deltaCSR] {
+                let encoded = try TensorEncoder.encode(values, shape: shape, options: .init(quantization: quantization, index: index))
+                for _ in 0..<40 {
+                    var lying = encoded
+                    let s = Int.random(in: 0..<lying.sections.count, using: &rng)
+                    guard !lying.sections[s].bytes.isEmpty else { continue }
+                    for _ in 0..<Int.random(in: 1...3, using: &rng) {
+                        let at = Int.random(in: 0..<lying.sections[s].bytes.count, using: &rng)
+                        if Bool.random(using: &rng) {
+                            lying.sections[s].bytes[at] ^= 1 << UInt8.random(in: 0..<8, using: &rng)
+                        } else {
+                            lying.sections[s].bytes[at] = UInt8.random(in: 0...255, using: &rng)
+                        }
+                    }
+                    do {
+                        let decoded = try decode(lying, shape: shape)
+                        #expect(decoded.count == values.count)
+                        outcomes.decoded += 1
+                    } catch is PareError {
+                        outcomes.rejected += 1
+                    }
+                }
+            }
+        }
+    }
+    #expect(outcomes.rejected > 0 && outcomes.decoded > 0)
+    print("corrupted sections: \(outcomes.decoded) decoded (the flip hit a value), \(outcomes.rejected) rejected")
+}

@@ -54,9 +54,12 @@ public enum TensorEncoder {
         }
         let entry = TensorEntry(name: "tensor", dtype: .f32, shape: shape, encoding: encoding,
                                 storedCount: layout.storedCount, sections: sections.map(SectionEntry.placeholder))
-        let decoded = try TensorDecoder.decode(entry, sections: sections.map { SectionBytes($0.bytes) }, file: "<encoder>")
+        // Measure the error by decoding what was written (through the validating decoder). Elements
+        // outside the stream are zeros in `values` and decode to zero, so comparing the streams suffices.
+        let (decodedLayout, set) = try StructureValidation.layout(entry, sections: sections.map { SectionBytes($0.bytes) }, file: "<encoder>")
+        let decoded = try TensorDecoder.decodeStream(entry, layout: decodedLayout, sections: set)
         return EncodedTensor(encoding: encoding, storedCount: layout.storedCount, sections: sections,
-                             error: ErrorStats(original: values, decoded: decoded))
+                             error: ErrorStats(stream: stream, decoded: decoded, signal: values))
     }
 
     /// Rejects options the codings cannot honour and values they cannot represent.

@@ -25,6 +25,10 @@ public enum Zlib {
         }
     }
 
+    /// The most a DEFLATE stream can expand: 1032 output bytes per input byte (a 258-byte match
+    /// coded in 2 bits). A section claiming more is refused before any allocation.
+    public static let maxExpansion: UInt64 = 1032
+
     /// The framing around a DEFLATE stream.
     public enum Framing: Sendable {
         /// RFC 1950 zlib (2-byte header, Adler-32 trailer): `.pare` sections.
@@ -148,6 +152,8 @@ public enum Zlib {
         switch status {
         case Z_STREAM_END:
             if exact && produced != output.count { throw Failure.lengthMismatch(expected: output.count, actual: produced) }
+            // A section's stored bytes are exactly one stream: anything after its end is not ours.
+            if exact && stream.avail_in != 0 { throw Failure.corrupt("\(stream.avail_in) bytes after the end of the stream") }
             return produced
         case Z_BUF_ERROR where stream.avail_out == 0:
             // Output full but the stream goes on: more data than allowed.

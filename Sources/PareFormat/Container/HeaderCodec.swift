@@ -77,10 +77,14 @@ public enum HeaderCodec {
         var metadata = Metadata()
         for index in 0..<count {
             let key = try reader.string("metadata key #\(index)", maxBytes: limits.maxNameBytes)
+            guard !key.isEmpty else { throw PareError.malformedHeader(file: file, message: "metadata key #\(index) is empty") }
             let tag = try reader.u8("type of metadata '\(key)'")
             let value: MetadataValue
             if tag == 4 {
                 let elementTag = try reader.u8("element type of metadata '\(key)'")
+                guard elementTag < 4 else {
+                    throw PareError.unsupportedFeature(file: file, tensor: nil, feature: "metadata array element type \(elementTag) for key '\(key)'")
+                }
                 let elements = Int(try reader.u32("length of metadata array '\(key)'"))
                 guard elements <= limits.maxArrayCount, elements <= reader.remaining else {
                     throw PareError.limitExceeded(file: file, message: "metadata array '\(key)' claims \(elements) elements")

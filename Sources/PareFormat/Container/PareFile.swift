@@ -13,6 +13,9 @@ import Foundation
 /// offset and length inside the file, sections in order, no overlaps, no overflowing shapes) before
 /// any payload is touched. Payload sections are memory-mapped on first use; each section's CRC-32 is
 /// checked the first time it is read, and compressed sections are inflated once and kept.
+///
+/// The file must not be truncated by another process while it is open: like every memory-mapped
+/// reader, touching a page past the new end raises SIGBUS. Replace files by renaming (as `PareWriter` does).
 public final class PareFile: @unchecked Sendable {
     /// The path the file was opened from.
     public let path: String
@@ -46,8 +49,11 @@ public final class PareFile: @unchecked Sendable {
             let size = try FileIO.size(of: fd, path: path)
             let head = try FileIO.read(fd, count: Int(min(size, UInt64(Preamble.size))), at: 0, path: path)
             let preamble = try Preamble.decode(head, file: path)
-            guard preamble.fileLength == size else {
+            guard preamble.fileLength <= size else {
                 throw PareError.truncated(file: path, expected: preamble.fileLength, actual: size)
+            }
+            guard preamble.fileLength == size else {
+                throw PareError.malformedHeader(file: path, message: "\(size - preamble.fileLength) bytes after the declared end \(preamble.fileLength)")
             }
             guard preamble.headerLength <= limits.maxHeaderBytes else {
                 throw PareError.limitExceeded(file: path, message: "header of \(preamble.headerLength) bytes (limit \(limits.maxHeaderBytes))")
@@ -123,6 +129,9 @@ public final class PareFile: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         if let cached = cache[key] { return cached }
+        guard tensors.indices.contains(tensor), tensors[tensor].sections.indices.contains(index) else {
+            throw PareError.invalidArgument("\(path): no section #\(index) of tensor #\(tensor)")
+        }
         let entry = tensors[tensor]
         let section = entry.sections[index]
         let map = try mapped()

@@ -1,16 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Streams tensors into a new `.pare` file, one at a time, so a model larger than memory can be written.
 ///
-/// Bytes go to a temporary file beside the destination; `finish()` writes the header and preamble,
-/// flushes, and renames it into place. A writer that fails, is cancelled, or is dropped unfinished
-/// removes its temporary file, so the destination is either untouched or complete.
+/// Bytes go to a temporary file beside the destination (`AtomicFileWriter`); `finish()` writes the
+/// header and preamble, flushes, and renames it into place. A writer that fails, is cancelled, or is
+/// dropped unfinished removes its temporary file, so the destination is either untouched or complete.
 /// The same tensors and metadata always give the same bytes.
 public final class PareWriter {
     /// The destination path.
@@ -20,9 +12,9 @@ public final class PareWriter {
     /// The tensor table so far.
     public private(set) var tensors: [TensorEntry] = []
 
-    private let temporaryPath: String
-    private var fd: Int32
-    private var position: UInt64 = 0
+    private let output: AtomicFileWriter
+    /// End of the payload so far; the preamble is written last, once the header's place is known.
+    private var position = UInt64(Preamble.size)
     private var names = Set<String>()
     private var done = false
 
@@ -30,17 +22,8 @@ public final class PareWriter {
     public init(path: String, metadata: Metadata = [:]) throws {
         self.path = path
         self.metadata = metadata
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[...$0]) } ?? ""
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var random = SystemRandomNumberGenerator()
-        temporaryPath = "\(directory).\(base).tmp-\(getpid())-\(String(random.next() as UInt32, radix: 16))"
-        fd = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw PareError.io(file: path, message: "cannot create \(temporaryPath): \(FileIO.errorText())") }
-        try writeZeros(Int(Preamble.size))  // the preamble is written last, once the header's place is known
+        output = try AtomicFileWriter(path: path)
     }
-
-    deinit { if !done { abandon() } }
 
     /// Appends a tensor. Sections are written in the given order; each one is zlib-compressed at
     /// `zlibLevel` (0–9) only when that makes it smaller, and `nil` stores everything uncompressed.
@@ -50,23 +33,29 @@ public final class PareWriter {
         guard !name.isEmpty, name.utf8.count <= Limits().maxNameBytes else {
             throw PareError.invalidArgument("\(path): tensor name must be 1…\(Limits().maxNameBytes) bytes")
         }
-        guard names.insert(name).inserted else { throw PareError.invalidArgument("\(path): duplicate tensor name '\(name)'") }
+        guard !names.contains(name) else { throw PareError.invalidArgument("\(path): duplicate tensor name '\(name)'") }
         guard sections.count <= Int(UInt8.max) else { throw PareError.invalidArgument("\(path): too many sections for '\(name)'") }
+        guard tensors.count < Limits().maxTensors else {
+            throw PareError.invalidArgument("\(path): more than \(Limits().maxTensors) tensors")
+        }
+        // Lay the sections out and validate the entry before writing a byte: a rejected tensor must
+        // leave no stray bytes behind, or the payload would no longer be contiguous.
+        var stored: [[UInt8]] = []
         var entries: [SectionEntry] = []
+        var end = position
         for payload in sections {
-            var stored = payload.bytes
+            var bytes = payload.bytes
             var compression = SectionEntry.Compression.none
             if let level = zlibLevel, !payload.bytes.isEmpty {
                 let packed = Zlib.compress(payload.bytes, level: level)
-                if packed.count < payload.bytes.count { stored = packed; compression = .zlib }
+                if packed.count < payload.bytes.count { bytes = packed; compression = .zlib }
             }
-            try pad(to: alignedOffset(position)!)
-            let entry = SectionEntry(kind: payload.kind, dtype: payload.dtype, compression: compression, offset: position,
-                                     storedLength: UInt64(stored.count), rawLength: UInt64(payload.bytes.count),
-                                     crc32: CRC32.checksum(stored))
-            try stored.withUnsafeBytes { try FileIO.write(fd, $0, path: temporaryPath) }
-            position += UInt64(stored.count)
-            entries.append(entry)
+            let offset = alignedOffset(end)!
+            entries.append(SectionEntry(kind: payload.kind, dtype: payload.dtype, compression: compression, offset: offset,
+                                        storedLength: UInt64(bytes.count), rawLength: UInt64(payload.bytes.count),
+                                        crc32: CRC32.checksum(bytes)))
+            stored.append(bytes)
+            end = offset + UInt64(bytes.count)
         }
         let entry = TensorEntry(name: name, dtype: dtype, shape: shape, encoding: encoding,
                                 storedCount: storedCount, sections: entries)
@@ -76,6 +65,11 @@ public final class PareWriter {
             // A codec handed over sections that do not match their encoding: a bug, reported, never written.
             throw PareError.invalidArgument("refusing to write an inconsistent tensor: \(error)")
         }
+        for (section, bytes) in zip(entries, stored) {
+            try padAndWrite(bytes, at: section.offset)
+        }
+        position = end
+        names.insert(name)
         tensors.append(entry)
     }
 
@@ -85,55 +79,60 @@ public final class PareWriter {
         do {
             try validateMetadata()
             let header = HeaderCodec.encode(metadata: metadata, tensors: tensors)
+            guard UInt64(header.count) <= Limits().maxHeaderBytes else {
+                throw PareError.invalidArgument("\(path): header of \(header.count) bytes exceeds \(Limits().maxHeaderBytes)")
+            }
             let headerOffset = alignedOffset(position)!
-            try pad(to: headerOffset)
-            try header.withUnsafeBytes { try FileIO.write(fd, $0, path: temporaryPath) }
+            try padAndWrite(header, at: headerOffset)
             let fileLength = headerOffset + UInt64(header.count)
             let preamble = Preamble(headerCRC: CRC32.checksum(header), headerOffset: headerOffset,
                                     headerLength: UInt64(header.count), fileLength: fileLength)
-            try FileIO.write(fd, preamble.encoded(), at: 0, path: temporaryPath)
-            guard fsync(fd) == 0 else { throw PareError.io(file: path, message: "fsync failed: \(FileIO.errorText())") }
-            close(fd)
-            fd = -1
-            guard rename(temporaryPath, path) == 0 else {
-                throw PareError.io(file: path, message: "cannot rename the finished file into place: \(FileIO.errorText())")
-            }
+            try output.write(preamble.encoded(), at: 0)
+            try output.commit()
             done = true
         } catch {
-            abandon()
+            cancel()
             throw error
         }
     }
 
     /// Stops writing and removes the temporary file; the destination is left as it was.
-    public func cancel() { abandon() }
-
-    private func abandon() {
-        if fd >= 0 { close(fd); fd = -1 }
-        unlink(temporaryPath)
+    public func cancel() {
+        output.cancel()
         done = true
     }
 
     private func validateMetadata() throws {
+        let limits = Limits()
+        guard metadata.count <= limits.maxMetadataEntries else {
+            throw PareError.invalidArgument("\(path): more than \(limits.maxMetadataEntries) metadata entries")
+        }
         for (key, value) in metadata {
-            guard !key.isEmpty, key.utf8.count <= Limits().maxNameBytes else {
+            guard !key.isEmpty, key.utf8.count <= limits.maxNameBytes else {
                 throw PareError.invalidArgument("\(path): metadata key '\(key)' must be 1…\(Limits().maxNameBytes) bytes")
             }
+            let scalars: [MetadataValue]
             if case let .array(values) = value {
-                guard values.allSatisfy({ $0.tag == values.first?.tag && $0.tag != 4 }) else {
-                    throw PareError.invalidArgument("\(path): metadata '\(key)' must be an array of scalars of one type")
+                guard values.count <= limits.maxArrayCount,
+                      values.allSatisfy({ $0.tag == values.first?.tag && $0.tag != 4 }) else {
+                    throw PareError.invalidArgument("\(path): metadata '\(key)' must be an array of at most \(limits.maxArrayCount) scalars of one type")
                 }
+                scalars = values
+            } else {
+                scalars = [value]
+            }
+            // Refuse what a reader with default limits would refuse.
+            for case let .string(text) in scalars where text.utf8.count > limits.maxStringBytes {
+                throw PareError.invalidArgument("\(path): metadata '\(key)' has a string over \(limits.maxStringBytes) bytes")
             }
         }
     }
 
-    private func pad(to offset: UInt64) throws {
-        if offset > position { try writeZeros(Int(offset - position)) }
-    }
-
-    private func writeZeros(_ count: Int) throws {
-        let zeros = [UInt8](repeating: 0, count: count)
-        try zeros.withUnsafeBytes { try FileIO.write(fd, $0, path: temporaryPath) }
-        position += UInt64(count)
+    /// Writes the zero padding from the end of the payload up to `offset`, then `bytes` (explicit zeros,
+    /// not a hole, so the file is the same on every file system).
+    private func padAndWrite(_ bytes: [UInt8], at offset: UInt64) throws {
+        let start = output.position
+        if offset > start { try output.write([UInt8](repeating: 0, count: Int(offset - start)), at: start) }
+        try output.write(bytes, at: offset)
     }
 }

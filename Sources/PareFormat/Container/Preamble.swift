@@ -84,6 +84,9 @@ public struct Preamble: Hashable, Sendable {
             guard major == FormatVersion.major else {
                 throw PareError.unsupportedVersion(file: file, major: Int(major), minor: Int(minor))
             }
+            guard bytes[52..<Preamble.size].allSatisfy({ $0 == 0 }) else {
+                throw PareError.unsupportedFeature(file: file, tensor: nil, feature: "non-zero reserved preamble bytes")
+            }
             guard flags == 0 else {
                 throw PareError.unsupportedFeature(file: file, tensor: nil, feature: "preamble flags 0x\(String(flags, radix: 16))")
             }

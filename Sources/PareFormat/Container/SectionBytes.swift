@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// The raw (inflated) bytes of one section. Uncompressed sections point into the file's memory map;
 /// compressed ones into a buffer inflated once. Either way the memory lives as long as this value.
@@ -52,7 +53,20 @@ public struct SectionBytes: @unchecked Sendable {
 final class OwnedBytes {
     let buffer: UnsafeMutableRawBufferPointer
 
+    /// The largest buffer ever requested, so tests can show hostile files never cause huge allocations.
+    nonisolated(unsafe) private static var largest = 0
+    private static let largestLock = NSLock()
+
+    /// The largest byte count any `OwnedBytes` has requested in this process.
+    static var largestAllocation: Int {
+        largestLock.lock(); defer { largestLock.unlock() }
+        return largest
+    }
+
     init(count: Int) {
+        OwnedBytes.largestLock.lock()
+        OwnedBytes.largest = max(OwnedBytes.largest, count)
+        OwnedBytes.largestLock.unlock()
         buffer = .allocate(byteCount: max(count, 1), alignment: Int(sectionAlignment))
         buffer.initializeMemory(as: UInt8.self, repeating: 0)
     }

@@ -25,6 +25,16 @@ extension TensorEntry {
             }
             count = product
         }
+        // The 2-D view multiplies the dimensions after the first on their own: with a zero first
+        // dimension the element count is 0 while that product could still overflow.
+        var columns = 1
+        for dim in shape.dropFirst() {
+            let (product, overflow) = columns.multipliedReportingOverflow(by: dim)
+            guard !overflow, product <= limits.maxElementsPerTensor else {
+                throw fail("shape \(shape): dimensions after the first exceed \(limits.maxElementsPerTensor) elements")
+            }
+            columns = product
+        }
         guard storedCount >= 0, storedCount <= count else {
             throw fail("stores \(storedCount) values but has only \(count) elements")
         }
@@ -49,8 +59,15 @@ extension TensorEntry {
             if section.compression == .none, section.storedLength != section.rawLength {
                 throw fail("uncompressed section '\(section.kind.name)' stores \(section.storedLength) bytes but inflates to \(section.rawLength)")
             }
-            if section.compression == .zlib, section.rawLength > limits.maxDecompressedBytes {
-                throw PareError.limitExceeded(file: file, message: "tensor '\(name)' section '\(section.kind.name)' inflates to \(section.rawLength) bytes (limit \(limits.maxDecompressedBytes))")
+            if section.compression == .zlib {
+                guard section.rawLength <= limits.maxDecompressedBytes else {
+                    throw PareError.limitExceeded(file: file, message: "tensor '\(name)' section '\(section.kind.name)' inflates to \(section.rawLength) bytes (limit \(limits.maxDecompressedBytes))")
+                }
+                // DEFLATE cannot expand more than 1032:1 (a 258-byte match in 2 bits), so a longer
+                // claim is a lie about the stream; refused before anything is allocated.
+                guard let bound = multiply(section.storedLength, Zlib.maxExpansion), section.rawLength <= bound else {
+                    throw fail("zlib section '\(section.kind.name)' of \(section.storedLength) bytes cannot inflate to \(section.rawLength) bytes")
+                }
             }
         }
     }

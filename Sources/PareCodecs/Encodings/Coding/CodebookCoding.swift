@@ -29,22 +29,23 @@ enum CodebookCoding {
         let nonZeros = stream.filter { $0 != 0 }
         var lo = nonZeros.min() ?? 0, hi = nonZeros.max() ?? 0
         if nonZeros.isEmpty { lo = 0; hi = 0 }
-        // Fitting on sorted values makes every assignment pass a single merge walk.
-        let sorted = nonZeros.sorted()
+        // 1-D clusters of sorted values are contiguous runs: each iteration finds the run boundaries by
+        // binary search and the means from prefix sums, so it costs O(k log n) instead of O(n).
+        let sorted = FloatRadixSort.sorted(nonZeros)
+        var prefix = [Double](repeating: 0, count: sorted.count + 1)
+        for (i, x) in sorted.enumerated() { prefix[i + 1] = prefix[i] + Double(x) }
         var centroids = (0..<free).map { free == 1 ? lo : lo + (hi - lo) * Float($0) / Float(free - 1) }
         for _ in 0..<iterations {
-            var sums = [Double](repeating: 0, count: free)
-            var counts = [Int](repeating: 0, count: free)
-            var c = 0
-            for x in sorted {
-                c = nearest(x, in: centroids, from: c)
-                sums[c] += Double(x)
-                counts[c] += 1
-            }
             var moved = false
-            for i in 0..<free where counts[i] > 0 {
-                let mean = Float(sums[i] / Double(counts[i]))
-                if mean != centroids[i] { centroids[i] = mean; moved = true }
+            var start = 0
+            let current = centroids  // assignments use this round's centroids while the means update
+            for i in 0..<free {
+                let end = i == free - 1 ? sorted.count : firstIndex(in: sorted, from: start) { nearest($0, in: current) > i }
+                if end > start {
+                    let mean = Float((prefix[end] - prefix[start]) / Double(end - start))
+                    if mean != centroids[i] { centroids[i] = mean; moved = true }
+                }
+                start = end
             }
             centroids.sort()
             if !moved { break }
@@ -53,29 +54,32 @@ enum CodebookCoding {
         let offset = pinZero ? 1 : 0
         let indices = stream.map { x -> Int in
             if x == 0 && pinZero { return 0 }
-            let i = nearestAnywhere(x, in: centroids) + offset
+            let i = nearest(x, in: centroids) + offset
             // A value closer to the pinned zero than to any free centroid takes the zero.
             return pinZero && abs(x) <= abs(x - codebook[i]) ? 0 : i
         }
         return (codebook, indices)
     }
 
-    /// Index of the centroid nearest `x` in sorted `centroids`, searching forward from `start`
-    /// (valid for non-decreasing x); ties go to the lower index.
-    private static func nearest(_ x: Float, in centroids: [Float], from start: Int) -> Int {
-        var c = start
-        while c + 1 < centroids.count, abs(x - centroids[c + 1]) < abs(x - centroids[c]) { c += 1 }
-        return c
-    }
-
-    /// Index of the centroid nearest `x` in sorted `centroids` by binary search; ties go to the lower index.
-    private static func nearestAnywhere(_ x: Float, in centroids: [Float]) -> Int {
+    /// Index of the codebook entry nearest `x` in sorted `centroids`; ties go to the lowest index.
+    static func nearest(_ x: Float, in centroids: [Float]) -> Int {
         var low = 0, high = centroids.count - 1
-        while low < high {  // first centroid ≥ x
+        while low < high {  // first centroid ≥ x (or the last)
             let mid = (low + high) / 2
             if centroids[mid] < x { low = mid + 1 } else { high = mid }
         }
-        if low > 0, abs(x - centroids[low - 1]) <= abs(x - centroids[low]) { return low - 1 }
+        var best = low > 0 && abs(x - centroids[low - 1]) <= abs(x - centroids[low]) ? low - 1 : low
+        while best > 0, centroids[best - 1] == centroids[best] { best -= 1 }
+        return best
+    }
+
+    /// The first index ≥ `start` in `sorted` where `predicate` holds (it must be monotone), or the count.
+    private static func firstIndex(in sorted: [Float], from start: Int, where predicate: (Float) -> Bool) -> Int {
+        var low = start, high = sorted.count
+        while low < high {
+            let mid = (low + high) / 2
+            if predicate(sorted[mid]) { high = mid } else { low = mid + 1 }
+        }
         return low
     }
 

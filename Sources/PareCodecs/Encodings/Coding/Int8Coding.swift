@@ -74,8 +74,10 @@ enum Int8Coding {
         return out
     }
 
-    /// roundHalfAway(v) as an Int, saturating for huge or infinite v (NaN never reaches here).
+    /// roundHalfAway(v) as an Int, saturating for huge or infinite v; NaN (0 · ∞ when a block scale
+    /// underflows to a reciprocal of ∞) gives 0.
     static func quantizeLevel(_ v: Float) -> Int {
+        guard !v.isNaN else { return 0 }
         let r = v.rounded(.toNearestOrAwayFromZero)
         return r >= 1024 ? 1024 : (r <= -1024 ? -1024 : Int(r))
     }

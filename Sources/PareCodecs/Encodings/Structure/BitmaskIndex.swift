@@ -29,15 +29,22 @@ enum BitmaskIndex {
             if count % 8 != 0, raw[count / 8] >> UInt8(count % 8) != 0 {
                 throw context.fail(.bitmask, "has bits set past the last of \(count) elements")
             }
+            // Walk set bits byte by byte (zero bytes cost one test), then cut the sorted positions into rows.
             var positions: [Int] = []
             positions.reserveCapacity(storedCount)
-            var rowStarts = [0]
-            rowStarts.reserveCapacity(rows + 1)
-            for r in 0..<rows {
-                for i in r * columns..<(r + 1) * columns where raw[i >> 3] & (1 << UInt8(i & 7)) != 0 {
-                    positions.append(i)
+            for (index, byte) in raw.enumerated() where byte != 0 {
+                var bits = byte
+                while bits != 0 {
+                    positions.append(index * 8 + bits.trailingZeroBitCount)
+                    bits &= bits - 1
                 }
-                rowStarts.append(positions.count)
+            }
+            var rowStarts = [Int](repeating: 0, count: rows + 1)
+            var k = 0
+            for r in 0..<rows {
+                let end = (r + 1) * columns
+                while k < positions.count, positions[k] < end { k += 1 }
+                rowStarts[r + 1] = k
             }
             return StreamLayout(rows: rows, columns: columns, rowStarts: rowStarts, positions: positions)
         }

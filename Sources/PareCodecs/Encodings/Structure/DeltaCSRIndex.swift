@@ -10,23 +10,7 @@ enum DeltaCSRIndex {
 
     /// The layout of the non-zeros of `values` plus the fillers they need. Filler positions hold 0 in `values`.
     static func layout(of values: [Float], rows: Int, columns: Int) -> StreamLayout {
-        var rowStarts = [0]
-        rowStarts.reserveCapacity(rows + 1)
-        var positions: [Int] = []
-        for r in 0..<rows {
-            let base = r * columns
-            var previous = -1
-            for c in 0..<columns where values[base + c] != 0 {
-                while c - previous > maxGap {
-                    previous += maxGap
-                    positions.append(base + previous)  // filler: a zero stored at column `previous`
-                }
-                positions.append(base + c)
-                previous = c
-            }
-            rowStarts.append(positions.count)
-        }
-        return StreamLayout(rows: rows, columns: columns, rowStarts: rowStarts, positions: positions)
+        .nonZeros(of: values, rows: rows, columns: columns, maxGap: maxGap)
     }
 
     /// Index bytes for a layout with `storedCount` values (fillers included).

@@ -19,14 +19,24 @@ struct StreamLayout: Sendable {
         StreamLayout(rows: rows, columns: columns, rowStarts: (0...rows).map { $0 * columns }, positions: nil)
     }
 
-    /// The layout storing only the non-zeros of `values` (x == 0 is pruned; NaN is kept).
-    static func nonZeros(of values: [Float], rows: Int, columns: Int) -> StreamLayout {
+    /// The layout storing only the non-zeros of `values` (x == 0 is pruned; NaN is kept). With `maxGap`,
+    /// a jump of more than `maxGap` columns within a row is bridged by filler positions every `maxGap`
+    /// columns (counting from column −1), which hold 0 in `values`.
+    static func nonZeros(of values: [Float], rows: Int, columns: Int, maxGap: Int = .max) -> StreamLayout {
         var rowStarts = [0]
         rowStarts.reserveCapacity(rows + 1)
         var positions: [Int] = []
         for r in 0..<rows {
             let base = r * columns
-            for c in 0..<columns where values[base + c] != 0 { positions.append(base + c) }
+            var previous = -1
+            for c in 0..<columns where values[base + c] != 0 {
+                while c - previous > maxGap {
+                    previous += maxGap
+                    positions.append(base + previous)
+                }
+                positions.append(base + c)
+                previous = c
+            }
             rowStarts.append(positions.count)
         }
         return StreamLayout(rows: rows, columns: columns, rowStarts: rowStarts, positions: positions)
