@@ -15,7 +15,8 @@ public struct ConvertCommand: ConsoleCommand {
             1024) are pruned and quantized; --only PATTERN replaces that rule (a glob over the whole \
             name: `*` any run, `?` one character), --skip PATTERN excludes tensors. Other tensors are copied exactly. \
             Errors are measured against the input: max |x − x'| and RMS(x − x') / RMS(x). \
-            --quant int8|int4 with --granularity block writes GGUF-compatible q8_0|q4_0 blocks. \
+            --quant int4 writes GGUF-compatible q4_0 blocks unless --granularity tensor|channel; \
+            --quant int8 --granularity block writes q8_0. \
             --json prints input_bytes, output_bytes, ratio (input / output) and one row per tensor.
             """
     )
