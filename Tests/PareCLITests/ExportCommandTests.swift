@@ -48,6 +48,51 @@ import Testing
         #expect(try npz.tensor(named: "step").dtype == .i64)
     }
 
+    @Test func denseTensorsKeepTheirDtypeExactly() throws {
+        let dir = try TemporaryDirectory()
+        let model = dir.file("mixed.pare")
+        let writer = try PareWriter(path: model)
+        let half = try DenseTensor(name: "half", dtype: .f16, shape: [2], bytes: [0x00, 0x3C, 0x00, 0xC0])  // 1, -2
+        let double = try DenseTensor(name: "double", dtype: .f64, shape: [1], bytes: Array(withUnsafeBytes(of: (1e300).bitPattern.littleEndian, Array.init)))
+        try writer.addDense(half)
+        try writer.addDense(double)
+        try writer.finish()
+        let out = dir.file("mixed.safetensors")
+        #expect(runPare(["export", model, "--to", "safetensors", out]).status == 0)
+        let exported = try SafetensorsFile(path: out)
+        #expect(try exported.dense(exported.entry(named: "half")) == half)
+        #expect(try exported.dense(exported.entry(named: "double")) == double)
+    }
+
+    /// The interop fixture written by Python's safetensors: convert to int8, int4 and q4_0, export
+    /// back, and every tensor is within the error `convert` reported for it (integers exact).
+    @Test func interopFixtureRoundTripsWithinReportedError() throws {
+        let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Fixtures/interop/model.safetensors").path
+        let original = try SafetensorsFile(path: fixture)
+        let dir = try TemporaryDirectory()
+        for options in [["--quant", "int8"], ["--quant", "int4"], ["--quant", "int4", "--granularity", "block"],
+                        ["--quant", "int8", "--only", "*"]] {
+            let packed = dir.file("packed.pare")
+            let convert = runPare(["convert", fixture, packed, "--json"] + options)
+            #expect(convert.status == 0, "\(options): \(convert.err)")
+            let bounds = try tensorRows(convert.object()).mapValues { $0["max_abs_error"] as? Double ?? 0 }
+            let out = dir.file("back.safetensors")
+            #expect(runPare(["export", packed, "--to", "safetensors", out]).status == 0)
+            let back = try SafetensorsFile(path: out)
+            #expect(back.tensors.count == original.tensors.count)
+            for entry in original.tensors {
+                let exported = try back.entry(named: entry.name)
+                #expect(exported.shape == entry.shape)
+                let a = try original.floats(of: entry)
+                let b = try back.floats(of: exported)
+                let worst = zip(a, b).map { Double(($0 - $1).magnitude) }.max() ?? 0
+                #expect(worst <= (bounds[entry.name] ?? 0) * 1.000001, "\(options) \(entry.name)")
+                if !entry.dtype.isFloat { #expect(try back.rawBytes(of: exported) == original.rawBytes(of: entry)) }
+            }
+        }
+    }
+
     @Test func missingModelFails() throws {
         let dir = try TemporaryDirectory()
         let result = runPare(["export", dir.file("none.pare"), "--to", "npz", dir.file("x.npz")])

@@ -1,4 +1,6 @@
 import Foundation
+import PareCodecs
+import PareFormat
 import Testing
 @testable import PareCLI
 
@@ -6,7 +8,9 @@ import Testing
     @Test func comparesFilesAgainstTheFirst() throws {
         let dir = try TemporaryDirectory()
         let big = dir.file("model.safetensors")
-        try Data(repeating: 1, count: 4000).write(to: URL(fileURLWithPath: big))
+        try SafetensorsWriter.write([try DenseTensor(name: "w", shape: [990], floats: sampleFloats(990)),
+                                     try DenseTensor(name: "b", shape: [2], floats: [1, 2])], to: big)
+        let bigSize = try #require(try FileManager.default.attributesOfItem(atPath: big)[.size] as? Int)
         let pare = dir.file("model.pare")
         try writeSampleFile(pare)
         let pareSize = try #require(try FileManager.default.attributesOfItem(atPath: pare)[.size] as? Int)
@@ -15,11 +19,12 @@ import Testing
         let rows = try #require(try result.json() as? [[String: Any]])
         #expect(rows.count == 2)
         #expect(rows[0]["file"] as? String == big)
-        #expect(rows[0]["bytes"] as? Int == 4000)
+        #expect(rows[0]["bytes"] as? Int == bigSize)
+        #expect(rows[0]["tensors"] as? Int == 2)
         #expect(rows[0]["ratio_vs_first"] as? Double == 1)
         #expect(rows[0]["format"] as? String == "safetensors")
         #expect(rows[1]["bytes"] as? Int == pareSize)
-        #expect(abs((rows[1]["ratio_vs_first"] as? Double ?? 0) - 4000 / Double(pareSize)) < 1e-9)
+        #expect(abs((rows[1]["ratio_vs_first"] as? Double ?? 0) - Double(bigSize) / Double(pareSize)) < 1e-9)
         #expect(rows[1]["tensors"] as? Int == 4)
         #expect(rows[1]["format"] as? String == "pare")
 

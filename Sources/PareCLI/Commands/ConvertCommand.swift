@@ -15,7 +15,8 @@ public struct ConvertCommand: ConsoleCommand {
             1024) are pruned and quantized; --only PATTERN replaces that rule (a glob over the whole \
             name: `*` any run, `?` one character), --skip PATTERN excludes tensors. Other tensors are copied exactly. \
             Errors are measured against the input: max |x − x'| and RMS(x − x') / RMS(x). \
-            --quant int8|int4 with --granularity block writes GGUF-compatible q8_0|q4_0 blocks. \
+            --quant int4 writes GGUF-compatible q4_0 blocks unless --granularity tensor|channel; \
+            --quant int8 --granularity block writes q8_0. \
             --json prints input_bytes, output_bytes, ratio (input / output) and one row per tensor.
             """
     )
@@ -28,7 +29,6 @@ public struct ConvertCommand: ConsoleCommand {
         case global
     }
 
-
     /// The model to read.
     @Argument(help: "Input model: .pare, .safetensors, .npy or .npz.")
     public var input: String
@@ -38,7 +38,7 @@ public struct ConvertCommand: ConsoleCommand {
     public var output: String
 
     /// Target sparsity.
-    @Option(help: "Fraction of weights to prune, 0…1 (by magnitude).")
+    @Option(help: ArgumentHelp("Fraction of weights to prune, 0…1 (smallest magnitudes first).", valueName: "S"))
     public var sparsity: Double?
 
     /// Pruning scope.
@@ -46,19 +46,18 @@ public struct ConvertCommand: ConsoleCommand {
     public var pruneScope: Scope = .layer
 
     /// Magnitude threshold.
-    @Option(help: "Prune weights whose magnitude is below T.")
+    @Option(help: ArgumentHelp("Prune weights whose magnitude is below T.", valueName: "T"))
     public var threshold: Double?
-
 
     /// Value coding, index structure and zlib.
     @OptionGroup public var coding: CodingArguments
 
     /// Name patterns to compress.
-    @Option(help: "Compress only tensors matching PATTERN (repeatable).")
+    @Option(help: ArgumentHelp("Compress only tensors matching PATTERN (repeatable).", valueName: "PATTERN"))
     public var only: [String] = []
 
     /// Name patterns to leave alone.
-    @Option(help: "Never compress tensors matching PATTERN (repeatable).")
+    @Option(help: ArgumentHelp("Never compress tensors matching PATTERN (repeatable).", valueName: "PATTERN"))
     public var skip: [String] = []
 
     /// Default rule's size floor.

@@ -2,16 +2,16 @@ import ArgumentParser
 import PareCodecs
 import PareFormat
 
-/// `pare export MODEL --to safetensors|npz OUT`: every tensor dequantized to dense f32 (integer
-/// tensors keep their dtype), in a format any other tool reads.
+/// `pare export MODEL --to safetensors|npz OUT`: every encoded tensor dequantized to dense f32 (dense
+/// tensors keep their dtype exactly), in a format any other tool reads.
 public struct ExportCommand: ConsoleCommand {
     /// The command's name and help.
     public static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write a .pare model's tensors, decoded to dense f32, as safetensors or npz.",
         discussion: """
-            Float tensors are decoded and dequantized to F32 whatever their encoding; integer and \
-            boolean tensors are written as stored. safetensors output carries the model's metadata \
+            Encoded (sparse or quantized) tensors are decoded and dequantized to F32; dense tensors \
+            are written exactly, in their own dtype (F16, F64, integers, booleans). safetensors output carries the model's metadata \
             as `__metadata__` strings. --json prints `tensors` (name, shape, dtype) and `bytes`.
             """
     )
@@ -41,22 +41,21 @@ public struct ExportCommand: ConsoleCommand {
 
     /// Exports and prints what was written.
     public func run(console: Console) throws {
-        let file = try PareFile(path: model)
-        let tensors = file.tensors
+        let source = try PareSource(path: model)
+        let tensors = source.file.tensors
         let progress = ProgressBar(console: console, total: tensors.count)
         defer { progress.finish() }
         func decoded(_ index: Int) throws -> DenseTensor {
             let entry = tensors[index]
-            defer { file.releaseCachedSections() }
             progress.update(index, label: entry.name)
-            if !entry.dtype.isFloat { return try file.readDense(entry) }
-            return try DenseTensor(name: entry.name, shape: entry.shape, floats: TensorDecoder.decode(entry, in: file))
+            if !entry.dtype.isFloat || entry.encoding == .dense { return try source.dense(index) }
+            return try DenseTensor(name: entry.name, shape: entry.shape, floats: source.floats(index))
         }
-        let exportedType = { (entry: TensorEntry) in entry.dtype.isFloat ? DType.f32 : entry.dtype }
+        let exportedType = { (entry: TensorEntry) in entry.dtype.isFloat && entry.encoding != .dense ? DType.f32 : entry.dtype }
         switch to {
         case .safetensors:
             let declarations = tensors.map { SafetensorsWriter.Declaration(name: $0.name, dtype: exportedType($0), shape: $0.shape) }
-            let metadata = file.metadata.mapValues(\.description)
+            let metadata = source.metadata.mapValues(\.description)
             let writer = try SafetensorsWriter(path: output, tensors: declarations, metadata: metadata)
             do {
                 // The writer places each tensor at its declared offset, so file order is fine.

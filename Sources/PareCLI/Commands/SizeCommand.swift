@@ -6,6 +6,7 @@ import Musl
 import Darwin
 #endif
 import ArgumentParser
+import PareCodecs
 import PareFormat
 
 /// `pare size FILE… [--json]`: files side by side — any format — with their size against the first.
@@ -16,8 +17,8 @@ public struct SizeCommand: ConsoleCommand {
         abstract: "Compare file sizes side by side (.pare, .safetensors, .npz, anything).",
         discussion: """
             `ratio_vs_first` is the first file's size divided by this file's: 10 means ten times \
-            smaller than the first. For .pare files the tensor count, overall sparsity and dense f32 \
-            size come from the header. --json prints a list of {file, bytes, ratio_vs_first, format, …}.
+            smaller than the first. The tensor count of .pare, .safetensors and .npz files comes from \
+            their header or directory; for .pare also the overall sparsity and dense f32 size. --json prints a list of {file, bytes, ratio_vs_first, format, …}.
             """
     )
 
@@ -55,6 +56,11 @@ public struct SizeCommand: ConsoleCommand {
                 let pare = try PareFile(path: file)
                 row.pare = TensorSizeReport.Totals(pare.tensors.map(TensorSizeReport.init))
                 row.tensorCount = pare.tensors.count
+            } else if format == "safetensors" {
+                // The header alone says how many tensors; a file that does not parse is still sized.
+                row.tensorCount = (try? SafetensorsFile(path: file))?.tensors.count
+            } else if format == "npz" {
+                row.tensorCount = (try? NpzFile(path: file))?.names.count
             }
             rows.append(row)
         }
@@ -67,9 +73,9 @@ public struct SizeCommand: ConsoleCommand {
                     ("ratio_vs_first", .number(Formatting.divide(first, row.bytes))),
                     ("format", .string(row.format)),
                 ]
-                if let totals = row.pare, let count = row.tensorCount {
-                    members += [("tensors", .integer(count)), ("sparsity", .number(totals.sparsity)),
-                                ("dense_f32_bytes", .integer(totals.denseF32))]
+                if let count = row.tensorCount { members.append(("tensors", .integer(count))) }
+                if let totals = row.pare {
+                    members += [("sparsity", .number(totals.sparsity)), ("dense_f32_bytes", .integer(totals.denseF32))]
                 }
                 return .object(members)
             }))

@@ -145,7 +145,7 @@ enum Converter {
     static func copy(_ index: Int, of source: ModelSource, into writer: PareWriter, zlibLevel: Int?) throws {
         if let pare = source as? PareSource, pare.file.tensors[index].encoding != .dense {
             let entry = pare.file.tensors[index]
-            defer { pare.file.releaseCachedSections() }
+            defer { pare.release(index) }
             let sections = try entry.sections.map { section in
                 SectionPayload(kind: section.kind, dtype: section.dtype, bytes: try pare.file.section(section.kind, of: entry).bytes)
             }

@@ -31,24 +31,14 @@ struct SourceTensor: Sendable {
     var elementCount: Int { shape.reduce(1, *) }
 }
 
-/// Opens model files by extension (falling back to the Pare magic).
+/// Opens model files: `.pare` by extension or magic bytes, the others by their first bytes
+/// (`InterchangeFile`: `.npy`, `.npz`, else safetensors).
 enum ModelSources {
-    /// The formats `convert` reads, for error messages.
-    static let readable = ".pare, .safetensors, .npy, .npz"
-
-    /// Opens `path` as the format its extension names.
+    /// Opens `path` as whatever model format it holds.
     static func open(_ path: String) throws -> ModelSource {
-        switch SizeCommand.format(of: path) {
-        case "pare": return try PareSource(path: path)
-        case "safetensors": return try SafetensorsSource(path: path)
-        case "npy": return try NpySource(path: path)
-        case "npz": return try NpzSource(path: path)
-        default:
-            // No telling extension: a Pare file opens, anything else is named as unsupported.
-            if let pare = try? PareSource(path: path) { return pare }
-            _ = try SizeCommand.fileSize(path)  // a missing file says so
-            throw CLIError("\(path): unknown model format (convert reads \(readable))")
-        }
+        if SizeCommand.format(of: path) == "pare" { return try PareSource(path: path) }
+        if let pare = try? PareSource(path: path) { return pare }
+        return try InterchangeSource(path: path)
     }
 }
 
@@ -66,78 +56,62 @@ final class PareSource: ModelSource {
     var metadata: Metadata { file.metadata }
 
     func floats(_ index: Int) throws -> [Float] {
-        defer { file.releaseCachedSections() }
+        defer { release(index) }
         let entry = file.tensors[index]
         if entry.encoding == .dense { return try file.readDense(entry).floats() }
         return try TensorDecoder.decode(entry, in: file)
     }
 
     func dense(_ index: Int) throws -> DenseTensor {
-        defer { file.releaseCachedSections() }
+        defer { release(index) }
         let entry = file.tensors[index]
         if entry.encoding == .dense { return try file.readDense(entry) }
         return try DenseTensor(name: entry.name, shape: entry.shape, floats: TensorDecoder.decode(entry, in: file))
     }
+
+    /// Drops inflated copies and lets the kernel reclaim the mapped pages of tensor `index`.
+    func release(_ index: Int) {
+        let entry = file.tensors[index]
+        for section in entry.sections where section.compression == .none {
+            // Already read and CRC-checked, so this is a cache hit, not a new read.
+            try? file.section(section.kind, of: entry).withUnsafeBytes { MappedPages.release($0) }
+        }
+        file.releaseCachedSections()
+    }
 }
 
-/// A safetensors file as a source; `__metadata__` is kept.
-final class SafetensorsSource: ModelSource {
-    let file: SafetensorsFile
+/// A safetensors, `.npy` or `.npz` file as a source; safetensors `__metadata__` is kept.
+final class InterchangeSource: ModelSource {
+    let path: String
+    let file: InterchangeFile
     let tensors: [SourceTensor]
     let metadata: Metadata
 
     init(path: String) throws {
-        file = try SafetensorsFile(path: path)
-        tensors = file.tensors.map { SourceTensor(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
-        metadata = file.metadata.mapValues { .string($0) }
-    }
-
-    var path: String { file.path }
-
-    func floats(_ index: Int) throws -> [Float] { try file.floats(of: file.tensors[index]) }
-    func dense(_ index: Int) throws -> DenseTensor { try file.dense(file.tensors[index]) }
-}
-
-/// A single `.npy` array as a one-tensor model named after the file.
-final class NpySource: ModelSource {
-    let path: String
-    let tensor: DenseTensor
-    let tensors: [SourceTensor]
-    var metadata: Metadata { [:] }
-
-    init(path: String) throws {
         self.path = path
-        var tensor = try NpyFile.read(path: path)
-        let base = path.split(separator: "/").last.map(String.init) ?? path
-        tensor.name = base.hasSuffix(".npy") ? String(base.dropLast(4)) : base
-        if tensor.name.isEmpty { tensor.name = "array" }
-        self.tensor = tensor
-        tensors = [SourceTensor(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape)]
-    }
-
-    func floats(_ index: Int) throws -> [Float] { tensor.floats() }
-    func dense(_ index: Int) throws -> DenseTensor { tensor }
-}
-
-/// A `.npz` archive: each member array is a tensor, read when asked for.
-final class NpzSource: ModelSource {
-    let file: NpzFile
-    let tensors: [SourceTensor]
-    var metadata: Metadata { [:] }
-
-    init(path: String) throws {
-        let file = try NpzFile(path: path)
+        let file = try InterchangeFile.open(path: path)
         self.file = file
-        // The directory gives names only; shapes and dtypes come from each member's .npy header.
-        tensors = try file.names.map { name in
-            let tensor = try file.tensor(named: name)
-            return SourceTensor(name: name, dtype: tensor.dtype, shape: tensor.shape)
+        metadata = file.metadata.mapValues { .string($0) }
+        if case let .safetensors(safetensors) = file {
+            tensors = safetensors.tensors.map { SourceTensor(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
+        } else {
+            // NumPy directories give names only; dtype and shape come from each array's own header.
+            tensors = try file.tensorNames.map { name in
+                let tensor = try file.tensor(named: name)
+                return SourceTensor(name: name, dtype: tensor.dtype, shape: tensor.shape)
+            }
         }
     }
 
-    var path: String { file.path }
+    func floats(_ index: Int) throws -> [Float] {
+        guard case let .safetensors(safetensors) = file else { return try dense(index).floats() }
+        let entry = safetensors.tensors[index]
+        return try safetensors.withRawBytes(of: entry) { raw in
+            defer { MappedPages.release(raw) }
+            return DenseTensor.floats(from: raw, dtype: entry.dtype)
+        }
+    }
 
-    func floats(_ index: Int) throws -> [Float] { try file.tensor(named: tensors[index].name).floats() }
     func dense(_ index: Int) throws -> DenseTensor {
         var tensor = try file.tensor(named: tensors[index].name)
         tensor.name = tensors[index].name

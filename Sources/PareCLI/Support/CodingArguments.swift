@@ -1,5 +1,6 @@
 import ArgumentParser
 import PareCodecs
+import PareFormat
 
 /// The value-coding options shared by `pare convert` and `pare train`: `--quant --bits --granularity
 /// --asymmetric --index --zlib`, checked together and turned into the codecs' `Quantization`.
@@ -20,15 +21,15 @@ public struct CodingArguments: ParsableArguments {
     }
 
     /// Value coding.
-    @Option(help: "Value coding: \(Quant.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(help: "Value coding of the compressed tensors.")
     public var quant: Quant = .none
 
     /// Codebook width.
-    @Option(help: "Codebook index bits, 2…8 (default 5); for int8 / int4 only 8 / 4.")
+    @Option(help: ArgumentHelp("Codebook index bits, 2…8 (default 5).", valueName: "B"))
     public var bits: Int?
 
     /// Scale granularity.
-    @Option(help: "Scale granularity for int8 / int4: tensor, channel (default) or block (= q8_0 / q4_0).")
+    @Option(help: "Scale granularity: int8 defaults to channel, int4 to block; block = GGUF q8_0 / q4_0.")
     public var granularity: Granularity?
 
     /// Asymmetric int8.
@@ -36,11 +37,11 @@ public struct CodingArguments: ParsableArguments {
     public var asymmetric = false
 
     /// Index structure.
-    @Option(help: "Sparse structure: auto (smallest), dense, csr, bitmask, csr_delta.")
+    @Option(help: "Sparse structure (auto picks the smallest).")
     public var index: Index = .auto
 
     /// zlib level.
-    @Option(help: "zlib level 0…9 for every section (kept only where it shrinks it).")
+    @Option(help: ArgumentHelp("zlib level 0…9 for every section (kept only where it shrinks it).", valueName: "L"))
     public var zlib: Int?
 
     /// Creates the option group with its defaults.
@@ -67,51 +68,13 @@ public struct CodingArguments: ParsableArguments {
         return parts
     }
 
-    /// The quantization the options describe; rejects contradictory combinations.
+    /// The quantization the options describe (`Quantization(name:bits:granularity:asymmetric:)`, the
+    /// codecs' one reading of these options); contradictory combinations are usage errors.
     public func quantization() throws -> Quantization {
-        if asymmetric, quant != .int8 || granularity == .block {
-            throw ValidationError("--asymmetric applies to --quant int8 with tensor or channel granularity")
-        }
-        func requireBits(_ allowed: Int) throws {
-            if let bits, bits != allowed { throw ValidationError("--quant \(quant.rawValue) has \(allowed) bits, not \(bits)") }
-        }
-        func requireBlockOrNothing() throws {
-            if let granularity, granularity != .block {
-                throw ValidationError("--quant \(quant.rawValue) is block-wise; --granularity \(granularity.rawValue) does not apply")
-            }
-        }
-        switch quant {
-        case .none:
-            if bits != nil || granularity != nil { throw ValidationError("--bits / --granularity need a --quant") }
-            return .none
-        case .int8:
-            try requireBits(8)
-            switch granularity ?? .channel {
-            case .block: return .q8_0
-            case .tensor: return .int8(granularity: .tensor, asymmetric: asymmetric)
-            case .channel: return .int8(granularity: .channel, asymmetric: asymmetric)
-            }
-        case .int4:
-            try requireBits(4)
-            switch granularity ?? .channel {
-            case .block: return .q4_0
-            case .tensor: return .int4(granularity: .tensor)
-            case .channel: return .int4(granularity: .channel)
-            }
-        case .q8_0:
-            try requireBits(8)
-            try requireBlockOrNothing()
-            return .q8_0
-        case .q4_0:
-            try requireBits(4)
-            try requireBlockOrNothing()
-            return .q4_0
-        case .codebook:
-            if granularity != nil { throw ValidationError("--granularity does not apply to --quant codebook") }
-            let width = bits ?? 5
-            guard (2...8).contains(width) else { throw ValidationError("--bits for a codebook must be 2…8, not \(width)") }
-            return .codebook(bits: width)
+        do {
+            return try Quantization(name: quant.rawValue, bits: bits, granularity: granularity?.rawValue, asymmetric: asymmetric)
+        } catch let error as PareError {
+            throw ValidationError(error.description)
         }
     }
-
 }
