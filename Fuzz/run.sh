@@ -35,7 +35,10 @@ echo "building $TARGET…" >&2
 swiftc "${SAN[@]}" -module-name "Fuzz_$TARGET" "$SOURCE" Fuzz/Support/*.swift "${OBJECTS[@]}" -lz -o "$BUILD/fuzz-$TARGET" \
     2> >(grep -v 'Cannot export local symbol' >&2)
 
-SEEDS=("$WORK/corpus" Fixtures/container)
+# A target may name its own seed folders on its second line: `// fuzz-seeds: Fixtures/interop`.
+read -r -a SEED_DIRS <<<"$(sed -n '2s/^\/\/ fuzz-seeds://p' "$SOURCE")"
+[[ ${#SEED_DIRS[@]} -gt 0 ]] || SEED_DIRS=(Fixtures/container)
+SEEDS=("$WORK/corpus" "${SEED_DIRS[@]}")
 [[ -d Fuzz/seeds/$TARGET ]] && SEEDS+=("Fuzz/seeds/$TARGET")
 # Targets that need a file rewrite this one scratch file for every input (RAM-backed when possible).
 SCRATCH_DIR=/tmp; [[ -w /dev/shm ]] && SCRATCH_DIR=/dev/shm
