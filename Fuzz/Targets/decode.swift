@@ -1,4 +1,5 @@
 // fuzz-modules: PareKernels PareFormat PareCodecs PareRuntime
+// fuzz-seeds: Fixtures/container Fixtures/models
 // Every decoder and the runtime's loader behind the CRC gates: checksums are repaired first, then each
 // tensor is decoded by the codecs (structure validation included) and, when the file describes a
 // model, the runtime builds its packed plan and runs one zero sample through it. A lying payload must
