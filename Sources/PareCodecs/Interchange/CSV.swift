@@ -44,9 +44,9 @@ public struct CSVTable: Sendable, Equatable {
         values = []
         var lineNumber = 0
         var first = true
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // "\r\n" is one Character in Swift, so split on any newline character.
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             lineNumber += 1
-            let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
             let fields = line.split(separator: separator, omittingEmptySubsequences: false).map(Self.clean)
             if first {

@@ -28,11 +28,18 @@ public final class Network {
         return x
     }
 
-    /// Backward pass from ∂L/∂output; accumulates every parameter's gradient.
+    /// Backward pass from ∂L/∂output; accumulates every parameter's gradient. The input gradient
+    /// (the first layer's ∂L/∂x) is only computed when `inputGradient` is true.
     @discardableResult
-    public func backward(_ gradOutput: Tensor) -> Tensor {
+    public func backward(_ gradOutput: Tensor, inputGradient: Bool = false) -> Tensor? {
         var g = gradOutput
-        for layer in layers.reversed() { g = layer.backward(g) }
+        for (index, layer) in layers.enumerated().reversed() {
+            if index == 0 && !inputGradient {
+                layer.accumulateParameterGradients(g)
+                return nil
+            }
+            g = layer.backward(g)
+        }
         return g
     }
 

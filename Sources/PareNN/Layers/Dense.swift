@@ -54,8 +54,24 @@ public final class Dense: Layer {
     }
 
     public func backward(_ gradOutput: Tensor) -> Tensor {
+        accumulateParameterGradients(gradOutput)
         let batch = gradOutput.batch
         var gradInput = [Float](repeating: 0, count: batch * inputs)
+        gradOutput.values.withUnsafeBufferPointer { gy in
+            weight.value.withUnsafeBufferPointer { w in
+                gradInput.withUnsafeMutableBufferPointer { gx in
+                    // dx = gy · W
+                    Gemm.sgemm(transA: false, transB: false, m: batch, n: inputs, k: outputs, alpha: 1,
+                               a: gy.baseAddress!, lda: outputs, b: w.baseAddress!, ldb: inputs,
+                               beta: 0, c: gx.baseAddress!, ldc: inputs)
+                }
+            }
+        }
+        return Tensor(shape: input.shape, values: gradInput)
+    }
+
+    public func accumulateParameterGradients(_ gradOutput: Tensor) {
+        let batch = gradOutput.batch
         gradOutput.values.withUnsafeBufferPointer { gy in
             input.values.withUnsafeBufferPointer { x in
                 weight.grad.withUnsafeMutableBufferPointer { gw in
@@ -63,14 +79,6 @@ public final class Dense: Layer {
                     Gemm.sgemm(transA: true, transB: false, m: outputs, n: inputs, k: batch, alpha: 1,
                                a: gy.baseAddress!, lda: outputs, b: x.baseAddress!, ldb: inputs,
                                beta: 1, c: gw.baseAddress!, ldc: inputs)
-                }
-            }
-            weight.value.withUnsafeBufferPointer { w in
-                gradInput.withUnsafeMutableBufferPointer { gx in
-                    // dx = gy · W
-                    Gemm.sgemm(transA: false, transB: false, m: batch, n: inputs, k: outputs, alpha: 1,
-                               a: gy.baseAddress!, lda: outputs, b: w.baseAddress!, ldb: inputs,
-                               beta: 0, c: gx.baseAddress!, ldc: inputs)
                 }
             }
             if let bias {
@@ -82,6 +90,5 @@ public final class Dense: Layer {
                 }
             }
         }
-        return Tensor(shape: input.shape, values: gradInput)
     }
 }

@@ -13,6 +13,13 @@ public protocol Layer: AnyObject {
     func backward(_ gradOutput: Tensor) -> Tensor
     /// The layer's entry in a `ModelDescription`.
     var modelLayer: ModelDescription.Layer { get }
+    /// Accumulates ∂L/∂parameters only: the first layer's input gradient is never needed.
+    func accumulateParameterGradients(_ gradOutput: Tensor)
+}
+
+extension Layer {
+    /// By default the full backward pass, its result dropped.
+    public func accumulateParameterGradients(_ gradOutput: Tensor) { _ = backward(gradOutput) }
 }
 
 /// Shared initialisation: PyTorch's default for Linear/Conv (kaiming-uniform with a = √5), i.e.

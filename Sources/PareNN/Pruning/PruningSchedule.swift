@@ -54,10 +54,13 @@ extension Trainer {
             guard stepFraction > 0, stepFraction <= 1 else { throw NNError.invalidConfiguration("iterative step \(stepFraction) is outside (0, 1]") }
             let baseline = test.map { network.evaluate(on: $0, loss: config.loss).accuracy }
             var round: UInt64 = 0
-            while network.sparsity < targetSparsity - 1e-9 {
+            // Track the requested level: the measured sparsity can sit a rounding step below it.
+            var level = network.sparsity
+            while level < targetSparsity {
                 round += 1
                 let before = network.copy()
-                let next = min(targetSparsity, 1 - (1 - network.sparsity) * (1 - stepFraction))
+                let next = min(targetSparsity, 1 - (1 - level) * (1 - stepFraction))
+                level = next
                 try pruneOnce(.sparsity(next))
                 try retrain(epochs: epochsPerRound, seedOffset: round)
                 if let baseline, let test, network.evaluate(on: test, loss: config.loss).accuracy < baseline - maxDrop {
@@ -66,7 +69,6 @@ extension Trainer {
                     stopped = true
                     break
                 }
-                if round > 1000 { break }  // a step too small to move the sparsity
             }
         case let .gradual(finalSparsity, epochs, rampFraction, frequency):
             let stepsPerEpoch = (train.count + config.batchSize - 1) / config.batchSize

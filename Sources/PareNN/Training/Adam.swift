@@ -44,12 +44,9 @@ public final class Adam: Optimizer {
                 p.value.withUnsafeMutableBufferPointer { w in
                     m[index].withUnsafeMutableBufferPointer { mp in
                         v[index].withUnsafeMutableBufferPointer { vp in
-                            for i in 0..<w.count {
-                                let d = g[i] + wd * w[i]
-                                mp[i] = b1 * mp[i] + (1 - b1) * d
-                                vp[i] = b2 * vp[i] + (1 - b2) * d * d
-                                w[i] -= stepSize * mp[i] / (vp[i].squareRoot() / sqrtCorrection2 + eps)
-                            }
+                            guard w.count > 0 else { return }
+                            Self.update(w: w.baseAddress!, g: g.baseAddress!, m: mp.baseAddress!, v: vp.baseAddress!, count: w.count,
+                                        b1: b1, b2: b2, eps: eps, wd: wd, stepSize: stepSize, sqrtCorrection2: sqrtCorrection2)
                         }
                     }
                 }
@@ -59,6 +56,33 @@ public final class Adam: Optimizer {
                 Parameter.multiply(&m[index], by: mask)
                 Parameter.multiply(&v[index], by: mask)
             }
+        }
+    }
+
+    /// The element-wise update, 16 lanes at a time (the compiler does not vectorise the scalar loop:
+    /// it cannot prove the four buffers distinct), then a scalar tail with the same arithmetic.
+    private static func update(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+                               v: UnsafeMutablePointer<Float>, count: Int, b1: Float, b2: Float, eps: Float, wd: Float,
+                               stepSize: Float, sqrtCorrection2: Float) {
+        typealias V = SIMD16<Float>
+        var i = 0
+        while i + 16 <= count {
+            let wi = UnsafeRawPointer(w + i).loadUnaligned(as: V.self)
+            let d = UnsafeRawPointer(g + i).loadUnaligned(as: V.self) + wd * wi
+            let mi = b1 * UnsafeRawPointer(m + i).loadUnaligned(as: V.self) + (1 - b1) * d
+            let vi = b2 * UnsafeRawPointer(v + i).loadUnaligned(as: V.self) + (1 - b2) * d * d
+            let wn = wi - stepSize * mi / (vi.squareRoot() / sqrtCorrection2 + eps)
+            UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: V.self)
+            UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: V.self)
+            UnsafeMutableRawPointer(w + i).storeBytes(of: wn, as: V.self)
+            i += 16
+        }
+        while i < count {
+            let d = g[i] + wd * w[i]
+            m[i] = b1 * m[i] + (1 - b1) * d
+            v[i] = b2 * v[i] + (1 - b2) * d * d
+            w[i] -= stepSize * m[i] / (v[i].squareRoot() / sqrtCorrection2 + eps)
+            i += 1
         }
     }
 }

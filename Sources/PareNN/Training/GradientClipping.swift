@@ -1,3 +1,5 @@
+import PareKernels
+
 /// Gradient clipping, in the forms PyTorch and TensorFlow offer.
 public enum GradientClipping: Sendable, Equatable {
     /// No clipping (the norm is still measured and logged).
@@ -18,7 +20,7 @@ public enum GradientClipping: Sendable, Equatable {
         public var clipped: Bool
     }
 
-    /// The global 2-norm of the gradients (accumulated in Double).
+    /// The global 2-norm of the gradients (per-tensor Float sums of squares, added in Double).
     public static func globalNorm(of parameters: [Parameter]) -> Float {
         var sum = 0.0
         for p in parameters { sum += squaredNorm(p.grad) }
@@ -26,20 +28,14 @@ public enum GradientClipping: Sendable, Equatable {
     }
 
     static func squaredNorm(_ x: [Float]) -> Double {
-        x.withUnsafeBufferPointer { g in
-            var s: Float = 0, total = 0.0
-            for i in 0..<g.count {
-                s += g[i] * g[i]
-                if i & 1023 == 1023 { total += Double(s); s = 0 }  // keep the Float partial sums short
-            }
-            return total + Double(s)
-        }
+        x.withUnsafeBufferPointer { g in g.isEmpty ? 0 : Double(Vector.sumSquares(g.baseAddress!, count: g.count)) }
     }
 
-    /// Clips the gradients in place. The caller checks `preClipNorm.isFinite` first.
+    /// Clips the gradients in place. `globalNorm` may pass the already measured global norm.
+    /// The caller checks that the norm is finite first.
     @discardableResult
-    public func apply(to parameters: [Parameter]) -> Outcome {
-        let norm = Self.globalNorm(of: parameters)
+    public func apply(to parameters: [Parameter], globalNorm measured: Float? = nil) -> Outcome {
+        let norm = measured ?? Self.globalNorm(of: parameters)
         switch self {
         case .none:
             return Outcome(preClipNorm: norm, clipped: false)
@@ -73,7 +69,7 @@ public enum GradientClipping: Sendable, Equatable {
     }
 
     private static func scale(_ p: Parameter, by factor: Float) {
-        p.grad.withUnsafeMutableBufferPointer { g in for i in 0..<g.count { g[i] *= factor } }
+        p.grad.withUnsafeMutableBufferPointer { g in if let base = g.baseAddress { Vector.scale(base, count: g.count, by: factor) } }
     }
 }
 

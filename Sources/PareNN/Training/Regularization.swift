@@ -1,3 +1,5 @@
+import PareKernels
+
 /// L1 / L2 / elastic-net penalties on weights (biases excluded unless asked):
 /// penalty = l1 · Σ|w| + l2 · Σw², gradient l1 · sign(w) + 2 · l2 · w (sign(0) = 0).
 public struct Regularization: Sendable, Equatable {
@@ -25,9 +27,11 @@ public struct Regularization: Sendable, Equatable {
         guard !isNone else { return 0 }
         var total = 0.0
         for p in parameters where applies(to: p) {
-            var a = 0.0, s = 0.0
-            for w in p.value { a += Double(abs(w)); s += Double(w * w) }
-            total += Double(l1) * a + Double(l2) * s
+            p.value.withUnsafeBufferPointer { w in
+                guard let base = w.baseAddress else { return }
+                if l1 != 0 { total += Double(l1) * Double(Self.sumAbs(base, count: w.count)) }
+                if l2 != 0 { total += Double(l2) * Double(Vector.sumSquares(base, count: w.count)) }
+            }
         }
         return Float(total)
     }
@@ -39,6 +43,11 @@ public struct Regularization: Sendable, Equatable {
         for p in parameters where applies(to: p) {
             p.value.withUnsafeBufferPointer { w in
                 p.grad.withUnsafeMutableBufferPointer { g in
+                    guard !g.isEmpty else { return }
+                    if l1 == 0 {
+                        Vector.axpy(twoL2, x: w.baseAddress!, y: g.baseAddress!, count: g.count)
+                        return
+                    }
                     for i in 0..<g.count {
                         let sign: Float = w[i] > 0 ? 1 : (w[i] < 0 ? -1 : 0)
                         g[i] += l1 * sign + twoL2 * w[i]
@@ -46,5 +55,19 @@ public struct Regularization: Sendable, Equatable {
                 }
             }
         }
+    }
+
+    /// Σ|x| with SIMD accumulators (Vector has no such helper).
+    static func sumAbs(_ x: UnsafePointer<Float>, count: Int) -> Float {
+        var acc = SIMD16<Float>.zero
+        var i = 0
+        while i + 16 <= count {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self)
+            acc += v.replacing(with: -v, where: v .< 0)
+            i += 16
+        }
+        var sum = acc.sum()
+        while i < count { sum += abs(x[i]); i += 1 }
+        return sum
     }
 }

@@ -30,6 +30,7 @@ public struct Trainer: Sendable {
 
         for epoch in 1...max(config.epochs, 1) where config.epochs > 0 {
             let started = DispatchTime.now().uptimeNanoseconds
+            let cpuStarted = Self.threadCPUSeconds()
             let order = rng.permutation(train.count)
             var lossSum = 0.0, correct = 0, batches = 0, clipped = 0, skipped = 0, steps = 0
             var normSum = 0.0, normMax = 0.0
@@ -62,7 +63,7 @@ public struct Trainer: Sendable {
                     step += 1
                     continue
                 }
-                let outcome = config.clipping.apply(to: parameters)
+                let outcome = config.clipping.apply(to: parameters, globalNorm: norm)
                 normSum += Double(outcome.preClipNorm)
                 normMax = max(normMax, Double(outcome.preClipNorm))
                 if outcome.clipped { clipped += 1 }
@@ -79,16 +80,25 @@ public struct Trainer: Sendable {
                 step += 1
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            let cpuSeconds = Self.threadCPUSeconds() - cpuStarted
             let evaluate = config.evaluateEveryEpoch || epoch == config.epochs
             let metrics = EpochMetrics(
                 epoch: epoch, loss: lossSum / Double(max(batches, 1)), trainAccuracy: Double(correct) / Double(train.count),
                 test: evaluate ? test.map { network.evaluate(on: $0, loss: config.loss) } : nil,
                 sparsity: network.sparsity, clipFraction: Double(clipped) / Double(max(steps, 1)),
                 meanPreClipNorm: normSum / Double(max(steps, 1)), maxPreClipNorm: normMax,
-                skippedSteps: skipped, seconds: seconds)
+                skippedSteps: skipped, seconds: seconds, cpuSeconds: cpuSeconds)
             history.append(metrics)
             onEpoch(metrics)
         }
         return history
+    }
+
+    /// CPU time of the calling thread: training is single-threaded, so this is the epoch's own cost
+    /// even when other processes share the cores (wall time then overstates it).
+    static func threadCPUSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 }

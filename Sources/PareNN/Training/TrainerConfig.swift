@@ -68,4 +68,7 @@ public struct EpochMetrics: Sendable, Equatable {
     public var skippedSteps: Int
     /// Wall-clock seconds of the epoch's training (evaluation excluded).
     public var seconds: Double
+    /// CPU seconds of the training thread for the epoch (evaluation excluded): the fair figure on a
+    /// shared machine.
+    public var cpuSeconds: Double
 }

@@ -1,0 +1,70 @@
+import Foundation
+
+/// The reference recipe of the project's PyTorch comparison (Benchmarks / README): LeNet-300-100 on
+/// the bundled 5,000-image MNIST subset, Adam 1e-3, batch 64, 20 epochs, global-norm clip 1.0,
+/// L1 1e-5 on weights; then global magnitude pruning + masked fine-tuning with the same settings.
+public enum ReferenceRecipe {
+    /// The training settings (PyTorch's run uses the same).
+    public static func config(epochs: Int = 20, seed: UInt64 = 0) -> TrainerConfig {
+        TrainerConfig(epochs: epochs, batchSize: 64, optimizer: .adam(learningRate: 1e-3),
+                      clipping: .globalNorm(1), regularization: Regularization(l1: 1e-5), seed: seed,
+                      evaluateEveryEpoch: false)
+    }
+
+    /// Result of one pruned variant.
+    public struct PrunedResult {
+        /// Target sparsity.
+        public var sparsity: Double
+        /// Test accuracy right after pruning, before fine-tuning.
+        public var accuracyBeforeFinetune: Double
+        /// Test accuracy after fine-tuning.
+        public var accuracy: Double
+        /// The pruned, fine-tuned network.
+        public var network: Network
+    }
+
+    /// What `run` measured.
+    public struct Report {
+        /// Dense test accuracy after training.
+        public var denseAccuracy: Double
+        /// Mean wall-clock training seconds per epoch (evaluation excluded).
+        public var secondsPerEpoch: Double
+        /// Mean CPU seconds per epoch of the training thread (fair on a shared machine).
+        public var cpuSecondsPerEpoch: Double
+        /// Every epoch of the dense run.
+        public var epochs: [EpochMetrics]
+        /// One entry per requested sparsity.
+        public var pruned: [PrunedResult]
+        /// The trained dense network.
+        public var dense: Network
+    }
+
+    /// Trains the dense network on the IDX folder's train split, evaluates on its test split, then for
+    /// each sparsity prunes a copy (global magnitude) and fine-tunes it for `finetuneEpochs`.
+    public static func run(folder: String, epochs: Int = 20, seed: UInt64 = 0, sparsities: [Double] = [0.9, 0.95, 0.98],
+                           finetuneEpochs: Int = 5, log: (String) -> Void = { _ in }) throws -> Report {
+        let data = try Dataset.idx(folder: folder)
+        var net = try Network.mlp("784-300-100-10", seed: seed)
+        let trainer = Trainer(config: config(epochs: epochs, seed: seed))
+        let history = try trainer.fit(&net, train: data.train, test: data.test) { m in
+            log(String(format: "epoch %2d  loss %.4f  train %.3f  clip %.2f  %.3f s  (cpu %.3f s)",
+                       m.epoch, m.loss, m.trainAccuracy, m.clipFraction, m.seconds, m.cpuSeconds))
+        }
+        let dense = net.evaluate(on: data.test).accuracy
+        log(String(format: "dense test accuracy %.4f", dense))
+        var pruned: [PrunedResult] = []
+        for s in sparsities {
+            var copy = net.copy()
+            try Pruner(criterion: .magnitude, scope: .global).prune(copy, to: .sparsity(s))
+            let before = copy.evaluate(on: data.test).accuracy
+            try Trainer(config: config(epochs: finetuneEpochs, seed: seed &+ 1)).fit(&copy, train: data.train)
+            let after = copy.evaluate(on: data.test).accuracy
+            log(String(format: "%.0f%% sparse: %.4f after pruning, %.4f after %d fine-tune epochs (sparsity %.4f)",
+                       s * 100, before, after, finetuneEpochs, copy.sparsity))
+            pruned.append(PrunedResult(sparsity: s, accuracyBeforeFinetune: before, accuracy: after, network: copy))
+        }
+        let count = Double(max(history.count, 1))
+        return Report(denseAccuracy: dense, secondsPerEpoch: history.map(\.seconds).reduce(0, +) / count,
+                      cpuSecondsPerEpoch: history.map(\.cpuSeconds).reduce(0, +) / count, epochs: history, pruned: pruned, dense: net)
+    }
+}
