@@ -86,7 +86,7 @@ public struct DemoCommand: ConsoleCommand {
                 })),
                 ("architecture", .string(result.architecture)),
                 ("parameters", .integer(result.parameterCount)),
-                ("train_seconds_per_epoch", .number(result.trainSecondsPerEpoch)),
+                ("train_cpu_seconds_per_epoch", .number(result.trainSecondsPerEpoch)),
                 ("best_within_1pt", .string(pick.name)),
             ]))
             return
@@ -105,7 +105,7 @@ public struct DemoCommand: ConsoleCommand {
         }
         console.print(table.render())
         console.print("")
-        console.print("MLP \(result.architecture), \(result.parameterCount) parameters; dense training \(Formatting.fixed(result.trainSecondsPerEpoch)) s/epoch; "
+        console.print("MLP \(result.architecture), \(result.parameterCount) parameters; dense training \(Formatting.fixed(result.trainSecondsPerEpoch)) CPU s/epoch; "
                       + "smallest file within 1 point of dense accuracy: \(pick.name) (\(Formatting.ratio(pick.ratioVsDenseF32)), \(Formatting.fixed(pick.accuracy, 3))). Files in \(out)/.")
     }
 }

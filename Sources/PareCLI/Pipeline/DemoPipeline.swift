@@ -56,20 +56,15 @@ struct DemoPipeline {
         let raw = try Dataset.idx(folder: c.data, split: "test", scale: 1)
         let peak = try Dataset.idx(folder: c.data, split: "train", scale: 1).inputs.max() ?? 1
         let inputScale: Float = peak > 0 ? 1 / peak : 1  // 1/255 for MNIST bytes
-        let data = try Dataset.idx(folder: c.data, scale: inputScale)
-        log("data: \(data.train.count) train / \(data.test.count) test samples from \(c.data)")
-
-        let architecture = ([data.train.sampleSize] + c.hiddenLayers + [data.train.classes]).map(String.init).joined(separator: "-")
-        var network = try Network.mlp(architecture, seed: c.seed)
-        let trainer = Trainer(config: TrainerConfig(epochs: c.epochs, batchSize: 64, optimizer: .adam(learningRate: 1e-3),
-                                                    clipping: .globalNorm(1), regularization: Regularization(l1: 1e-5),
-                                                    seed: c.seed, evaluateEveryEpoch: false))
-        let history = try trainer.fit(&network, train: data.train, test: data.test) { m in
-            log(String(format: "train epoch %2d  loss %.4f  train acc %.3f  clipped %.0f%%  %.2fs",
-                       m.epoch, m.loss, m.trainAccuracy, m.clipFraction * 100, m.seconds))
-        }
+        log("data: \(c.data), input scale 1/\(peak)")
+        let reference = try ReferenceRecipe.run(folder: c.data, inputScale: inputScale, hiddenLayers: c.hiddenLayers,
+                                                epochs: c.epochs, seed: c.seed, sparsities: c.sparsities,
+                                                finetuneEpochs: c.finetuneEpochs, log: log)
+        let architecture = reference.architecture
+        let network = reference.dense
         let parameterCount = network.namedTensors().reduce(0) { $0 + $1.values.count }
-        let recipe = "adam lr=1e-3 batch=64 epochs=\(c.epochs) clip-global-norm=1 l1=1e-5 seed=\(c.seed)"
+        let recipe = "adam lr=1e-3 batch=64 epochs=\(c.epochs) clip-global-norm=1 l1=1e-5 seed=\(c.seed); "
+            + "global magnitude pruning + \(c.finetuneEpochs) epochs masked fine-tuning"
 
         var variants: [Variant] = []
         func emit(_ net: Network, name: String, options: PackingOptions, sparsity: Double, extra: Metadata) throws {
@@ -90,20 +85,14 @@ struct DemoPipeline {
         }
 
         try emit(network, name: "dense-f32", options: .denseF32, sparsity: 0, extra: [:])
-        for sparsity in c.sparsities {
-            var pruned = network.copy()
-            _ = try trainer.prune(&pruned, schedule: .oneShot(target: .sparsity(sparsity), finetuneEpochs: c.finetuneEpochs),
-                                  pruner: Pruner(criterion: .magnitude, scope: .global), train: data.train, test: data.test)
-            let percent = Int((sparsity * 100).rounded())
-            log("pruned to \(percent)% (global magnitude) + \(c.finetuneEpochs) epochs of masked fine-tuning")
+        for pruned in reference.pruned {
+            let percent = Int((pruned.sparsity * 100).rounded())
             for (label, quantization) in c.quantizations {
                 let options = PackingOptions(compression: CompressionOptions(quantization: quantization, index: .auto), zlibLevel: c.zlibLevel)
-                try emit(pruned, name: "sparse\(percent)-\(label)", options: options, sparsity: pruned.sparsity,
-                         extra: ["prune.sparsity": .float(sparsity), "prune.method": .string("global magnitude, one-shot + \(c.finetuneEpochs) epochs masked fine-tuning"),
-                                 "quant": .string(label), "zlib": .int(Int64(c.zlibLevel))])
+                try emit(pruned.network, name: "sparse\(percent)-\(label)", options: options, sparsity: pruned.network.sparsity,
+                         extra: ["prune.sparsity": .float(pruned.sparsity), "quant": .string(label), "zlib": .int(Int64(c.zlibLevel))])
             }
         }
-        let seconds = history.reduce(0) { $0 + $1.seconds } / Double(max(history.count, 1))
-        return Result(variants: variants, trainSecondsPerEpoch: seconds, parameterCount: parameterCount, architecture: architecture)
+        return Result(variants: variants, trainSecondsPerEpoch: reference.cpuSecondsPerEpoch, parameterCount: parameterCount, architecture: architecture)
     }
 }

@@ -37,14 +37,19 @@ public enum ReferenceRecipe {
         public var pruned: [PrunedResult]
         /// The trained dense network.
         public var dense: Network
+        /// The MLP's layer widths, e.g. `784-300-100-10`.
+        public var architecture: String
     }
 
     /// Trains the dense network on the IDX folder's train split, evaluates on its test split, then for
     /// each sparsity prunes a copy (global magnitude) and fine-tunes it for `finetuneEpochs`.
-    public static func run(folder: String, epochs: Int = 20, seed: UInt64 = 0, sparsities: [Double] = [0.9, 0.95, 0.98],
+    /// The MLP's input and output widths come from the data (784 and 10 for MNIST) around `hiddenLayers`.
+    public static func run(folder: String, inputScale: Float = 1.0 / 255, hiddenLayers: [Int] = [300, 100], epochs: Int = 20,
+                           seed: UInt64 = 0, sparsities: [Double] = [0.9, 0.95, 0.98],
                            finetuneEpochs: Int = 5, log: (String) -> Void = { _ in }) throws -> Report {
-        let data = try Dataset.idx(folder: folder)
-        var net = try Network.mlp("784-300-100-10", seed: seed)
+        let data = try Dataset.idx(folder: folder, scale: inputScale)
+        let architecture = ([data.train.sampleSize] + hiddenLayers + [data.train.classes]).map(String.init).joined(separator: "-")
+        var net = try Network.mlp(architecture, seed: seed)
         let trainer = Trainer(config: config(epochs: epochs, seed: seed))
         let history = try trainer.fit(&net, train: data.train, test: data.test) { m in
             log(String(format: "epoch %2d  loss %.4f  train %.3f  clip %.2f  %.3f s  (cpu %.3f s)",
@@ -65,6 +70,7 @@ public enum ReferenceRecipe {
         }
         let count = Double(max(history.count, 1))
         return Report(denseAccuracy: dense, secondsPerEpoch: history.map(\.seconds).reduce(0, +) / count,
-                      cpuSecondsPerEpoch: history.map(\.cpuSeconds).reduce(0, +) / count, epochs: history, pruned: pruned, dense: net)
+                      cpuSecondsPerEpoch: history.map(\.cpuSeconds).reduce(0, +) / count, epochs: history, pruned: pruned, dense: net,
+                      architecture: architecture)
     }
 }
