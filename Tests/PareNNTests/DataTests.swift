@@ -24,6 +24,17 @@ import Testing
         #expect(throws: NNError.self) { try Dataset.csv(table, labelColumn: 7) }
     }
 
+    @Test func trainerRejectsDataThatDoesNotFitTheNetwork() throws {
+        var n = try Network.mlp("4-3", seed: 1)
+        let wide = try Dataset(inputs: [Float](repeating: 0, count: 10), labels: [0, 1], sampleShape: [5])
+        #expect(throws: NNError.self) { try Trainer(config: TrainerConfig(epochs: 1)).fit(&n, train: wide) }
+        let manyClasses = try Dataset(inputs: [Float](repeating: 0, count: 8), labels: [0, 5], sampleShape: [4])
+        #expect(throws: NNError.self) { try Trainer(config: TrainerConfig(epochs: 1)).fit(&n, train: manyClasses) }
+        let ok = try Dataset(inputs: [Float](repeating: 0, count: 8), labels: [0, 2], sampleShape: [4])
+        #expect(throws: NNError.self) { try Trainer(config: TrainerConfig(epochs: 1)).fit(&n, train: ok, test: wide) }
+        #expect(throws: NNError.self) { try Trainer(config: TrainerConfig(epochs: 1, batchSize: 0)).fit(&n, train: ok) }
+    }
+
     @Test func datasetValidation() {
         #expect(throws: NNError.self) { try Dataset(inputs: [1, 2, 3], labels: [0, 1], sampleShape: [2]) }
         #expect(throws: NNError.self) { try Dataset(inputs: [1, 2], labels: [5], sampleShape: [2], classes: 3) }

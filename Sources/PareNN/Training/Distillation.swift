@@ -21,6 +21,14 @@ public struct Distillation: Sendable {
         self.alpha = alpha
     }
 
+    /// A teacher network (for example rebuilt from a teacher `.pare` with `Network(description:tensors:)`):
+    /// its forward pass gives the logits. The trainer is single-threaded, so sharing the network
+    /// with the closure is safe as long as nothing else uses it during training.
+    public init(teacher network: Network, temperature: Float, alpha: Float) {
+        nonisolated(unsafe) let teacherNetwork = network
+        self.init(temperature: temperature, alpha: alpha) { input, _ in teacherNetwork.forward(input) }
+    }
+
     /// A teacher given as precomputed logits for every training sample (row `i` for sample `i`).
     public static func precomputed(_ logits: [Float], classes: Int, temperature: Float, alpha: Float) -> Distillation {
         Distillation(temperature: temperature, alpha: alpha) { _, rows in

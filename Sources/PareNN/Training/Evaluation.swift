@@ -23,6 +23,17 @@ extension Network {
         return Evaluation(accuracy: Double(correct) / Double(data.count), meanLoss: total / Double(data.count), count: data.count)
     }
 
+    /// Throws unless `data`'s samples fit the input and its labels fit the output (the layers
+    /// themselves only assert, so mismatches are caught here, before any forward pass).
+    public func check(_ data: Dataset) throws {
+        guard data.sampleSize == inputShape.reduce(1, *) else {
+            throw NNError.invalidData("samples have \(data.sampleSize) values (\(data.sampleShape)), the network takes \(inputShape)")
+        }
+        if let outputs = (layers.last { $0 is Dense } as? Dense)?.outputs, data.classes > outputs {
+            throw NNError.invalidData("\(data.classes) classes, the network has \(outputs) outputs")
+        }
+    }
+
     /// Arg-max predictions for a batch.
     public func predict(_ input: Tensor) -> [Int] {
         let out = forward(input)

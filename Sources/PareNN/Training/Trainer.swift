@@ -18,6 +18,8 @@ public struct Trainer: Sendable {
             throw NNError.invalidConfiguration("batch size must be positive and epochs non-negative")
         }
         guard train.count > 0 else { throw NNError.invalidData("empty training set") }
+        try network.check(train)
+        if let test { try network.check(test) }
         let optimizer = config.optimizer.make()
         let parameters = network.parameters
         let weights = network.weights
