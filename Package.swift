@@ -49,9 +49,9 @@ let package = Package(
             resources: [.copy("mnist5k"), .copy("digits")]
         ),
         .executableTarget(name: "pare", dependencies: ["PareCLI"]),
-        .testTarget(name: "PareFormatTests", dependencies: ["PareFormat"]),
+        .testTarget(name: "PareFormatTests", dependencies: ["PareFormat", "PareKernels"]),
         .testTarget(name: "PareKernelsTests", dependencies: ["PareKernels"]),
-        .testTarget(name: "PareCodecsTests", dependencies: ["PareCodecs"]),
+        .testTarget(name: "PareCodecsTests", dependencies: ["PareCodecs", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN"]),
         .testTarget(name: "PareCLITests", dependencies: ["PareCLI"]),

@@ -1,4 +1,5 @@
 import Foundation
+import PareKernels
 import Testing
 @testable import PareFormat
 
@@ -10,17 +11,8 @@ import Testing
     static let forgedHeaders = 400
     static let forgedPayloads = 150
 
-    /// SplitMix64: a tiny seeded generator, so every run damages the same bytes.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    /// A seeded generator, so every run damages the same bytes.
+    typealias SplitMix = SplitMix64
 
     /// What happened to one damaged file.
     enum Outcome: Hashable, CustomStringConvertible {
@@ -85,7 +77,7 @@ import Testing
             }
         }
         for length in 0..<original.count { try run(Array(original.prefix(length)), "truncate") }
-        var random = SplitMix(state: UInt64(fixture.name.utf8.reduce(14_695_981_039_346_656_037) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }))
+        var random = SplitMix(seed: UInt64(fixture.name.utf8.reduce(14_695_981_039_346_656_037) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }))
         for _ in 0..<Self.bitFlips {
             var bytes = original
             bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= 1 << UInt8.random(in: 0..<8, using: &random)

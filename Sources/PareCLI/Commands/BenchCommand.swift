@@ -109,11 +109,8 @@ enum EncoderBenchmark {
 
     static func run(repeats: Int) throws -> [Row] {
         let rows = 1024, columns = 1024
-        var state: UInt64 = 0x9E3779B97F4A7C15
-        let dense: [Float] = (0..<(rows * columns)).map { _ in
-            state = state &* 6364136223846793005 &+ 1442695040888963407
-            return Float(Int64(bitPattern: state >> 11) % 2_000_001 - 1_000_000) / 1e7
-        }
+        var random = SplitMix64(seed: 7)
+        let dense: [Float] = (0..<(rows * columns)).map { _ in (random.nextUnitFloat() - 0.5) * 0.2 }
         let sparse = MagnitudePruner(target: .sparsity(0.9)).prune(dense)
         let cases: [(String, [Float], CompressionOptions)] = [
             ("dense int8/channel", dense, .init(quantization: .int8(granularity: .channel, asymmetric: false), index: .dense)),

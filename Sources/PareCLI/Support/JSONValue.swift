@@ -1,3 +1,4 @@
+import PareCodecs
 /// A JSON document built in code and written with a deterministic key order.
 ///
 /// Objects keep the order their keys were given in (not a dictionary's random order), strings are
@@ -85,28 +86,9 @@ public enum JSONValue: Equatable, Sendable {
         return value.description
     }
 
-    /// Appends `string` as a quoted JSON string.
+    /// Appends `string` as a quoted JSON string (RFC 8259 escapes, shared with the safetensors writer).
     static func escape(_ string: String, into text: inout String) {
-        text += "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case "\u{08}": text += "\\b"
-            case "\u{0C}": text += "\\f"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    text.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        text += "\""
+        text += JSONText.quoted(string)
     }
 }
 

@@ -1,8 +1,8 @@
 /// JSON string literals written the way serde_json (the safetensors reference) writes them:
-/// `"` and `\` escaped, control characters as short escapes or `\u00XX`, everything else as UTF-8.
-enum JSONText {
+/// (also used by the CLI's `--json` output) `"` and `\` escaped, control characters as short escapes or `\u00XX`, everything else as UTF-8.
+public enum JSONText {
     /// `text` as a quoted JSON string.
-    static func quoted(_ text: String) -> String {
+    public static func quoted(_ text: String) -> String {
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

@@ -32,23 +32,3 @@ public enum GemmBenchmark {
         return (best, 2 * Double(m) * Double(n) * Double(k) / best / 1e9)
     }
 }
-
-/// A small seeded generator (SplitMix64) so benchmark operands are the same every run.
-struct SplitMix64 {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    /// A uniform value in [0, 1) with 24 random bits.
-    mutating func nextUnitFloat() -> Float {
-        Float(next() >> 40) * 0x1p-24
-    }
-}

@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import PareCodecs
 import PareFormat
+import PareKernels
 
 /// The runtime's performance table for `pare bench`: LeNet-300-100-shaped random weights, magnitude
 /// pruned to each sparsity, coded f32 / int8 / int4 in every structure, run as whole networks.
@@ -149,18 +150,11 @@ public enum RuntimeBenchmark {
     }
 }
 
-/// SplitMix64 for the benchmark's weights (deterministic for a seed).
+/// The benchmark's weights: SplitMix64, deterministic for a seed.
 struct BenchmarkRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
+    var base: SplitMix64
+    init(seed: UInt64) { base = SplitMix64(seed: seed) }
 
     /// Uniform in [-1, 1).
-    mutating func uniform() -> Float {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Float(z >> 40) / Float(1 << 23) - 1
-    }
+    mutating func uniform() -> Float { Float(base.next() >> 40) / Float(1 << 23) - 1 }
 }

@@ -1,0 +1,23 @@
+/// SplitMix64: a tiny seedable generator, identical on every platform (the system generator is not
+/// seedable). The one source of reproducible randomness for the trainer, benchmarks and tests.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    /// The internal state; advances by the golden-ratio increment on every draw.
+    public var state: UInt64
+
+    /// Creates a generator from a seed.
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// A uniform value in [0, 1) with 24 random bits.
+    public mutating func nextUnitFloat() -> Float {
+        Float(next() >> 40) * 0x1p-24
+    }
+}
