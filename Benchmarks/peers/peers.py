@@ -56,7 +56,8 @@ def main():
     parser.add_argument("--finetune-epochs", type=int, default=5)
     parser.add_argument("--sparsities", default="0.9,0.95,0.98")
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--weights", help="npz of Pare's weights (fc1.weight …) for the SciPy/NumPy timings")
+    parser.add_argument("--weights", action="append", default=[],
+                        help="npz of Pare's weights (fc1.weight …) for the SciPy/NumPy timings; repeatable")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
@@ -159,8 +160,8 @@ def main():
     dense_layers = numpy_layers(dense)
     timed("numpy dense f32", lambda: numpy_forward(dense_layers, n1), lambda: numpy_forward(dense_layers, n256))
     sources = {}
-    if args.weights:
-        sources["pare"] = dict(np.load(args.weights))
+    for path in args.weights:
+        sources[Path(path).stem] = dict(np.load(path))
     for s, model in pruned.items():
         layers = numpy_layers(model)
         csr = [(sp.csr_matrix(w), b) for w, b in layers]

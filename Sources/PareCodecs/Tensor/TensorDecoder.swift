@@ -6,12 +6,17 @@ public enum TensorDecoder {
     /// Reads and decodes `entry` from `file` (dequantized, scattered, shape = `entry.shape`).
     public static func decode(_ entry: TensorEntry, in file: PareFile) throws -> [Float] {
         let sections = try entry.sections.map { try file.section($0.kind, of: entry) }
-        return try decode(entry, sections: sections, file: file.path)
+        return try decode(entry, sections: sections, file: file.path, limits: file.limits)
     }
 
     /// Decodes `entry` from its inflated sections (in the entry's section order); `file` names the
     /// source in errors.
-    public static func decode(_ entry: TensorEntry, sections: [SectionBytes], file: String) throws -> [Float] {
+    /// `limits.maxDecodedBytes` bounds the dense result.
+    public static func decode(_ entry: TensorEntry, sections: [SectionBytes], file: String, limits: Limits = Limits()) throws -> [Float] {
+        let (bytes, overflow) = UInt64(entry.elementCount).multipliedReportingOverflow(by: 4)
+        guard !overflow, bytes <= limits.maxDecodedBytes else {
+            throw PareError.limitExceeded(file: file, message: "tensor '\(entry.name)' of shape \(entry.shape) decodes to more than \(limits.maxDecodedBytes) bytes of f32 (Limits.maxDecodedBytes)")
+        }
         let (layout, set) = try StructureValidation.layout(entry, sections: sections, file: file)
         let stream = try decodeStream(entry, layout: layout, sections: set)
         return layout.scatter(stream)

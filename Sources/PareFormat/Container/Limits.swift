@@ -19,6 +19,10 @@ public struct Limits: Sendable, Hashable {
     public var maxElementsPerTensor: Int = 1 << 40
     /// Largest inflated size of one compressed section, in bytes.
     public var maxDecompressedBytes: UInt64 = 16 << 30
+    /// Largest dense f32 result (bytes) a decoder may build from one tensor. A sparse tensor's dense
+    /// expansion is not bounded by the file size (a few bytes can declare a huge all-zero shape), so
+    /// decoding to dense checks `4 × elements` against this before allocating.
+    public var maxDecodedBytes: UInt64 = 16 << 30
 
     /// The default limits.
     public init() {}
