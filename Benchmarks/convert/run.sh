@@ -24,7 +24,7 @@ run() {
   local t1=$(date +%s.%N)
   local out_bytes=$(stat -c %s "$out")
   awk -v n="$name" -v ib="$in_bytes" -v ob="$out_bytes" -v t="$(echo "$t1 - $t0" | bc)" -v rss="$(cat "$dir/rss")" \
-    'BEGIN { printf "%-34s %12d %10.0f %8.1fx %12.0f\n", n, ob, ib / 1e6 / t, ib / ob, rss / 1024 }'
+    'BEGIN { printf "%-34s %12.0f %10.0f %8.1fx %12.0f\n", n, ob, ib / 1e6 / t, ib / ob, rss / 1024 }'
   rm -f "$out"
 }
 run "dense f32 (copy)"            --quant none

@@ -113,6 +113,13 @@ final class InterchangeSource: ModelSource {
     }
 
     func dense(_ index: Int) throws -> DenseTensor {
+        if case let .safetensors(safetensors) = file {
+            let entry = safetensors.tensors[index]
+            return try safetensors.withRawBytes(of: entry) { raw in
+                defer { MappedPages.release(raw) }  // a dense copy must not keep the whole input resident
+                return try DenseTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, bytes: Array(raw))
+            }
+        }
         var tensor = try file.tensor(named: tensors[index].name)
         tensor.name = tensors[index].name
         return tensor
