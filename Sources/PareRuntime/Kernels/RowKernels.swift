@@ -25,8 +25,8 @@ struct RowKernels<V: ValueStream> {
             while c + 16 <= columns {
                 var w0 = values.values8(base + c), w1 = values.values8(base + c + 8)
                 if V.hasZeroPoints { w0 -= z; w1 -= z }
-                acc0 += w0 * load8(x + c)
-                acc1 += w1 * load8(x + c + 8)
+                acc0.addProduct(w0, load8(x + c))
+                acc1.addProduct(w1, load8(x + c + 8))
                 c += 16
             }
             var sum = (acc0 + acc1).sum()
@@ -38,28 +38,50 @@ struct RowKernels<V: ValueStream> {
         }
     }
 
-    /// CSR rows with absolute column indices: four independent scalar sums (the loads are what
-    /// costs; the hardware gather the compiler would form from a SIMD version is slower here).
+    /// CSR rows with absolute column indices: scalar fused multiply-adds into four independent
+    /// sums, eight weights a step. The costly part is the loads (index, value, input: the machine
+    /// does two a cycle), so a step loads the eight indices in wide words (`ColumnIndices.columns4`)
+    /// and, for codings with a vector decoder, decodes the eight values with one vector conversion
+    /// into a small stack buffer that the multiply-adds read as memory operands. Without the buffer
+    /// LLVM's SLP vectorizer packs pairs of weights with shuffles, and the shuffle port becomes the
+    /// limit; the hardware gather is slower still.
     func rowDotsCSR<C: ColumnIndices>(rowStarts: UnsafePointer<Int>, columns index: C, x: UnsafePointer<Float>,
                                       y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, band: Range<Int>) {
-        for r in band {
-            let end = rowStarts[r + 1]
-            var i = rowStarts[r]
-            let z = V.hasZeroPoints ? values.rowZero(r) : 0
-            var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
-            while i + 4 <= end {
-                s0 += (values.value(i) - z) * x[index.column(i)]
-                s1 += (values.value(i + 1) - z) * x[index.column(i + 1)]
-                s2 += (values.value(i + 2) - z) * x[index.column(i + 2)]
-                s3 += (values.value(i + 3) - z) * x[index.column(i + 3)]
-                i += 4
+        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 1) { buffer in
+            let w = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Float.self)
+            for r in band {
+                let end = rowStarts[r + 1]
+                var i = rowStarts[r]
+                let z = V.hasZeroPoints ? values.rowZero(r) : 0
+                var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+                // `i + 8 ≤ end ≤ storedCount` cannot overflow: wrapping steps skip the checks.
+                while i &+ 8 <= end {
+                    if V.hasVectorValues {
+                        var v = values.values8(i)
+                        if V.hasZeroPoints { v -= z }
+                        buffer[0] = v
+                    } else {
+                        for k in 0..<8 { w[k] = values.value(i &+ k) - z }
+                    }
+                    let (c0, c1, c2, c3) = index.columns4(i)
+                    let (c4, c5, c6, c7) = index.columns4(i &+ 4)
+                    s0.addProduct(w[0], x[c0])
+                    s1.addProduct(w[1], x[c1])
+                    s2.addProduct(w[2], x[c2])
+                    s3.addProduct(w[3], x[c3])
+                    s0.addProduct(w[4], x[c4])
+                    s1.addProduct(w[5], x[c5])
+                    s2.addProduct(w[6], x[c6])
+                    s3.addProduct(w[7], x[c7])
+                    i &+= 8
+                }
+                var sum = (s0 + s1) + (s2 + s3)
+                while i < end {
+                    sum.addProduct(values.value(i) - z, x[index.column(i)])
+                    i &+= 1
+                }
+                y[r] = values.rowScale(r) * sum + (bias?[r] ?? 0)
             }
-            var sum = (s0 + s1) + (s2 + s3)
-            while i < end {
-                sum += (values.value(i) - z) * x[index.column(i)]
-                i += 1
-            }
-            y[r] = values.rowScale(r) * sum + (bias?[r] ?? 0)
         }
     }
 
@@ -80,7 +102,7 @@ struct RowKernels<V: ValueStream> {
                     column += Int(gaps[i + k])
                     g[k] = x[column]
                 }
-                acc += w * g
+                acc.addProduct(w, g)
                 i += 8
             }
             var sum = acc.sum()
@@ -106,11 +128,11 @@ struct RowKernels<V: ValueStream> {
                 var word = mask.bits56(at: r * columns + c) & ((1 << UInt64(n)) - 1)
                 // Two bits per step into two sums: half the dependent adds, half the loop branches.
                 while word != 0 {
-                    even += (values.value(i) - z) * x[c + word.trailingZeroBitCount]
+                    even.addProduct(values.value(i) - z, x[c + word.trailingZeroBitCount])
                     i += 1
                     word &= word - 1
                     guard word != 0 else { break }
-                    odd += (values.value(i) - z) * x[c + word.trailingZeroBitCount]
+                    odd.addProduct(values.value(i) - z, x[c + word.trailingZeroBitCount])
                     i += 1
                     word &= word - 1
                 }
@@ -204,11 +226,12 @@ struct PanelAccumulator {
     /// Adds `w ×` the panel row at `p` (64 floats).
     @inline(__always)
     mutating func add(_ w: Float, _ p: UnsafePointer<Float>) {
+        // addProduct: one fused multiply-add per register instead of a multiply and an add.
         let v = SIMD16<Float>(repeating: w)
-        a0 += v * load16(p)
-        a1 += v * load16(p + 16)
-        a2 += v * load16(p + 32)
-        a3 += v * load16(p + 48)
+        a0.addProduct(v, load16(p))
+        a1.addProduct(v, load16(p + 16))
+        a2.addProduct(v, load16(p + 32))
+        a3.addProduct(v, load16(p + 48))
     }
 }
 
