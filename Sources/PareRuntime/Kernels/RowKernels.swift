@@ -56,13 +56,7 @@ struct RowKernels<V: ValueStream> {
                 var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
                 // `i + 8 ≤ end ≤ storedCount` cannot overflow: wrapping steps skip the checks.
                 while i &+ 8 <= end {
-                    if V.hasVectorValues {
-                        var v = values.values8(i)
-                        if V.hasZeroPoints { v -= z }
-                        buffer[0] = v
-                    } else {
-                        for k in 0..<8 { w[k] = values.value(i &+ k) - z }
-                    }
+                    decode8(i, zero: z, into: buffer)
                     let (c0, c1, c2, c3) = index.columns4(i)
                     let (c4, c5, c6, c7) = index.columns4(i &+ 4)
                     s0.addProduct(w[0], x[c0])
@@ -85,33 +79,58 @@ struct RowKernels<V: ValueStream> {
         }
     }
 
-    /// CSR rows with u8 column gaps: the column is a running sum, the values still come eight at a time.
+    /// CSR rows with u8 column gaps: the column is a running sum over the gaps (eight read in one
+    /// word), then the same scalar multiply-adds and value buffer as `rowDotsCSR`.
     func rowDotsDelta(rowStarts: UnsafePointer<Int>, gaps: UnsafePointer<UInt8>, x: UnsafePointer<Float>,
                       y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, band: Range<Int>) {
-        for r in band {
-            let end = rowStarts[r + 1]
-            var i = rowStarts[r]
-            let z = V.hasZeroPoints ? values.rowZero(r) : 0
-            var column = -1
-            var acc = SIMD8<Float>.zero
-            while i + 8 <= end {
-                var w = values.values8(i)
-                if V.hasZeroPoints { w -= z }
-                var g = SIMD8<Float>()
-                for k in 0..<8 {
-                    column += Int(gaps[i + k])
-                    g[k] = x[column]
+        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 1) { buffer in
+            let w = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Float.self)
+            for r in band {
+                let end = rowStarts[r + 1]
+                var i = rowStarts[r]
+                let z = V.hasZeroPoints ? values.rowZero(r) : 0
+                var column = -1
+                var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+                while i &+ 8 <= end {
+                    decode8(i, zero: z, into: buffer)
+                    let g = Int(truncatingIfNeeded: UInt64(littleEndian: UnsafeRawPointer(gaps + i).loadUnaligned(as: UInt64.self)))
+                    let c0 = column &+ (g & 0xFF), c1 = c0 &+ ((g >> 8) & 0xFF)
+                    let c2 = c1 &+ ((g >> 16) & 0xFF), c3 = c2 &+ ((g >> 24) & 0xFF)
+                    let c4 = c3 &+ ((g >> 32) & 0xFF), c5 = c4 &+ ((g >> 40) & 0xFF)
+                    let c6 = c5 &+ ((g >> 48) & 0xFF), c7 = c6 &+ ((g >> 56) & 0xFF)
+                    s0.addProduct(w[0], x[c0])
+                    s1.addProduct(w[1], x[c1])
+                    s2.addProduct(w[2], x[c2])
+                    s3.addProduct(w[3], x[c3])
+                    s0.addProduct(w[4], x[c4])
+                    s1.addProduct(w[5], x[c5])
+                    s2.addProduct(w[6], x[c6])
+                    s3.addProduct(w[7], x[c7])
+                    column = c7
+                    i &+= 8
                 }
-                acc.addProduct(w, g)
-                i += 8
+                var sum = (s0 + s1) + (s2 + s3)
+                while i < end {
+                    column &+= Int(gaps[i])
+                    sum.addProduct(values.value(i) - z, x[column])
+                    i &+= 1
+                }
+                y[r] = values.rowScale(r) * sum + (bias?[r] ?? 0)
             }
-            var sum = acc.sum()
-            while i < end {
-                column += Int(gaps[i])
-                sum += (values.value(i) - z) * x[column]
-                i += 1
-            }
-            y[r] = values.rowScale(r) * sum + (bias?[r] ?? 0)
+        }
+    }
+
+    /// Stored values `i ..< i + 8` minus the row's zero point into `buffer`: one vector decode
+    /// when the coding has one, else eight scalar decodes.
+    @inline(__always)
+    private func decode8(_ i: Int, zero z: Float, into buffer: UnsafeMutableBufferPointer<SIMD8<Float>>) {
+        if V.hasVectorValues {
+            var v = values.values8(i)
+            if V.hasZeroPoints { v -= z }
+            buffer[0] = v
+        } else {
+            let w = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Float.self)
+            for k in 0..<8 { w[k] = values.value(i &+ k) - z }
         }
     }
 
