@@ -1,7 +1,9 @@
 /// The fast products for one value coding `V`, one function per structure, over a band of rows.
 ///
-/// Batch 1 (`rowDots…`): each output is a dot product of a row's stored values (decoded eight at
-/// a time into a SIMD register) with the input gathered at their columns.
+/// Batch 1 (`rowDots…`): each output is a dot product of a row's stored values with the input at
+/// their columns. Dense rows decode eight values into a SIMD register; CSR / csr_delta rows run
+/// scalar fused multiply-adds into four sums, eight weights a step, over a stack buffer of eight
+/// decoded values and indices read in wide words (the loads, not the arithmetic, set the pace).
 /// Batch N (`panel…`): the input is transposed into panels of `PanelLayout.width` samples
 /// (`[column][sample]`), so each stored (column, value) is one broadcast multiply-add over the
 /// panel's samples, held in four `SIMD16` accumulators.
@@ -53,23 +55,14 @@ struct RowKernels<V: ValueStream> {
                 let end = rowStarts[r + 1]
                 var i = rowStarts[r]
                 let z = V.hasZeroPoints ? values.rowZero(r) : 0
-                var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+                var sums = FourSums()
                 // `i + 8 ≤ end ≤ storedCount` cannot overflow: wrapping steps skip the checks.
                 while i &+ 8 <= end {
                     decode8(i, zero: z, into: buffer)
-                    let (c0, c1, c2, c3) = index.columns4(i)
-                    let (c4, c5, c6, c7) = index.columns4(i &+ 4)
-                    s0.addProduct(w[0], x[c0])
-                    s1.addProduct(w[1], x[c1])
-                    s2.addProduct(w[2], x[c2])
-                    s3.addProduct(w[3], x[c3])
-                    s0.addProduct(w[4], x[c4])
-                    s1.addProduct(w[5], x[c5])
-                    s2.addProduct(w[6], x[c6])
-                    s3.addProduct(w[7], x[c7])
+                    sums.add8(w, x, index.columns4(i), index.columns4(i &+ 4))
                     i &+= 8
                 }
-                var sum = (s0 + s1) + (s2 + s3)
+                var sum = sums.total
                 while i < end {
                     sum.addProduct(values.value(i) - z, x[index.column(i)])
                     i &+= 1
@@ -90,7 +83,7 @@ struct RowKernels<V: ValueStream> {
                 var i = rowStarts[r]
                 let z = V.hasZeroPoints ? values.rowZero(r) : 0
                 var column = -1
-                var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+                var sums = FourSums()
                 while i &+ 8 <= end {
                     decode8(i, zero: z, into: buffer)
                     let g = Int(truncatingIfNeeded: UInt64(littleEndian: UnsafeRawPointer(gaps + i).loadUnaligned(as: UInt64.self)))
@@ -98,18 +91,11 @@ struct RowKernels<V: ValueStream> {
                     let c2 = c1 &+ ((g >> 16) & 0xFF), c3 = c2 &+ ((g >> 24) & 0xFF)
                     let c4 = c3 &+ ((g >> 32) & 0xFF), c5 = c4 &+ ((g >> 40) & 0xFF)
                     let c6 = c5 &+ ((g >> 48) & 0xFF), c7 = c6 &+ ((g >> 56) & 0xFF)
-                    s0.addProduct(w[0], x[c0])
-                    s1.addProduct(w[1], x[c1])
-                    s2.addProduct(w[2], x[c2])
-                    s3.addProduct(w[3], x[c3])
-                    s0.addProduct(w[4], x[c4])
-                    s1.addProduct(w[5], x[c5])
-                    s2.addProduct(w[6], x[c6])
-                    s3.addProduct(w[7], x[c7])
+                    sums.add8(w, x, (c0, c1, c2, c3), (c4, c5, c6, c7))
                     column = c7
                     i &+= 8
                 }
-                var sum = (s0 + s1) + (s2 + s3)
+                var sum = sums.total
                 while i < end {
                     column &+= Int(gaps[i])
                     sum.addProduct(values.value(i) - z, x[column])
@@ -235,6 +221,26 @@ struct RowKernels<V: ValueStream> {
             store(acc, row: r, panel: panel, y: y, bias: bias)
         }
     }
+}
+
+/// Four independent running sums of a batch-1 row: four fused multiply-add chains in flight.
+struct FourSums {
+    var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+
+    /// Adds `w[k] · x[column k]` for eight weights whose columns are `a` then `b`.
+    @inline(__always)
+    mutating func add8(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ a: (Int, Int, Int, Int), _ b: (Int, Int, Int, Int)) {
+        s0.addProduct(w[0], x[a.0])
+        s1.addProduct(w[1], x[a.1])
+        s2.addProduct(w[2], x[a.2])
+        s3.addProduct(w[3], x[a.3])
+        s0.addProduct(w[4], x[b.0])
+        s1.addProduct(w[5], x[b.1])
+        s2.addProduct(w[6], x[b.2])
+        s3.addProduct(w[7], x[b.3])
+    }
+
+    var total: Float { (s0 + s1) + (s2 + s3) }
 }
 
 /// The running sums of one output row over a panel's 64 samples: four `SIMD16` registers, four
