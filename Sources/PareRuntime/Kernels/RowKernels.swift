@@ -1,9 +1,7 @@
 /// The fast products for one value coding `V`, one function per structure, over a band of rows.
 ///
-/// Batch 1 (`rowDots…`): each output is a dot product of a row's stored values with the input at
-/// their columns. Dense rows decode eight values into a SIMD register; CSR / csr_delta rows run
-/// scalar fused multiply-adds into four sums, eight weights a step, over a stack buffer of eight
-/// decoded values and indices read in wide words (the loads, not the arithmetic, set the pace).
+/// Batch 1 (`rowDots…`): each output is a dot product of a row's stored values (decoded eight at
+/// a time into a SIMD register) with the input gathered at their columns.
 /// Batch N (`panel…`): the input is transposed into panels of `PanelLayout.width` samples
 /// (`[column][sample]`), so each stored (column, value) is one broadcast multiply-add over the
 /// panel's samples, held in four `SIMD16` accumulators.
@@ -27,8 +25,8 @@ struct RowKernels<V: ValueStream> {
             while c + 16 <= columns {
                 var w0 = values.values8(base + c), w1 = values.values8(base + c + 8)
                 if V.hasZeroPoints { w0 -= z; w1 -= z }
-                acc0.addProduct(w0, load8(x + c))
-                acc1.addProduct(w1, load8(x + c + 8))
+                acc0 += w0 * load8(x + c)
+                acc1 += w1 * load8(x + c + 8)
                 c += 16
             }
             var sum = (acc0 + acc1).sum()
@@ -40,83 +38,58 @@ struct RowKernels<V: ValueStream> {
         }
     }
 
-    /// CSR rows with absolute column indices: scalar fused multiply-adds into four independent
-    /// sums, eight weights a step. The costly part is the loads (index, value, input: the machine
-    /// does two a cycle), so a step loads the eight indices in wide words (`ColumnIndices.columns4`)
-    /// and, for codings with a vector decoder, decodes the eight values with one vector conversion
-    /// into a small stack buffer that the multiply-adds read as memory operands. Without the buffer
-    /// LLVM's SLP vectorizer packs pairs of weights with shuffles, and the shuffle port becomes the
-    /// limit; the hardware gather is slower still.
+    /// CSR rows with absolute column indices: four independent scalar sums (the loads are what
+    /// costs; the hardware gather the compiler would form from a SIMD version is slower here).
     func rowDotsCSR<C: ColumnIndices>(rowStarts: UnsafePointer<Int>, columns index: C, x: UnsafePointer<Float>,
                                       y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, band: Range<Int>) {
-        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 1) { buffer in
-            let w = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Float.self)
-            for r in band {
-                let end = rowStarts[r + 1]
-                var i = rowStarts[r]
-                let z = V.hasZeroPoints ? values.rowZero(r) : 0
-                var sums = FourSums()
-                // `i + 8 ≤ end ≤ storedCount` cannot overflow: wrapping steps skip the checks.
-                while i &+ 8 <= end {
-                    decode8(i, zero: z, into: buffer)
-                    sums.add8(w, x, index.columns4(i), index.columns4(i &+ 4))
-                    i &+= 8
-                }
-                var sum = sums.total
-                while i < end {
-                    sum.addProduct(values.value(i) - z, x[index.column(i)])
-                    i &+= 1
-                }
-                y[r] = values.rowScale(r) * sum + (bias?[r] ?? 0)
+        for r in band {
+            let end = rowStarts[r + 1]
+            var i = rowStarts[r]
+            let z = V.hasZeroPoints ? values.rowZero(r) : 0
+            var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
+            while i + 4 <= end {
+                s0 += (values.value(i) - z) * x[index.column(i)]
+                s1 += (values.value(i + 1) - z) * x[index.column(i + 1)]
+                s2 += (values.value(i + 2) - z) * x[index.column(i + 2)]
+                s3 += (values.value(i + 3) - z) * x[index.column(i + 3)]
+                i += 4
             }
+            var sum = (s0 + s1) + (s2 + s3)
+            while i < end {
+                sum += (values.value(i) - z) * x[index.column(i)]
+                i += 1
+            }
+            y[r] = values.rowScale(r) * sum + (bias?[r] ?? 0)
         }
     }
 
-    /// CSR rows with u8 column gaps: the column is a running sum over the gaps (eight read in one
-    /// word), then the same scalar multiply-adds and value buffer as `rowDotsCSR`.
+    /// CSR rows with u8 column gaps: the column is a running sum, the values still come eight at a time.
     func rowDotsDelta(rowStarts: UnsafePointer<Int>, gaps: UnsafePointer<UInt8>, x: UnsafePointer<Float>,
                       y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, band: Range<Int>) {
-        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 1) { buffer in
-            let w = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Float.self)
-            for r in band {
-                let end = rowStarts[r + 1]
-                var i = rowStarts[r]
-                let z = V.hasZeroPoints ? values.rowZero(r) : 0
-                var column = -1
-                var sums = FourSums()
-                while i &+ 8 <= end {
-                    decode8(i, zero: z, into: buffer)
-                    let g = Int(truncatingIfNeeded: UInt64(littleEndian: UnsafeRawPointer(gaps + i).loadUnaligned(as: UInt64.self)))
-                    let c0 = column &+ (g & 0xFF), c1 = c0 &+ ((g >> 8) & 0xFF)
-                    let c2 = c1 &+ ((g >> 16) & 0xFF), c3 = c2 &+ ((g >> 24) & 0xFF)
-                    let c4 = c3 &+ ((g >> 32) & 0xFF), c5 = c4 &+ ((g >> 40) & 0xFF)
-                    let c6 = c5 &+ ((g >> 48) & 0xFF), c7 = c6 &+ ((g >> 56) & 0xFF)
-                    sums.add8(w, x, (c0, c1, c2, c3), (c4, c5, c6, c7))
-                    column = c7
-                    i &+= 8
+        for r in band {
+            let end = rowStarts[r + 1]
+            var i = rowStarts[r]
+            let z = V.hasZeroPoints ? values.rowZero(r) : 0
+            var column = -1
+            var acc = SIMD8<Float>.zero
+            while i + 8 <= end {
+                var w = values.values8(i)
+                if V.hasZeroPoints { w -= z }
+                var g = SIMD8<Float>()
+                for k in 0..<8 {
+                    column += Int(gaps[i + k])
+                    g[k] = x[column]
                 }
-                var sum = sums.total
-                while i < end {
-                    column &+= Int(gaps[i])
-                    sum.addProduct(values.value(i) - z, x[column])
-                    i &+= 1
-                }
-                y[r] = values.rowScale(r) * sum + (bias?[r] ?? 0)
+                acc += w * g
+                i += 8
             }
-        }
-    }
-
-    /// Stored values `i ..< i + 8` minus the row's zero point into `buffer`: one vector decode
-    /// when the coding has one, else eight scalar decodes.
-    @inline(__always)
-    private func decode8(_ i: Int, zero z: Float, into buffer: UnsafeMutableBufferPointer<SIMD8<Float>>) {
-        if V.hasVectorValues {
-            var v = values.values8(i)
-            if V.hasZeroPoints { v -= z }
-            buffer[0] = v
-        } else {
-            let w = UnsafeMutableRawPointer(buffer.baseAddress!).assumingMemoryBound(to: Float.self)
-            for k in 0..<8 { w[k] = values.value(i &+ k) - z }
+            var sum = acc.sum()
+            while i < end {
+                column += Int(gaps[i])
+                sum += (values.value(i) - z) * x[column]
+                i += 1
+            }
+            y[r] = values.rowScale(r) * sum + (bias?[r] ?? 0)
         }
     }
 
@@ -133,11 +106,11 @@ struct RowKernels<V: ValueStream> {
                 var word = mask.bits56(at: r * columns + c) & ((1 << UInt64(n)) - 1)
                 // Two bits per step into two sums: half the dependent adds, half the loop branches.
                 while word != 0 {
-                    even.addProduct(values.value(i) - z, x[c + word.trailingZeroBitCount])
+                    even += (values.value(i) - z) * x[c + word.trailingZeroBitCount]
                     i += 1
                     word &= word - 1
                     guard word != 0 else { break }
-                    odd.addProduct(values.value(i) - z, x[c + word.trailingZeroBitCount])
+                    odd += (values.value(i) - z) * x[c + word.trailingZeroBitCount]
                     i += 1
                     word &= word - 1
                 }
@@ -223,26 +196,6 @@ struct RowKernels<V: ValueStream> {
     }
 }
 
-/// Four independent running sums of a batch-1 row: four fused multiply-add chains in flight.
-struct FourSums {
-    var s0: Float = 0, s1: Float = 0, s2: Float = 0, s3: Float = 0
-
-    /// Adds `w[k] · x[column k]` for eight weights whose columns are `a` then `b`.
-    @inline(__always)
-    mutating func add8(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ a: (Int, Int, Int, Int), _ b: (Int, Int, Int, Int)) {
-        s0.addProduct(w[0], x[a.0])
-        s1.addProduct(w[1], x[a.1])
-        s2.addProduct(w[2], x[a.2])
-        s3.addProduct(w[3], x[a.3])
-        s0.addProduct(w[4], x[b.0])
-        s1.addProduct(w[5], x[b.1])
-        s2.addProduct(w[6], x[b.2])
-        s3.addProduct(w[7], x[b.3])
-    }
-
-    var total: Float { (s0 + s1) + (s2 + s3) }
-}
-
 /// The running sums of one output row over a panel's 64 samples: four `SIMD16` registers, four
 /// independent add chains.
 struct PanelAccumulator {
@@ -251,12 +204,11 @@ struct PanelAccumulator {
     /// Adds `w ×` the panel row at `p` (64 floats).
     @inline(__always)
     mutating func add(_ w: Float, _ p: UnsafePointer<Float>) {
-        // addProduct: one fused multiply-add per register instead of a multiply and an add.
         let v = SIMD16<Float>(repeating: w)
-        a0.addProduct(v, load16(p))
-        a1.addProduct(v, load16(p + 16))
-        a2.addProduct(v, load16(p + 32))
-        a3.addProduct(v, load16(p + 48))
+        a0 += v * load16(p)
+        a1 += v * load16(p + 16)
+        a2 += v * load16(p + 32)
+        a3 += v * load16(p + 48)
     }
 }
 

@@ -16,7 +16,6 @@ struct RowScales {
 
 /// Symmetric int8 values: `x = scale · q`.
 struct Int8Values: ValueStream {
-    static var hasVectorValues: Bool { true }
     let base: UnsafePointer<Int8>
     let scales: RowScales
 
@@ -34,7 +33,6 @@ struct Int8Values: ValueStream {
 
 /// Asymmetric int8 values: `x = scale · (q − zero)`.
 struct AsymmetricInt8Values: ValueStream {
-    static var hasVectorValues: Bool { true }
     static var hasZeroPoints: Bool { true }
     let symmetric: Int8Values
 
@@ -53,7 +51,6 @@ struct AsymmetricInt8Values: ValueStream {
 
 /// Symmetric int4 values stored as `q + 8` nibbles, element `2i` in the low nibble of byte `i`.
 struct Int4Values: ValueStream {
-    static var hasVectorValues: Bool { true }
     let base: UnsafePointer<UInt8>
     /// Bytes at `base`, so the eight-value load never passes the end.
     let byteCount: Int

@@ -11,9 +11,6 @@
 protocol ValueStream {
     /// True when `rowZero` can be non-zero (asymmetric int8); false lets the kernels skip it.
     static var hasZeroPoints: Bool { get }
-    /// True when `values8` is a vector decode (not eight `value` calls); the batch-1 CSR kernel
-    /// then decodes eight values at once instead of one at a time.
-    static var hasVectorValues: Bool { get }
     /// Stored value `i` (before the row's scale).
     func value(_ i: Int) -> Float
     /// Stored values `i ..< i + 8`.
@@ -26,7 +23,6 @@ protocol ValueStream {
 
 extension ValueStream {
     static var hasZeroPoints: Bool { false }
-    static var hasVectorValues: Bool { false }
 
     @inline(__always)
     func values8(_ i: Int) -> SIMD8<Float> { scalarValues8(i) }
@@ -47,7 +43,6 @@ extension ValueStream {
 
 /// f32 values used in place (f16 / bf16 / f64 are converted to f32 once at load).
 struct FloatValues: ValueStream {
-    static var hasVectorValues: Bool { true }
     let base: UnsafePointer<Float>
 
     @inline(__always)
