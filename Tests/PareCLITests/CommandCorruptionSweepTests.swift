@@ -1,6 +1,7 @@
 import Foundation
 import PareCodecs
 import PareFormat
+import PareKernels
 import Testing
 @testable import PareCLI
 
@@ -16,22 +17,13 @@ import Testing
         return names.filter { $0.hasSuffix(".pare") }.sorted().map { folder + "/" + $0 }
     }()
 
-    /// A deterministic generator (xorshift) so the sweep is the same on every run.
-    struct Sweep {
-        var state: UInt64
-        mutating func next(_ bound: Int) -> Int {
-            state ^= state << 13; state ^= state >> 7; state ^= state << 17
-            return Int(state % UInt64(bound))
-        }
-    }
-
     @Test func damagedModelsFailCleanlyOrRunExactly() throws {
         #expect(Self.models.count >= 5, "Fixtures/models should hold the trained model fixtures")
         let dir = try TemporaryDirectory()
         let input = dir.file("input.npy")
         try NpyFile.write(DenseTensor(name: "x", shape: [3, 64], floats: (0..<192).map { Float($0 % 17) }), to: input)
         var counts: [String: Int] = [:]
-        var sweep = Sweep(state: 0x5EED_CAFE)
+        var sweep = SplitMix64(seed: 0x5EED_CAFE)  // the same damage on every run
         for model in Self.models {
             let original = try [UInt8](Data(contentsOf: URL(fileURLWithPath: model)))
             let expected = runPare(["run", model, "--input", input, "--json"])
@@ -41,13 +33,13 @@ import Testing
             for length in stride(from: 0, to: original.count, by: 29) { variants.append(("truncated", Array(original[..<length]))) }
             for _ in 0..<80 {
                 var flipped = original
-                flipped[sweep.next(flipped.count)] ^= UInt8(1 << sweep.next(8))
+                flipped[Int.random(in: 0..<flipped.count, using: &sweep)] ^= UInt8(1 << Int.random(in: 0..<8, using: &sweep))
                 variants.append(("bit flip", flipped))
             }
             for _ in 0..<30 {
                 var overwritten = original
-                let at = sweep.next(overwritten.count)
-                for i in at..<min(at + 1 + sweep.next(8), overwritten.count) { overwritten[i] = UInt8(sweep.next(256)) }
+                let at = Int.random(in: 0..<overwritten.count, using: &sweep)
+                for i in at..<min(at + 1 + Int.random(in: 0..<8, using: &sweep), overwritten.count) { overwritten[i] = UInt8(Int.random(in: 0..<256, using: &sweep)) }
                 variants.append(("overwrite", overwritten))
             }
             let damaged = dir.file("damaged.pare")

@@ -91,9 +91,7 @@ public struct DemoCommand: ConsoleCommand {
             ]))
             return
         }
-        let pare = try PareFile(path: pick.file)
-        let reports = pare.tensors.map(TensorSizeReport.init)
-        console.print(try InspectCommand.parse([pick.file]).text(pare, reports, TensorSizeReport.Totals(reports)))
+        console.print(try InspectCommand.textReport(of: pick.file))
         console.print("")
         var table = TextTable(columns: [
             .init("variant"), .init("bytes", .right), .init("ratio vs dense f32", .right), .init("bits/weight", .right),

@@ -32,14 +32,26 @@ public struct InspectCommand: ConsoleCommand {
 
     /// Prints the report.
     public func run(console: Console) throws {
-        let pare = try PareFile(path: file)
-        let reports = pare.tensors.map(TensorSizeReport.init)
-        let totals = TensorSizeReport.Totals(reports)
+        let (pare, reports, totals) = try load()
         if jsonOption.json {
             console.printJSON(json(pare, reports, totals))
         } else {
             console.print(text(pare, reports, totals))
         }
+    }
+
+    /// The file's header and its per-tensor size reports (no payload is read).
+    func load() throws -> (PareFile, [TensorSizeReport], TensorSizeReport.Totals) {
+        let pare = try PareFile(path: file)
+        let reports = pare.tensors.map(TensorSizeReport.init)
+        return (pare, reports, TensorSizeReport.Totals(reports))
+    }
+
+    /// The human-readable report of `path` (what `pare inspect PATH` prints), for other commands.
+    static func textReport(of path: String) throws -> String {
+        let command = try InspectCommand.parse([path])
+        let (pare, reports, totals) = try command.load()
+        return command.text(pare, reports, totals)
     }
 
     func json(_ pare: PareFile, _ reports: [TensorSizeReport], _ totals: TensorSizeReport.Totals) -> JSONValue {

@@ -147,13 +147,11 @@ public struct TrainCommand: ConsoleCommand {
     /// Trains, writes, evaluates the written file, prints.
     public func run(console: Console) throws {
         let folder = data ?? DemoData.folder(.mnist5k).path
-        let raw = try Dataset.idx(folder: folder, split: "test", scale: 1)
-        let scale = try inputScale ?? {
-            let peak = try Dataset.idx(folder: folder, split: "train", scale: 1).inputs.max() ?? 1
-            return peak > 0 ? 1 / peak : 1
-        }()
+        // Raw values once: the written file is evaluated on them (it stores the scale), training sees them scaled.
+        let raw = try Dataset.idx(folder: folder, scale: 1)
+        let scale = inputScale ?? raw.train.unitScale
         guard scale.isFinite, scale > 0 else { throw ValidationError("--input-scale must be a positive number") }
-        var splits = try Dataset.idx(folder: folder, scale: scale)
+        var splits = raw.scaled(by: scale)
         var network: Network
         if arch.lowercased() == "lenet5" {
             guard splits.train.sampleSize == 784 else { throw CLIError("\(folder): lenet5 needs 28×28 images, samples have \(splits.train.sampleSize) values") }
@@ -169,7 +167,7 @@ public struct TrainCommand: ConsoleCommand {
                                    nonFiniteGradients: skipNonFinite ? .skipStep : .throwError,
                                    regularization: Regularization(l1: l1, l2: l2), seed: seed, evaluateEveryEpoch: true)
         if let distillFrom {
-            config.distillation = try teacher(distillFrom, folder: folder, classes: splits.train.classes)
+            config.distillation = try teacher(distillFrom, train: raw.train, folder: folder)
         }
         var history: [EpochMetrics] = []
         let progress = EpochProgress(console: console)
@@ -223,8 +221,8 @@ public struct TrainCommand: ConsoleCommand {
                           inputScale: scale, metadata: metadata)
         // The reported figures are the written file's, run packed.
         let packed = try PackedModel(path: out)
-        let result = try Evaluator.evaluate(packed, inputs: raw.inputs, labels: raw.labels, batch: 256, threads: 1)
-        let bytes = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
+        let result = try Evaluator.evaluate(packed, inputs: raw.test.inputs, labels: raw.test.labels, batch: 256, threads: 1)
+        let bytes = Int(try SizeCommand.fileSize(out))
         if jsonOption.json {
             console.printJSON(.object([
                 ("out", .string(out)), ("accuracy", .number(result.accuracy)), ("loss", .number(result.loss)),
@@ -239,10 +237,10 @@ public struct TrainCommand: ConsoleCommand {
         }
     }
 
-    /// The teacher's logits for every training sample, computed by running the teacher packed.
-    private func teacher(_ path: String, folder: String, classes: Int) throws -> Distillation {
+    /// The teacher's logits for every (raw) training sample, computed by running the teacher packed.
+    private func teacher(_ path: String, train: Dataset, folder: String) throws -> Distillation {
         let model = try PackedModel(path: path)
-        let train = try Dataset.idx(folder: folder, split: "train", scale: 1)
+        let classes = train.classes
         guard model.inputCount == train.sampleSize, model.outputCount == classes else {
             throw CLIError("\(path): teacher takes \(model.inputShape) and gives \(model.outputCount) outputs; data has \(train.sampleSize) values and \(classes) classes")
         }

@@ -132,13 +132,7 @@ enum Converter {
         try writer.add(encoded, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, zlibLevel: settings.zlibLevel)
         guard settings.pruner != nil else { return encoded.error }
         // The encoder measured the coding's error on the pruned values; report it against the input.
-        let entry = TensorEntry(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, encoding: encoded.encoding,
-                                storedCount: encoded.storedCount, sections: encoded.sections.map {
-                                    SectionEntry(kind: $0.kind, dtype: $0.dtype, compression: .none, offset: 0,
-                                                 storedLength: UInt64($0.bytes.count), rawLength: UInt64($0.bytes.count), crc32: 0)
-                                })
-        let decoded = try TensorDecoder.decode(entry, sections: encoded.sections.map { SectionBytes($0.bytes) }, file: writer.path)
-        return ErrorStats(original: original, decoded: decoded)
+        return ErrorStats(original: original, decoded: try encoded.decoded(shape: tensor.shape))
     }
 
     /// Copies a tensor unchanged: encoded `.pare` tensors keep their sections, others are stored dense in their dtype.

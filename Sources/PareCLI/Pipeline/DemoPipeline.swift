@@ -53,11 +53,11 @@ struct DemoPipeline {
     func run() throws -> Result {
         let c = configuration
         try FileManager.default.createDirectory(atPath: c.outputDirectory, withIntermediateDirectories: true)
-        let raw = try Dataset.idx(folder: c.data, split: "test", scale: 1)
-        let peak = try Dataset.idx(folder: c.data, split: "train", scale: 1).inputs.max() ?? 1
-        let inputScale: Float = peak > 0 ? 1 / peak : 1  // 1/255 for MNIST bytes
-        log("data: \(c.data), input scale 1/\(peak)")
-        let reference = try ReferenceRecipe.run(folder: c.data, inputScale: inputScale, hiddenLayers: c.hiddenLayers,
+        // Raw pixels once: the runtime evaluates them (the file stores the scale), the trainer gets them scaled.
+        let raw = try Dataset.idx(folder: c.data, scale: 1)
+        let inputScale = raw.train.unitScale  // 1/255 for MNIST bytes
+        log("data: \(c.data), input scale \(inputScale)")
+        let reference = try ReferenceRecipe.run(data: raw.scaled(by: inputScale), hiddenLayers: c.hiddenLayers,
                                                 epochs: c.epochs, seed: c.seed, sparsities: c.sparsities,
                                                 finetuneEpochs: c.finetuneEpochs, log: log)
         let architecture = reference.architecture
@@ -70,13 +70,13 @@ struct DemoPipeline {
         func emit(_ net: Network, name: String, options: PackingOptions, sparsity: Double, extra: Metadata) throws {
             let path = (c.outputDirectory as NSString).appendingPathComponent("\(name).pare")
             var metadata = extra
-            metadata["pare.producer"] = .string("pare demo")
+            metadata[MetadataKey.producer] = .string("pare demo")
             metadata["train.recipe"] = .string(recipe)
             metadata["train.architecture"] = .string(architecture)
             try net.write(to: path, options: options, inputScale: inputScale, metadata: metadata)
-            let bytes = try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? 0
+            let bytes = Int(try SizeCommand.fileSize(path))
             let model = try PackedModel(path: path)
-            let eval = try Evaluator.evaluate(model, inputs: raw.inputs, labels: raw.labels, batch: 256, threads: c.threads)
+            let eval = try Evaluator.evaluate(model, inputs: raw.test.inputs, labels: raw.test.labels, batch: 256, threads: c.threads)
             let dense = variants.first?.bytes ?? bytes
             variants.append(Variant(name: name, file: path, bytes: bytes, ratioVsDenseF32: Double(dense) / Double(bytes),
                                     bitsPerWeight: Double(bytes * 8) / Double(parameterCount), sparsity: sparsity,

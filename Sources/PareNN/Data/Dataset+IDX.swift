@@ -8,6 +8,15 @@ extension Dataset {
         public var train: Dataset
         /// Test samples.
         public var test: Dataset
+
+        /// Pairs two splits.
+        public init(train: Dataset, test: Dataset) {
+            self.train = train
+            self.test = test
+        }
+
+        /// Both splits with every input multiplied by `scale`.
+        public func scaled(by scale: Float) -> Splits { Splits(train: train.scaled(by: scale), test: test.scaled(by: scale)) }
     }
 
     /// Loads `train-images-idx3-ubyte[.gz]`, `train-labels-idx1-ubyte[.gz]` and the `t10k-`/`test-`
@@ -43,7 +52,6 @@ extension Dataset {
             throw NNError.invalidData("\(labelsPath): labels must be small non-negative integers")
         }
         let size = images.dimensions.dropFirst().reduce(1, *)
-        return try Dataset(inputs: scale == 1 ? images.values : images.values.map { $0 * scale },
-                           labels: labels.values.map { Int($0) }, sampleShape: [size])
+        return try Dataset(inputs: images.values, labels: labels.values.map { Int($0) }, sampleShape: [size]).scaled(by: scale)
     }
 }

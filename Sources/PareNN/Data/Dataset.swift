@@ -30,6 +30,21 @@ public struct Dataset: Sendable {
     /// Values per sample.
     public var sampleSize: Int { sampleShape.reduce(1, *) }
 
+    /// The same samples with every input multiplied by `scale` (a copy; `scale == 1` returns `self`).
+    public func scaled(by scale: Float) -> Dataset {
+        guard scale != 1 else { return self }
+        var copy = self
+        copy.inputs = inputs.map { $0 * scale }
+        return copy
+    }
+
+    /// 1 / the largest input value (1/255 for MNIST bytes, 1/16 for the 8×8 digits): the input scale
+    /// that maps raw data to [0, 1]; 1 when every input is ≤ 0.
+    public var unitScale: Float {
+        let peak = inputs.max() ?? 1
+        return peak > 0 ? 1 / peak : 1
+    }
+
     /// The samples at `indices`, as a `[n] + sampleShape` tensor and their labels.
     public func batch(_ indices: some Collection<Int>) -> (input: Tensor, labels: [Int]) {
         let size = sampleSize

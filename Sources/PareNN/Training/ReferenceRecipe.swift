@@ -47,7 +47,14 @@ public enum ReferenceRecipe {
     public static func run(folder: String, inputScale: Float = 1.0 / 255, hiddenLayers: [Int] = [300, 100], epochs: Int = 20,
                            seed: UInt64 = 0, sparsities: [Double] = [0.9, 0.95, 0.98],
                            finetuneEpochs: Int = 5, log: (String) -> Void = { _ in }) throws -> Report {
-        let data = try Dataset.idx(folder: folder, scale: inputScale)
+        try run(data: Dataset.idx(folder: folder, scale: inputScale), hiddenLayers: hiddenLayers, epochs: epochs, seed: seed,
+                sparsities: sparsities, finetuneEpochs: finetuneEpochs, log: log)
+    }
+
+    /// The same recipe on splits already loaded and scaled.
+    public static func run(data: Dataset.Splits, hiddenLayers: [Int] = [300, 100], epochs: Int = 20,
+                           seed: UInt64 = 0, sparsities: [Double] = [0.9, 0.95, 0.98],
+                           finetuneEpochs: Int = 5, log: (String) -> Void = { _ in }) throws -> Report {
         let architecture = ([data.train.sampleSize] + hiddenLayers + [data.train.classes]).map(String.init).joined(separator: "-")
         var net = try Network.mlp(architecture, seed: seed)
         let trainer = Trainer(config: config(epochs: epochs, seed: seed))
