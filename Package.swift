@@ -3,7 +3,8 @@
 //
 // Dependency arrows point one way:
 //   pare (executable) → PareCLI → PareRuntime / PareNN → PareCodecs → PareFormat → CZlib
-//   PareRuntime and PareNN also share the dense math in PareKernels (which depends on nothing).
+//   PareRuntime and PareNN also share the dense math in PareKernels (which depends on nothing);
+//   PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in CPareSIMD (runtime-checked).
 import Foundation
 import PackageDescription
 
@@ -33,7 +34,9 @@ let package = Package(
         .target(name: "PareKernels", swiftSettings: optimize + targetCPU),
         .target(name: "PareCodecs", dependencies: ["PareFormat"]),
         .target(name: "PareNN", dependencies: ["PareCodecs", "PareKernels"], swiftSettings: optimize + targetCPU),
-        .target(name: "PareRuntime", dependencies: ["PareCodecs", "PareKernels"], swiftSettings: targetCPU),
+        // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
+        .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
+        .target(name: "PareRuntime", dependencies: ["PareCodecs", "PareKernels", "CPareSIMD"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [

@@ -30,7 +30,7 @@ public enum RuntimeBenchmark {
 
     /// One measured variant.
     public struct Row: Sendable, Hashable, Codable {
-        /// Short name such as `90% csr+int8/channel`.
+        /// Short name such as `90% csr int8`.
         public var variant: String
         /// Fraction of weights pruned.
         public var sparsity: Double
@@ -38,15 +38,20 @@ public enum RuntimeBenchmark {
         public var encoding: String
         /// Size of the `.pare` file.
         public var fileBytes: Int
-        /// `PackedModel.residentBytes`.
+        /// `PackedModel.residentBytes` after the measurements (encoding plus batch-1 arrangements).
         public var residentBytes: Int
-        /// Median batch-1 latency of the whole network, microseconds (measured; thread CPU time at 1 thread).
+        /// `PackedModel.encodedResidentBytes`: what loading alone keeps (no batch-1 arrangement).
+        public var encodedResidentBytes: Int
+        /// Median batch-1 latency of the whole network, microseconds (thread CPU time at 1 thread).
         public var batch1Microseconds: Double
-        /// Median per-sample time at batch 256, microseconds (measured).
+        /// Median batch-1 latency with the sliced arrangement turned off (the CSR / bitmask dot
+        /// products); nil for dense weights, which have no arrangement.
+        public var batch1RowKernelMicroseconds: Double?
+        /// Median per-sample time at batch 256, microseconds.
         public var batch256MicrosecondsPerSample: Double
-        /// `batch1Microseconds` over dense f32's.
+        /// Median over rounds of this variant's batch-1 time over dense f32's in the same round.
         public var batch1VersusDenseF32: Double
-        /// `batch256MicrosecondsPerSample` over dense f32's.
+        /// The same for batch 256.
         public var batch256VersusDenseF32: Double
     }
 
@@ -55,8 +60,19 @@ public enum RuntimeBenchmark {
         ("f32", .none), ("int8", .int8(granularity: .channel, asymmetric: false)), ("int4", .int4(granularity: .channel)),
     ]
 
-    /// Writes each variant to a temporary file, loads it and times it. Deterministic weights and
-    /// inputs for a seed; times are wall clock and vary run to run.
+    /// A loaded variant: the model, and the same file loaded with the batch-1 arrangement off.
+    private struct Contender {
+        let name: String
+        let sparsity: Double
+        let path: String
+        let model: PackedModel
+        let rowKernelModel: PackedModel?
+    }
+
+    /// Writes each variant to a temporary file, loads them all, then times them in rounds: each
+    /// round runs every variant once, so a variant and dense f32 are always measured a few
+    /// milliseconds apart and the ratios (medians of per-round ratios) survive a noisy machine.
+    /// Deterministic weights and inputs for a seed; times vary run to run.
     public static func run(_ options: Options = Options(), progress: (String) -> Void = { _ in }) throws -> [Row] {
         let directory = options.directory ?? NSTemporaryDirectory() + "pare-bench-\(getpid())-\(UInt64(Date().timeIntervalSince1970 * 1000))"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -71,37 +87,78 @@ public enum RuntimeBenchmark {
         let input1 = (0..<sizes[0]).map { _ in (generator.uniform() + 1) * 127.5 }
         let input256 = (0..<(256 * sizes[0])).map { _ in (generator.uniform() + 1) * 127.5 }
 
-        var rows: [Row] = []
+        // Dense f32 always runs (first): every ratio is against it.
+        var contenders: [Contender] = []
         for sparsity in options.sparsities {
             let pruned = weights.map { prune($0, sparsity: sparsity) }
             let structures: [IndexChoice] = sparsity == 0 ? [.dense] : [.csr, .bitmask, .deltaCSR]
             for structure in structures {
                 for (codingName, quantization) in codings {
                     let name = "\(Int((sparsity * 100).rounded()))% \(structure.rawValue) \(codingName)"
-                    if let filter = options.filter, !name.contains(filter) { continue }
+                    let isBaseline = sparsity == 0 && quantization == .none
+                    if !isBaseline, let filter = options.filter, !name.contains(filter) { continue }
                     progress(name)
                     let path = "\(directory)/" + name.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: " ", with: "-") + ".pare"
                     try write(pruned, biases: biases, sizes: sizes, options: CompressionOptions(quantization: quantization, index: structure), to: path)
                     let model = try PackedModel(path: path)
-                    let clock = options.threads == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC
-                    let one = try time(clock, repeats: options.repeats, iterations: 50) { _ = try model.predict(input1, batch: 1, threads: options.threads) }
-                    let many = try time(clock, repeats: max(options.repeats / 3, 3), iterations: 2) { _ = try model.predict(input256, batch: 256, threads: options.threads) } / 256
-                    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-                    rows.append(Row(variant: name, sparsity: sparsity, encoding: try model.file.tensor(named: "fc1.weight").encoding.label,
-                                    fileBytes: size, residentBytes: model.residentBytes,
-                                    batch1Microseconds: one * 1e6, batch256MicrosecondsPerSample: many * 1e6,
-                                    batch1VersusDenseF32: 0, batch256VersusDenseF32: 0))
+                    var rowKernelModel: PackedModel?
+                    if structure != .dense {
+                        rowKernelModel = try PackedModel(path: path)
+                        rowKernelModel?.allowsSlicedBatch1 = false
+                    }
+                    contenders.append(Contender(name: name, sparsity: sparsity, path: path, model: model, rowKernelModel: rowKernelModel))
                 }
             }
         }
-        if let base = rows.first(where: { $0.sparsity == 0 && $0.encoding == "dense" }) {
-            for i in rows.indices {
-                rows[i].batch1VersusDenseF32 = rows[i].batch1Microseconds / base.batch1Microseconds
-                rows[i].batch256VersusDenseF32 = rows[i].batch256MicrosecondsPerSample / base.batch256MicrosecondsPerSample
+        guard !contenders.isEmpty else { return [] }
+        let encoded = contenders.map(\.model.encodedResidentBytes)
+
+        let clock = options.threads == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC
+        let threads = options.threads
+        progress("timing batch 1")
+        let one = try rounds(clock, repeats: options.repeats, iterations: 50, contenders.count) { try _ = contenders[$0].model.predict(input1, batch: 1, threads: threads) }
+        let rowKernel = try rounds(clock, repeats: options.repeats, iterations: 50, contenders.count) {
+            try _ = contenders[$0].rowKernelModel?.predict(input1, batch: 1, threads: threads)
+        }
+        progress("timing batch 256")
+        let many = try rounds(clock, repeats: max(options.repeats / 3, 3), iterations: 2, contenders.count) {
+            try _ = contenders[$0].model.predict(input256, batch: 256, threads: threads)
+        }
+        return try contenders.indices.map { i in
+            let c = contenders[i]
+            let size = (try? FileManager.default.attributesOfItem(atPath: c.path)[.size] as? Int) ?? 0
+            return Row(variant: c.name, sparsity: c.sparsity, encoding: try c.model.file.tensor(named: "fc1.weight").encoding.label,
+                       fileBytes: size, residentBytes: c.model.residentBytes, encodedResidentBytes: encoded[i],
+                       batch1Microseconds: median(one[i]) * 1e6,
+                       batch1RowKernelMicroseconds: c.rowKernelModel == nil ? nil : median(rowKernel[i]) * 1e6,
+                       batch256MicrosecondsPerSample: median(many[i]) / 256 * 1e6,
+                       batch1VersusDenseF32: median(zip(one[i], one[0]).map { $0 / $1 }),
+                       batch256VersusDenseF32: median(zip(many[i], many[0]).map { $0 / $1 }))
+        }
+    }
+
+    /// Seconds per call of `body(variant)`, `iterations` calls a block, for every variant in turn,
+    /// `repeats` rounds: result[variant][round]. One thread is timed by its own CPU clock (other
+    /// processes on a shared machine do not count); several threads by the wall clock.
+    static func rounds(_ clock: clockid_t, repeats: Int, iterations: Int, _ variants: Int, _ body: (Int) throws -> Void) rethrows -> [[Double]] {
+        func now() -> Double {
+            var t = timespec()
+            clock_gettime(clock, &t)
+            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+        }
+        for v in 0..<variants { try body(v) } // warm-up: page in the maps, build arrangements, settle caches
+        var times = [[Double]](repeating: [], count: variants)
+        for _ in 0..<max(repeats, 1) {
+            for v in 0..<variants {
+                let start = now()
+                for _ in 0..<iterations { try body(v) }
+                times[v].append((now() - start) / Double(iterations))
             }
         }
-        return rows
+        return times
     }
+
+    static func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
 
     /// Zeroes the `sparsity` fraction of smallest-magnitude values.
     static func prune(_ values: [Float], sparsity: Double) -> [Float] {
@@ -128,25 +185,6 @@ public enum RuntimeBenchmark {
             try writer.addDense(try DenseTensor(name: "fc\(l + 1).bias", shape: [sizes[l + 1]], floats: biases[l]))
         }
         try writer.finish()
-    }
-
-    /// Median over `repeats` blocks of the seconds per call of `body`, run `iterations` times a block.
-    /// One thread is timed by its own CPU clock (so other processes on a shared machine do not count);
-    /// several threads by the wall clock.
-    static func time(_ clock: clockid_t, repeats: Int, iterations: Int, _ body: () throws -> Void) rethrows -> Double {
-        func now() -> Double {
-            var t = timespec()
-            clock_gettime(clock, &t)
-            return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
-        }
-        try body() // warm-up: page in the map, settle the caches
-        var blocks: [Double] = []
-        for _ in 0..<max(repeats, 1) {
-            let start = now()
-            for _ in 0..<iterations { try body() }
-            blocks.append((now() - start) / Double(iterations))
-        }
-        return blocks.sorted()[blocks.count / 2]
     }
 }
 

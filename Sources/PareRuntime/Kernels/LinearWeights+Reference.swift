@@ -33,10 +33,15 @@ extension LinearWeights {
 
     private func forEachStored<V: ValueStream>(row r: Int, _ v: V, _ body: (Int, Float) -> Void) {
         let scale = v.rowScale(r), zero = v.rowZero(r)
-        let weight = { (i: Int) in scale * (v.value(i) - zero) }
+        forEachStoredIndex(row: r) { c, i in body(c, scale * (v.value(i) - zero)) }
+    }
+
+    /// Calls `body(column, valueIndex)` for each stored value of row `r`, in stream order: the one
+    /// walk of every structure that the reference and the batch-1 arrangement (`SlicedWeights`) share.
+    func forEachStoredIndex(row r: Int, _ body: (Int, Int) -> Void) {
         switch layout {
         case .dense:
-            for c in 0..<columns { body(c, weight(r * columns + c)) }
+            for c in 0..<columns { body(c, r * columns + c) }
         case let .csr(starts, index):
             for i in starts[r]..<starts[r + 1] {
                 let c: Int
@@ -45,18 +50,18 @@ extension LinearWeights {
                 case let .u16(x): c = x.column(i)
                 case let .u32(x): c = x.column(i)
                 }
-                body(c, weight(i))
+                body(c, i)
             }
         case let .deltaCSR(starts, gaps):
             var c = -1
             for i in starts[r]..<starts[r + 1] {
                 c += Int(gaps[i])
-                body(c, weight(i))
+                body(c, i)
             }
         case let .bitmask(starts, mask):
             var i = starts[r]
             for c in 0..<columns where mask.isSet(r * columns + c) {
-                body(c, weight(i))
+                body(c, i)
                 i += 1
             }
         }

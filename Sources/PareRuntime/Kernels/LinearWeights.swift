@@ -26,8 +26,17 @@ public final class LinearWeights: @unchecked Sendable {
     let keepAlive: [AnyObject]
     /// The transposed-input buffer kept between batched calls (not counted in `residentBytes`).
     let scratch = ScratchPool()
-    /// Bytes the weight occupies in memory (mapped or inflated sections plus derived buffers).
-    public let residentBytes: Int
+    /// Bytes of the stored encoding in memory (mapped or inflated sections plus derived tables).
+    public let encodedResidentBytes: Int
+    /// The batch-1 arrangement, built on the first batch-1 product that can use it.
+    let sliced = LazySliced()
+    /// Whether batch-1 products may use the sliced arrangement (`SlicedWeights`) where this CPU and
+    /// the encoding allow it; false keeps the CSR / bitmask dot-product kernels (what the benchmark
+    /// compares against). Set it before sharing the weight between threads.
+    public var allowsSlicedBatch1 = true
+
+    /// Bytes the weight occupies in memory: the encoding plus, once built, the batch-1 arrangement.
+    public var residentBytes: Int { encodedResidentBytes + (sliced.builtValue?.residentBytes ?? 0) }
 
     /// Where stored values sit in the 2-D view.
     enum Layout {
@@ -67,7 +76,7 @@ public final class LinearWeights: @unchecked Sendable {
         self.layout = layout
         self.values = values
         self.keepAlive = keepAlive
-        self.residentBytes = residentBytes
+        self.encodedResidentBytes = residentBytes
     }
 }
 

@@ -13,6 +13,7 @@ struct Conv2DLayer: RuntimeLayer {
     var outputWidth: Int { (width + 2 * padding - kernelWidth) / stride + 1 }
     var outputShape: [Int] { [weight.rows, outputHeight, outputWidth] }
     var residentBytes: Int { weight.residentBytes + (bias?.count ?? 0) * 4 }
+    var linearWeights: LinearWeights? { weight }
 
     func forward(_ data: inout [Float], batch: Int, threads: Int) {
         data = convolve(data, batch: batch, threads: threads)

@@ -5,6 +5,7 @@ struct DenseLayer: RuntimeLayer {
 
     var outputShape: [Int] { [weight.rows] }
     var residentBytes: Int { weight.residentBytes + (bias?.count ?? 0) * 4 }
+    var linearWeights: LinearWeights? { weight }
 
     func forward(_ data: inout [Float], batch: Int, threads: Int) {
         data = product(data, batch: batch, threads: threads)

@@ -8,8 +8,11 @@ protocol RuntimeLayer: Sendable {
     func forward(_ data: inout [Float], batch: Int, threads: Int)
     /// Bytes the layer keeps in memory (weights as stored, biases, derived tables).
     var residentBytes: Int { get }
+    /// The layer's packed weight, if it has one.
+    var linearWeights: LinearWeights? { get }
 }
 
 extension RuntimeLayer {
     var residentBytes: Int { 0 }
+    var linearWeights: LinearWeights? { nil }
 }

@@ -50,8 +50,25 @@ public final class PackedModel: @unchecked Sendable {
     public var outputCount: Int { outputShape.reduce(1, *) }
 
     /// Bytes the loaded model keeps in memory: packed weight sections (mapped or inflated), the small
-    /// tables derived at load, and biases. No dense copy of any packed weight is made.
+    /// tables derived at load, biases, and the batch-1 arrangements (`SlicedWeights`) built so far.
+    /// No dense copy of any packed weight is made.
     public var residentBytes: Int { layers.reduce(0) { $0 + $1.residentBytes } }
+
+    /// `residentBytes` without the batch-1 arrangements: what loading alone costs.
+    public var encodedResidentBytes: Int { residentBytes - batch1ArrangementBytes }
+
+    /// Bytes of the batch-1 arrangements built so far (0 before the first batch-1 prediction).
+    public var batch1ArrangementBytes: Int {
+        layers.reduce(0) { $0 + ($1.linearWeights?.sliced.builtValue?.residentBytes ?? 0) }
+    }
+
+    /// Whether batch-1 products of sparse weights may use the sliced arrangement (on CPUs with
+    /// AVX-512; about 4 bytes per padded lane on top of the file, built on first use). False keeps
+    /// memory at the packed size and runs the CSR / bitmask dot products. Set before sharing the model.
+    public var allowsSlicedBatch1: Bool {
+        get { layers.contains { $0.linearWeights?.allowsSlicedBatch1 ?? false } }
+        set { for layer in layers { layer.linearWeights?.allowsSlicedBatch1 = newValue } }
+    }
 
     /// Runs `batch` samples (`batch × inputCount` raw values, multiplied by the description's
     /// `inputScale` first) and returns `batch × outputCount` outputs.

@@ -1,0 +1,43 @@
+// CPareSIMD: the few kernels Swift's SIMD types cannot express. Swift has no variable in-register
+// table lookup (vpermi2ps), which is what makes the batch-1 sliced sparse product fast: the input
+// tile lives in two registers and every stored weight picks its input from them, no memory gather.
+//
+// Layout (built by Sources/PareRuntime/Kernels/SlicedWeights.swift; an in-memory form derived at
+// load, not part of the file format): rows, reordered by how many values they store (most first,
+// so rows of a slice need similar padding), in slices of 16 (one SIMD lane per row); columns in
+// tiles of 32. Lane j of slice s is row rowOrder[16s+j]. Slice s, tile t holds steps
+// stepStarts[s*tiles+t] ..< stepStarts[s*tiles+t+1]; each step is 16 lanes. Rows with fewer
+// entries in that tile are padded with value 0, column 0.
+//
+// Two lane encodings:
+//   packed (integer codings): one u32 per lane = (bf16 bits of the value) << 16 | column in tile.
+//     bf16 holds every int8 / int4 value exactly, the permute reads only the low 5 bits, and one
+//     AND recovers the exact value as a float: no widening, no int-to-float conversion per step.
+//   f32: lanes[16k+j] = column in tile (u8), values[16k+j] = value (f32).
+// Every array the kernels read per step must be 64-byte aligned (a 64-byte load that splits two
+// cache lines costs about half again as much).
+#ifndef CPARESIMD_H
+#define CPARESIMD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// 1 when this CPU (and build) runs the sliced kernels, 0 otherwise (callers then use their own).
+int pare_sliced_available(void);
+
+/// y[r] = scale * sum over row r's steps of value * x[column] (+ bias[r]) for the rows of slices
+/// [sliceBegin, sliceEnd), packed lanes. `scales` has one entry per lane (slices × 16, in lane
+/// order), `rowOrder` the row of each lane; `bias` (rows entries, by row) may be NULL; lanes past
+/// `rows` are padding and write nothing.
+void pare_sliced_gemv_packed(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+                             const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint32_t *packed,
+                             const float *scales, const float *bias, float *y,
+                             ptrdiff_t sliceBegin, ptrdiff_t sliceEnd);
+
+/// The same with f32 lanes (u8 columns and f32 values).
+void pare_sliced_gemv_f32(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+                          const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint8_t *lanes, const float *values,
+                          const float *scales, const float *bias, float *y,
+                          ptrdiff_t sliceBegin, ptrdiff_t sliceEnd);
+
+#endif

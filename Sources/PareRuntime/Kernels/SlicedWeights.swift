@@ -1,0 +1,222 @@
+import CPareSIMD
+import Foundation
+
+/// A second, in-memory arrangement of a sparse weight for batch 1, where CSR's gathers are what
+/// costs: rows in slices of 16 (one SIMD lane each), columns in tiles of 32. For each slice and
+/// tile, step k holds the k-th stored entry of each of the 16 rows in that tile as (column within
+/// the tile, value); rows with fewer entries are padded with (0, 0). Rows are taken most-stored
+/// first (`rowOrder`), so a slice's rows need similar numbers of steps: on the trained demo models
+/// that cuts the padding by a quarter to a third against file order.
+///
+///     slice s, tile t:   lane 0 (row 16s)   lane 1   …   lane 15 (row 16s+15)
+///       step 0            (c 3,  q 17)      (c 0, q −4)      (c 9,  q 2)
+///       step 1            (c 12, q −88)     (0, 0)           (c 30, q 5)
+///
+/// A step is then one vector product: the input tile sits in two registers and each lane picks its
+/// input from them by column (`vpermi2ps`), so no load depends on an index. The kernels
+/// (`CPareSIMD`) need AVX-512; `applyReference` is the same walk in scalar Swift.
+///
+/// Built from any sparse structure (CSR, delta CSR, bitmask) and any coding. Symmetric int8 / int4
+/// values are stored as exact bf16 beside their column in one u32 per lane (see `CPareSIMD.h`),
+/// the per-row scale staying a per-row factor; every other coding stores each finished weight
+/// (`scale · (q − zero)`, block-scaled, codebook entry) as f32 beside a u8 column. Matrices so
+/// scattered that padding would pass `maximumLanesPerStored` lanes per stored value keep the CSR
+/// kernels. Memory: 4 bytes per lane (packed) or 5 (f32), on top of the stored encoding.
+final class SlicedWeights: @unchecked Sendable {
+    /// Rows per slice (lanes of a 512-bit float vector).
+    static let sliceRows = 16
+    /// Columns per tile (the two registers the input tile fills).
+    static let tileColumns = 32
+    /// The arrangement is refused when it would hold more than this many lanes per stored value.
+    static let maximumLanesPerStored = 8
+    /// Alignment of the per-step arrays (a cache line).
+    static let alignment = 64
+
+    /// Whether this machine runs the vector kernels (otherwise the arrangement is never built).
+    static let kernelAvailable = pare_sliced_available() == 1
+
+    /// The lanes of every step.
+    enum Lanes {
+        /// Integer values: `bf16(value) << 16 | column` per lane.
+        case packed(OwnedBuffer<UInt32>)
+        /// f32 values: a column and a value per lane.
+        case float(columns: OwnedBuffer<UInt8>, values: OwnedBuffer<Float>)
+    }
+
+    let rows: Int
+    let columns: Int
+    let slices: Int
+    let tiles: Int
+    /// `slices × tiles + 1` step offsets.
+    let stepStarts: OwnedBuffer<Int>
+    /// The row of each lane (`rows` entries, slice by slice).
+    let rowOrder: OwnedBuffer<Int32>
+    /// Column and value of every lane of every step.
+    let lanes: Lanes
+    /// One factor per lane (in lane order), padded to whole slices.
+    let scales: OwnedBuffer<Float>
+
+    /// Bytes held by the arrangement.
+    var residentBytes: Int {
+        let laneBytes = switch lanes {
+        case let .packed(p): p.buffer.count * 4
+        case let .float(c, v): c.buffer.count + v.buffer.count * 4
+        }
+        return stepStarts.buffer.count * MemoryLayout<Int>.stride + rowOrder.buffer.count * 4 + laneBytes + scales.buffer.count * 4
+    }
+
+    /// Steps in all (each is 16 lanes).
+    var steps: Int { stepStarts.buffer[slices * tiles] }
+
+    /// Arranges `weights`; nil when its coding or structure has no sliced form or padding would
+    /// cost too much (see the type's note).
+    convenience init?(_ weights: LinearWeights) {
+        switch weights.values {
+        case let .int8(v): self.init(weights, v, packsIntegers: true)
+        case let .int4(v): self.init(weights, v, packsIntegers: true)
+        case let .float(v): self.init(weights, v, packsIntegers: false)
+        case let .asymmetricInt8(v): self.init(weights, v, packsIntegers: false)
+        case let .q8(v): self.init(weights, v, packsIntegers: false)
+        case let .q4(v): self.init(weights, v, packsIntegers: false)
+        case let .codebook(v): self.init(weights, v, packsIntegers: false)
+        }
+    }
+
+    private init?<V: ValueStream>(_ weights: LinearWeights, _ stream: V, packsIntegers: Bool) {
+        if case .dense = weights.layout { return nil }
+        let sliceRows = Self.sliceRows, tileColumns = Self.tileColumns
+        let rows = weights.rows, columns = weights.columns
+        let slices = (rows + sliceRows - 1) / sliceRows
+        let tiles = (columns + tileColumns - 1) / tileColumns
+        guard slices > 0, tiles > 0 else { return nil }
+
+        // Rows most-stored first (ties in row order, so the arrangement is deterministic).
+        var stored = [Int](repeating: 0, count: rows)
+        for r in 0..<rows { weights.forEachStoredIndex(row: r) { _, _ in stored[r] += 1 } }
+        let order = (0..<rows).sorted { stored[$0] != stored[$1] ? stored[$0] > stored[$1] : $0 < $1 }
+
+        // Pass 1: steps per (slice, tile) = the most entries any of the slice's rows has in the tile.
+        var starts = [Int](repeating: 0, count: slices * tiles + 1)
+        var counts = [Int](repeating: 0, count: sliceRows * tiles)
+        var total = 0
+        for s in 0..<slices {
+            for i in counts.indices { counts[i] = 0 }
+            for lane in 0..<min(sliceRows, rows - s * sliceRows) {
+                weights.forEachStoredIndex(row: order[s * sliceRows + lane]) { c, _ in counts[lane * tiles + c / tileColumns] += 1 }
+            }
+            for t in 0..<tiles {
+                starts[s * tiles + t] = total
+                var most = 0
+                for lane in 0..<sliceRows { most = max(most, counts[lane * tiles + t]) }
+                total += most
+            }
+        }
+        starts[slices * tiles] = total
+        guard total * sliceRows <= Self.maximumLanesPerStored * max(weights.storedCount, 1) else { return nil }
+
+        // Pass 2: each row's entries into its lane, in stream order within each tile.
+        var packed = [UInt32](repeating: 0, count: packsIntegers ? total * sliceRows : 0)
+        var laneColumns = [UInt8](repeating: 0, count: packsIntegers ? 0 : total * sliceRows)
+        var values = [Float](repeating: 0, count: packsIntegers ? 0 : total * sliceRows)
+        var scales = [Float](repeating: 0, count: slices * sliceRows)
+        var cursor = [Int](repeating: 0, count: tiles)
+        for (position, r) in order.enumerated() {
+            let s = position / sliceRows, lane = position % sliceRows
+            for t in 0..<tiles { cursor[t] = starts[s * tiles + t] }
+            // Packed lanes keep q and the row's scale; f32 lanes hold the finished weight.
+            let scale = stream.rowScale(r), zero = stream.rowZero(r)
+            scales[position] = packsIntegers ? scale : 1
+            weights.forEachStoredIndex(row: r) { c, i in
+                let t = c / tileColumns
+                let slot = cursor[t] * sliceRows + lane
+                cursor[t] += 1
+                if packsIntegers {
+                    // int8 / int4 streams give the integer q as a Float; |q| ≤ 128 keeps its low 16 bits zero.
+                    packed[slot] = stream.value(i).bitPattern & 0xFFFF_0000 | UInt32(c % tileColumns)
+                } else {
+                    laneColumns[slot] = UInt8(c % tileColumns)
+                    values[slot] = scale * (stream.value(i) - zero)
+                }
+            }
+        }
+        self.rows = rows
+        self.columns = columns
+        self.slices = slices
+        self.tiles = tiles
+        self.stepStarts = OwnedBuffer(starts)
+        self.rowOrder = OwnedBuffer(order.map { Int32($0) })
+        self.lanes = packsIntegers
+            ? .packed(OwnedBuffer(packed, alignment: Self.alignment))
+            : .float(columns: OwnedBuffer(laneColumns, alignment: Self.alignment), values: OwnedBuffer(values, alignment: Self.alignment))
+        self.scales = OwnedBuffer(scales, alignment: Self.alignment)
+    }
+
+    /// `y[r] = scale[r] · Σ value · x[column] + bias[r]` for the rows of `sliceBand` (AVX-512 kernel).
+    func apply(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, sliceBand: Range<Int>) {
+        switch lanes {
+        case let .packed(p):
+            pare_sliced_gemv_packed(x, columns, rows, tiles, stepStarts.pointer, rowOrder.pointer, p.pointer,
+                                    scales.pointer, bias, y, sliceBand.lowerBound, sliceBand.upperBound)
+        case let .float(c, v):
+            pare_sliced_gemv_f32(x, columns, rows, tiles, stepStarts.pointer, rowOrder.pointer, c.pointer, v.pointer,
+                                 scales.pointer, bias, y, sliceBand.lowerBound, sliceBand.upperBound)
+        }
+    }
+
+    /// Column within its tile and value of lane `slot` (step × 16 + lane).
+    func lane(_ slot: Int) -> (column: Int, value: Float) {
+        switch lanes {
+        case let .packed(p): (Int(p.buffer[slot] & 0xFFFF), Float(bitPattern: p.buffer[slot] & 0xFFFF_0000))
+        case let .float(c, v): (Int(c.buffer[slot]), v.buffer[slot])
+        }
+    }
+
+    /// The scalar walk of the same arrangement, in `Double`: what the kernels are tested against,
+    /// and what proves the arrangement holds every stored value once.
+    func applyReference(_ x: [Float], bias: [Float]? = nil) -> [Float] {
+        let sliceRows = Self.sliceRows
+        var y = [Float](repeating: 0, count: rows)
+        for s in 0..<slices {
+            var sums = [Double](repeating: 0, count: sliceRows)
+            for t in 0..<tiles {
+                for k in stepStarts.buffer[s * tiles + t]..<stepStarts.buffer[s * tiles + t + 1] {
+                    for lane in 0..<sliceRows {
+                        let (column, value) = self.lane(k * sliceRows + lane)
+                        // Padding is (0, 0): it reads column 0 of the tile, which exists, times zero.
+                        sums[lane] += Double(value) * Double(x[t * Self.tileColumns + column])
+                    }
+                }
+            }
+            for lane in 0..<min(sliceRows, rows - s * sliceRows) {
+                let r = Int(rowOrder.buffer[s * sliceRows + lane])
+                y[r] = Float(Double(scales.buffer[s * sliceRows + lane]) * sums[lane] + Double(bias?[r] ?? 0))
+            }
+        }
+        return y
+    }
+}
+
+/// Builds a weight's `SlicedWeights` once, on first use, from any thread.
+final class LazySliced: @unchecked Sendable {
+    private let lock = NSLock()
+    private var attempted = false
+    private var value: SlicedWeights?
+
+    /// The arrangement if it was built (nil before the first batch-1 product, or if refused).
+    var builtValue: SlicedWeights? {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+
+    /// The arrangement, building it with `make` on the first call.
+    func get(_ make: () -> SlicedWeights?) -> SlicedWeights? {
+        lock.lock()
+        defer { lock.unlock() }
+        if !attempted {
+            value = make()
+            attempted = true
+        }
+        return value
+    }
+}

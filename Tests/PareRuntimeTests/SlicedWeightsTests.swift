@@ -1,0 +1,126 @@
+import PareCodecs
+import PareFormat
+import Testing
+@testable import PareRuntime
+
+/// The batch-1 arrangement (`SlicedWeights`): its scalar walk holds every stored value once (checked
+/// on any machine), and the AVX-512 kernel equals that walk (checked where the CPU has it).
+struct SlicedWeightsTests {
+    /// Shapes around the slice (16 rows) and tile (32 columns) edges, plus the LeNet first layer.
+    static let shapes: [(rows: Int, columns: Int, sparsity: Double)] = [
+        (16, 1, 0), (15, 31, 0.5), (16, 32, 0.7), (17, 33, 0.9), (40, 100, 0.8), (33, 65, 0), (300, 784, 0.9),
+    ]
+    static let sparseStructures: [IndexChoice] = [.csr, .deltaCSR, .bitmask]
+    static let slicedCodings: [Quantization] = [
+        .none, .int8(granularity: .tensor, asymmetric: false), .int8(granularity: .channel, asymmetric: false),
+        .int8(granularity: .channel, asymmetric: true), .int4(granularity: .tensor), .int4(granularity: .channel),
+        .q8_0, .q4_0, .codebook(bits: 4),
+    ]
+
+    /// Loads each (shape, coding) of `index` and hands the weight, its arrangement and a seeded
+    /// input and bias to `body`.
+    func forEachArrangement(_ index: IndexChoice, _ body: (LinearWeights, SlicedWeights, [Float], [Float], String) throws -> Void) throws {
+        let directory = TemporaryDirectory()
+        for (q, quantization) in Self.slicedCodings.enumerated() {
+            for (s, shape) in Self.shapes.enumerated() {
+                let weight = randomWeights(count: shape.rows * shape.columns, sparsity: shape.sparsity, seed: UInt64(10 * q + s))
+                let file = try writeEncoded([("w", weight, [shape.rows, shape.columns], CompressionOptions(quantization: quantization, index: index))],
+                                            to: directory.file("\(q)-\(s).pare"))
+                let linear = try LinearWeights(entry: try file.tensor(named: "w"), in: file)
+                let sliced = try #require(SlicedWeights(linear), "\(linear.encoding.label) \(shape) has no arrangement")
+                let x = randomWeights(count: shape.columns, sparsity: 0.3, seed: UInt64(s))
+                let bias = randomWeights(count: shape.rows, sparsity: 0, seed: 9)
+                try body(linear, sliced, x, bias, "\(linear.encoding.label) \(shape)")
+            }
+        }
+    }
+
+    /// The scalar walk of the arrangement equals the stored weight's reference product: no value
+    /// lost, duplicated or moved to another column by the slicing and padding.
+    @Test(arguments: sparseStructures)
+    func arrangementHoldsEveryStoredValue(index: IndexChoice) throws {
+        try forEachArrangement(index) { linear, sliced, x, bias, label in
+            let want = try linear.applyReference(x, batch: 1, bias: bias)
+            let got = sliced.applyReference(x, bias: bias)
+            let worst = zip(got, want).map { abs($0 - $1) / (abs($1) + 1) }.max() ?? 0
+            #expect(worst < 1e-5, "\(label): worst relative error \(worst)")
+            #expect(sliced.steps * SlicedWeights.sliceRows <= SlicedWeights.maximumLanesPerStored * max(linear.storedCount, 1))
+        }
+    }
+
+    /// The AVX-512 kernel equals the scalar walk, whole and split into bands of slices
+    /// (tolerance: f32 sums over ≤ 784 terms in a different order).
+    @Test(.enabled(if: SlicedWeights.kernelAvailable, "this CPU has no AVX-512"), arguments: sparseStructures)
+    func kernelMatchesTheScalarWalk(index: IndexChoice) throws {
+        try forEachArrangement(index) { linear, sliced, x, bias, label in
+            let want = sliced.applyReference(x, bias: bias)
+            var whole = [Float](repeating: .nan, count: linear.rows)
+            var banded = [Float](repeating: .nan, count: linear.rows)
+            let middle = sliced.slices / 2
+            x.withUnsafeBufferPointer { x in
+                bias.withUnsafeBufferPointer { bias in
+                    whole.withUnsafeMutableBufferPointer { y in
+                        sliced.apply(x: x.baseAddress!, y: y.baseAddress!, bias: bias.baseAddress, sliceBand: 0..<sliced.slices)
+                    }
+                    banded.withUnsafeMutableBufferPointer { y in
+                        sliced.apply(x: x.baseAddress!, y: y.baseAddress!, bias: bias.baseAddress, sliceBand: 0..<middle)
+                        sliced.apply(x: x.baseAddress!, y: y.baseAddress!, bias: bias.baseAddress, sliceBand: middle..<sliced.slices)
+                    }
+                }
+            }
+            let worst = zip(whole, want).map { abs($0 - $1) / (abs($1) + 1) }.max() ?? 0
+            #expect(worst < 1e-5, "\(label): worst relative error \(worst)")
+            #expect(whole == banded, "\(label): bands differ from the whole")
+        }
+    }
+
+    /// Through `apply`: batch 1 with the arrangement equals batch 1 without it (the CSR / bitmask dot
+    /// products), and the arrangement's bytes appear in `residentBytes` only once it is built.
+    @Test(.enabled(if: SlicedWeights.kernelAvailable, "this CPU has no AVX-512"))
+    func batchOneUsesTheArrangementAndCountsItsBytes() throws {
+        let directory = TemporaryDirectory()
+        let weight = randomWeights(count: 300 * 784, sparsity: 0.9, seed: 31)
+        let file = try writeEncoded([("w", weight, [300, 784], CompressionOptions(quantization: .int8(granularity: .channel, asymmetric: false), index: .csr))],
+                                    to: directory.file("w.pare"))
+        let fast = try LinearWeights(entry: try file.tensor(named: "w"), in: file)
+        let plain = try LinearWeights(entry: try file.tensor(named: "w"), in: file)
+        plain.allowsSlicedBatch1 = false
+        #expect(fast.residentBytes == fast.encodedResidentBytes)
+        let x = randomWeights(count: 784, sparsity: 0.5, seed: 32)
+        let a = try fast.apply(x, batch: 1), b = try plain.apply(x, batch: 1)
+        #expect(zip(a, b).allSatisfy { abs($0 - $1) <= 1e-5 * (abs($1) + 1) })
+        let built = try #require(fast.sliced.builtValue)
+        #expect(fast.residentBytes == fast.encodedResidentBytes + built.residentBytes)
+        #expect(plain.sliced.builtValue == nil && plain.residentBytes == plain.encodedResidentBytes)
+    }
+
+    /// Symmetric int8 / int4 lanes are packed (exact q beside the column), other codings store f32
+    /// weights; rows are ordered most-stored first and every row appears once.
+    @Test(arguments: sparseStructures)
+    func lanesAndRowOrder(index: IndexChoice) throws {
+        try forEachArrangement(index) { linear, sliced, _, _, label in
+            let packed = if case .packed = sliced.lanes { true } else { false }
+            let integer = [Encoding.Coding.int8, .int4].contains(linear.encoding.coding) && !linear.encoding.isAsymmetric
+            #expect(packed == integer, "\(label)")
+            let order = sliced.rowOrder.buffer.map(Int.init)
+            #expect(order.sorted() == Array(0..<linear.rows), "\(label)")
+            var stored = [Int](repeating: 0, count: linear.rows)
+            for r in 0..<linear.rows { linear.forEachStoredIndex(row: r) { _, _ in stored[r] += 1 } }
+            #expect(zip(order, order.dropFirst()).allSatisfy { stored[$0] >= stored[$1] }, "\(label)")
+        }
+    }
+
+    /// Dense weights, and weights so scattered that padding would pass eight lanes per stored value,
+    /// keep their own kernels.
+    @Test func denseAndScatteredWeightsHaveNoArrangement() throws {
+        let directory = TemporaryDirectory()
+        let weight = randomWeights(count: 20 * 70, sparsity: 0, seed: 41)
+        let dense = try writeEncoded([("w", weight, [20, 70], CompressionOptions(index: .dense))], to: directory.file("dense.pare"))
+        #expect(SlicedWeights(try LinearWeights(entry: try dense.tensor(named: "w"), in: dense)) == nil)
+        // One value per row, each in its own tile: 16 steps of 16 lanes for 16 values.
+        var scattered = [Float](repeating: 0, count: 16 * 512)
+        for r in 0..<16 { scattered[r * 512 + r * 32] = 1 }
+        let file = try writeEncoded([("w", scattered, [16, 512], CompressionOptions(index: .csr))], to: directory.file("scattered.pare"))
+        #expect(SlicedWeights(try LinearWeights(entry: try file.tensor(named: "w"), in: file)) == nil)
+    }
+}
