@@ -57,6 +57,6 @@ let package = Package(
         .testTarget(name: "PareCodecsTests", dependencies: ["PareCodecs", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN"]),
-        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareKernels"]),
+        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareKernels", "PareRuntime"]),
     ]
 )

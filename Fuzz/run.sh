@@ -5,7 +5,8 @@
 #
 # TARGET names Fuzz/Targets/TARGET.swift. Its first line lists the package modules it needs, in
 # dependency order: `// fuzz-modules: PareFormat PareCodecs`. Each module is compiled from
-# Sources/<Module> with coverage and AddressSanitizer; Fuzz/Support/*.swift is compiled with the target.
+# Sources/<Module> with coverage and AddressSanitizer (a C module, one with include/module.modulemap,
+# by clang); Fuzz/Support/*.swift is compiled with the target.
 # Seed corpus: Fixtures/container/*.pare (plus Fuzz/seeds/TARGET/ if present). The growing corpus lives
 # in Fuzz/.work/TARGET/corpus, crashes go to Fuzz/.work/TARGET/crashes/ (both untracked): turn every
 # crash into a regression test before deleting it.
@@ -25,6 +26,14 @@ read -r -a MODULES <<<"$(sed -n '1s/^\/\/ fuzz-modules://p' "$SOURCE")"
 OBJECTS=()
 for module in "${MODULES[@]}"; do
     echo "building $module…" >&2
+    if [[ -f Sources/$module/include/module.modulemap ]]; then
+        SAN+=(-I "Sources/$module/include")
+        for c in Sources/"$module"/*.c; do
+            clang -fsanitize=fuzzer-no-link,address -O1 -g -I "Sources/$module/include" -c "$c" -o "$BUILD/$module-$(basename "$c" .c).o"
+            OBJECTS+=("$BUILD/$module-$(basename "$c" .c).o")
+        done
+        continue
+    fi
     mapfile -t files < <(find "Sources/$module" -name '*.swift' | sort)
     swiftc "${SAN[@]}" -wmo -c -module-name "$module" -emit-module -emit-module-path "$BUILD/$module.swiftmodule" \
         "${files[@]}" -o "$BUILD/$module.o"

@@ -5,6 +5,7 @@ import PareNN
 import PareFormat
 import Testing
 @testable import PareCLI
+@testable import PareRuntime
 
 /// `train` → `eval` → `run` → `demo` end to end on the bundled 8×8 digits (small enough for debug builds).
 @Suite struct TrainEvalRunTests {
@@ -57,6 +58,21 @@ import Testing
         let bad = runPare(["run", model, "--input", csv])
         #expect(bad.status != 0)
         #expect(bad.err.contains(csv) && bad.err.split(separator: "\n").count == 1)
+    }
+
+    /// `eval --batch 1` on the sliced arrangement and with `--row-kernels` scores the same; the
+    /// arrangement's bytes are reported only when it was built (AVX-512 machines, sparse weights).
+    @Test func batchOneWithAndWithoutTheArrangementScoresTheSame() throws {
+        for model in CommandCorruptionSweepTests.models where !model.hasSuffix("dense.pare") {
+            let sliced = try runPare(["eval", model, "--data", digits, "--batch", "1", "--threads", "1", "--json"]).object()
+            let rows = try runPare(["eval", model, "--data", digits, "--batch", "1", "--threads", "1", "--row-kernels", "--json"]).object()
+            #expect(sliced["accuracy"] as? Double == rows["accuracy"] as? Double, "\(model)")
+            let a = try #require(sliced["loss"] as? Double), b = try #require(rows["loss"] as? Double)
+            #expect(abs(a - b) <= 1e-5 * max(1, abs(b)), "\(model): loss \(a) vs \(b)")
+            #expect(rows["batch1_arrangement_bytes"] as? Int == 0)
+            let built = sliced["batch1_arrangement_bytes"] as? Int ?? -1
+            #expect(SlicedWeights.kernelAvailable ? built > 0 : built == 0, "\(model): arrangement \(built) bytes")
+        }
     }
 
     @Test func trainRejectsContradictoryOptions() {

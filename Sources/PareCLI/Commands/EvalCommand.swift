@@ -13,7 +13,8 @@ public struct EvalCommand: ConsoleCommand {
         discussion: """
             DIR holds test-images-idx3-ubyte[.gz] and test-labels-idx1-ubyte[.gz] (or t10k-…); pixels are \
             passed raw and scaled by the model's stored input scale. Latency is wall-clock time of the forward \
-            pass per sample at --batch; peak memory is the process's peak resident set (VmHWM).
+            pass per sample at --batch, after one untimed warm-up batch (which also builds the batch-1 \
+            arrangement of sparse weights, see --row-kernels); peak memory is the process's peak resident set (VmHWM).
             """
     )
 
@@ -37,6 +38,9 @@ public struct EvalCommand: ConsoleCommand {
     @Option(help: "Worker threads (default: all cores).")
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    /// `--row-kernels`.
+    @OptionGroup public var rowKernelsOption: RowKernelsOption
+
     /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
@@ -53,6 +57,7 @@ public struct EvalCommand: ConsoleCommand {
     /// Loads the model and data, evaluates, prints.
     public func run(console: Console) throws {
         let packed = try PackedModel(path: model)
+        rowKernelsOption.apply(to: packed)
         let samples = try Dataset.idx(folder: data, split: split, scale: 1)
         guard samples.sampleSize == packed.inputCount else {
             throw CLIError("\(data): samples have \(samples.sampleSize) values, model \(model) takes \(packed.inputCount) (\(packed.inputShape))")
@@ -63,14 +68,17 @@ public struct EvalCommand: ConsoleCommand {
             console.printJSON(.object([
                 ("model", .string(model)), ("accuracy", .number(result.accuracy)), ("loss", .number(result.loss)),
                 ("samples", .integer(result.samples)), ("latency_ms_per_sample", .number(latencyMs)),
+                ("median_latency_ms_per_sample", .number(result.medianSecondsPerSample * 1000)),
                 ("peak_rss_bytes", result.peakRSSBytes.map { .integer($0) } ?? .null),
                 ("model_resident_bytes", .integer(packed.residentBytes)),
+                ("batch1_arrangement_bytes", .integer(packed.batch1ArrangementBytes)),
                 ("batch", .integer(batch)), ("threads", .integer(threads)),
             ]))
         } else {
             console.print("\(model) on \(data) (\(split), \(result.samples) samples): accuracy \(Formatting.fixed(result.accuracy * 100, 2))%, "
-                          + "mean loss \(Formatting.fixed(result.loss, 4)), \(Formatting.fixed(latencyMs * 1000, 1)) µs/sample at batch \(batch) "
-                          + "on \(threads) thread\(threads == 1 ? "" : "s"), model resident \(Formatting.size(packed.residentBytes)), "
+                          + "mean loss \(Formatting.fixed(result.loss, 4)), \(Formatting.fixed(latencyMs * 1000, 1)) µs/sample (median \(Formatting.fixed(result.medianSecondsPerSample * 1e6, 1))) at batch \(batch) "
+                          + "on \(threads) thread\(threads == 1 ? "" : "s"), model resident \(Formatting.size(packed.residentBytes))"
+                          + (packed.batch1ArrangementBytes > 0 ? " (\(Formatting.size(packed.batch1ArrangementBytes)) of it the batch-1 arrangement)" : "") + ", "
                           + "peak RSS \(result.peakRSSBytes.map { Formatting.size($0) } ?? "n/a")")
         }
     }

@@ -36,6 +36,9 @@ public struct RunCommand: ConsoleCommand {
     @Option(help: "Worker threads.")
     public var threads: Int = 1
 
+    /// `--row-kernels`.
+    @OptionGroup public var rowKernelsOption: RowKernelsOption
+
     /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
@@ -50,6 +53,7 @@ public struct RunCommand: ConsoleCommand {
     /// Loads, runs, writes or prints.
     public func run(console: Console) throws {
         let packed = try PackedModel(path: model)
+        rowKernelsOption.apply(to: packed)
         let values = try Self.loadSamples(input)
         let width = packed.inputCount
         guard width > 0, values.count % width == 0, !values.isEmpty else {

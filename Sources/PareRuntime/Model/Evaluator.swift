@@ -11,8 +11,11 @@ public enum Evaluator {
         public var loss: Double
         /// Samples evaluated.
         public var samples: Int
-        /// Wall-clock seconds of `predict` per sample at the requested batch size (measured).
+        /// Wall-clock seconds of `predict` per sample at the requested batch size (measured, after
+        /// one untimed warm-up pass that pages in the weights and builds batch-1 arrangements).
         public var secondsPerSample: Double
+        /// Median over batches of the wall-clock seconds per sample (robust to a busy machine's spikes).
+        public var medianSecondsPerSample: Double
         /// Peak resident memory of the process (VmHWM), when the system reports it.
         public var peakRSSBytes: Int?
     }
@@ -29,14 +32,21 @@ public enum Evaluator {
             throw RuntimeError.invalidArgument("label \(bad) outside the model's \(classes) outputs")
         }
         let endsInSoftmax = model.modelDescription.layers.last == .softmax
+        if !labels.isEmpty {
+            let count = min(batch, labels.count)
+            _ = try model.predict(Array(inputs[0..<(count * width)]), batch: count, threads: threads)
+        }
         var correct = 0, loss = 0.0, seconds = 0.0
+        var perSample: [Double] = []
         var start = 0
         while start < labels.count {
             let count = min(batch, labels.count - start)
             let chunk = Array(inputs[(start * width)..<((start + count) * width)])
             let began = DispatchTime.now().uptimeNanoseconds
             let outputs = try model.predict(chunk, batch: count, threads: threads)
-            seconds += Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+            seconds += elapsed
+            perSample.append(elapsed / Double(count))
             for s in 0..<count {
                 var row = outputs[(s * classes)..<((s + 1) * classes)]
                 let label = labels[start + s]
@@ -48,7 +58,8 @@ public enum Evaluator {
         }
         let n = max(labels.count, 1)
         return Result(accuracy: Double(correct) / Double(n), loss: loss / Double(n), samples: labels.count,
-                      secondsPerSample: seconds / Double(n), peakRSSBytes: peakRSSBytes())
+                      secondsPerSample: seconds / Double(n),
+                      medianSecondsPerSample: perSample.isEmpty ? 0 : perSample.sorted()[perSample.count / 2], peakRSSBytes: peakRSSBytes())
     }
 
     /// The process's peak resident set size (VmHWM in /proc/self/status), or nil where unavailable.
