@@ -4,7 +4,8 @@
 // Dependency arrows point one way:
 //   pare (executable) → PareCLI → PareRuntime / PareNN → PareCodecs → PareFormat → CZlib
 //   PareRuntime and PareNN also share the dense math in PareKernels (which depends on nothing);
-//   PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in CPareSIMD (runtime-checked).
+//   PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in CPareSIMD (runtime-checked);
+//   PareCLI calls malloc_trim through CPareSystem.
 import Foundation
 import PackageDescription
 
@@ -36,11 +37,13 @@ let package = Package(
         .target(name: "PareNN", dependencies: ["PareCodecs", "PareKernels"], swiftSettings: optimize + targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
+        // C library calls the Glibc module lacks (malloc_trim), for the CLI's long conversions.
+        .target(name: "CPareSystem"),
         .target(name: "PareRuntime", dependencies: ["PareCodecs", "PareKernels", "CPareSIMD"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [
-                "PareRuntime", "PareNN", "PareKernels", "PareDemoData",
+                "PareRuntime", "PareNN", "PareKernels", "PareDemoData", "CPareSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
         ),

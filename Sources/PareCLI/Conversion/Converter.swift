@@ -90,6 +90,7 @@ enum Converter {
                                      compressed: compress[index], sparsity: entry.sparsity, bytes: entry.storedBytes,
                                      denseF32Bytes: entry.denseF32Bytes, maxAbsError: Double(error.maxAbsError),
                                      relRMSError: Double(error.relativeRMSError)))
+                FreedHeap.trim()
             }
             progress.update(source.tensors.count)
             progress.finish()
