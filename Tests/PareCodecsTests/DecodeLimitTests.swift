@@ -30,6 +30,33 @@ import Testing
         #expect(throws: PareError.self) { try TensorDecoder.decode(file.tensors[0], in: file) }
     }
 
+    /// The target's second finding: a tensor of shape [N, 0] has no values, so no section bounds N,
+    /// yet readers build an 8-byte row offset per row (N ≈ 3.9 × 10^11 asked for 3 TB). The row
+    /// table now counts against `Limits.maxDecodedBytes`, in the codecs and in the runtime's loader.
+    @Test(arguments: [IndexChoice.dense, .bitmask])
+    func emptyTensorWithAbsurdlyManyRowsIsRefused(index: IndexChoice) throws {
+        let path = temporaryPath("many-rows-\(index.rawValue)")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let rows = 1 << 39  // within maxElementsPerTensor per dimension; the fuzzer found 3.9 × 10^11
+        let encoded = try TensorEncoder.encode([], shape: [0, 0], options: CompressionOptions(index: index))
+        let writer = try PareWriter(path: path)
+        try writer.add(name: "w", dtype: .f32, shape: [rows, 0], encoding: encoded.encoding, storedCount: 0,
+                       sections: encoded.sections, zlibLevel: nil)
+        try writer.finish()
+        let file = try PareFile(path: path)
+        #expect(throws: PareError.self) { try TensorDecoder.decode(file.tensors[0], in: file) }
+        #expect(throws: PareError.self) { try TensorDecoder.decodeRows(file.tensors[0], in: file) }
+        // A modest empty tensor still decodes.
+        let small = temporaryPath("few-rows-\(index.rawValue)")
+        defer { try? FileManager.default.removeItem(atPath: small) }
+        let smallWriter = try PareWriter(path: small)
+        try smallWriter.add(name: "w", dtype: .f32, shape: [1000, 0], encoding: encoded.encoding, storedCount: 0,
+                            sections: encoded.sections, zlibLevel: nil)
+        try smallWriter.finish()
+        let smallFile = try PareFile(path: small)
+        #expect(try TensorDecoder.decode(smallFile.tensors[0], in: smallFile).isEmpty)
+    }
+
     @Test func decodingWithinTheLimitStillWorks() throws {
         let values: [Float] = [0, 1, 0, 2, 0, 0, 3, 0]
         let encoded = try TensorEncoder.encode(values, shape: [2, 4], options: CompressionOptions(index: .csr))

@@ -58,6 +58,19 @@ struct HostilePayloadTests {
     }
 
     /// The load itself accepts the untouched payload (so the tests above fail for the damage alone).
+    /// A bitmask weight of shape [2^39, 0] holds nothing, yet would need a 4 TB row table: refused
+    /// with a typed error (the decode fuzz target's second finding, runtime side).
+    @Test func emptyWeightWithAbsurdlyManyRowsIsRejected() throws {
+        let directory = TemporaryDirectory()
+        let encoded = try TensorEncoder.encode([], shape: [0, 0], options: CompressionOptions(index: .bitmask))
+        let writer = try PareWriter(path: directory.file("w.pare"))
+        try writer.add(name: "w", dtype: .f32, shape: [1 << 39, 0], encoding: encoded.encoding, storedCount: 0,
+                       sections: encoded.sections, zlibLevel: nil)
+        try writer.finish()
+        let file = try PareFile(path: directory.file("w.pare"))
+        #expect(throws: PareError.self) { try LinearWeights(entry: file.tensors[0], in: file) }
+    }
+
     @Test func untouchedPayloadLoads() throws {
         try load(CompressionOptions(index: .csr), kind: .columnIndices) { _ in }
         try load(CompressionOptions(quantization: .q8_0, index: .dense), kind: .values) { _ in }

@@ -39,12 +39,12 @@ extension TensorDecoder {
     /// Decodes `entry` from `file` into CSR form (validated and dequantized like `decode`).
     public static func decodeRows(_ entry: TensorEntry, in file: PareFile) throws -> SparseRows {
         let sections = try entry.sections.map { try file.section($0.kind, of: entry) }
-        return try decodeRows(entry, sections: sections, file: file.path)
+        return try decodeRows(entry, sections: sections, file: file.path, limits: file.limits)
     }
 
     /// Decodes `entry` from its inflated sections into CSR form.
-    public static func decodeRows(_ entry: TensorEntry, sections: [SectionBytes], file: String) throws -> SparseRows {
-        let (layout, set) = try StructureValidation.layout(entry, sections: sections, file: file)
+    public static func decodeRows(_ entry: TensorEntry, sections: [SectionBytes], file: String, limits: Limits = Limits()) throws -> SparseRows {
+        let (layout, set) = try StructureValidation.layout(entry, sections: sections, file: file, limits: limits)
         let stream = try decodeStream(entry, layout: layout, sections: set)
         guard layout.columns <= Int(Int32.max) else {
             throw PareError.unsupportedFeature(file: file, tensor: entry.name, feature: "CSR form of a tensor with \(layout.columns) columns")

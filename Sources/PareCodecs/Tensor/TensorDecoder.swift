@@ -17,7 +17,7 @@ public enum TensorDecoder {
         guard !overflow, bytes <= limits.maxDecodedBytes else {
             throw PareError.limitExceeded(file: file, message: "tensor '\(entry.name)' of shape \(entry.shape) decodes to more than \(limits.maxDecodedBytes) bytes of f32 (Limits.maxDecodedBytes)")
         }
-        let (layout, set) = try StructureValidation.layout(entry, sections: sections, file: file)
+        let (layout, set) = try StructureValidation.layout(entry, sections: sections, file: file, limits: limits)
         let stream = try decodeStream(entry, layout: layout, sections: set)
         return layout.scatter(stream)
     }

@@ -6,7 +6,7 @@ extension LinearWeights {
     /// the memory map) and checks them; see `init(entry:sections:file:)`.
     public convenience init(entry: TensorEntry, in file: PareFile) throws {
         let sections = try entry.sections.map { try file.section($0.kind, of: entry) }
-        try self.init(entry: entry, sections: sections, file: file.path)
+        try self.init(entry: entry, sections: sections, file: file.path, limits: file.limits)
     }
 
     /// Builds the weight from `entry` and its inflated sections (in `entry.sections` order).
@@ -15,7 +15,8 @@ extension LinearWeights {
     /// (start at 0, monotone, end at the stored count), column indices within the row, bitmask
     /// population, finite scales. A payload that lies is rejected with a `PareError` naming the
     /// tensor and section, never run.
-    public convenience init(entry: TensorEntry, sections: [SectionBytes], file: String) throws {
+    /// `limits.maxDecodedBytes` bounds the per-row tables derived here.
+    public convenience init(entry: TensorEntry, sections: [SectionBytes], file: String, limits: Limits = Limits()) throws {
         try entry.validateLayout(file: file)
         guard sections.count == entry.sections.count else {
             throw PareError.invalidArgument("tensor '\(entry.name)': \(sections.count) section payloads for \(entry.sections.count) sections")
@@ -27,7 +28,7 @@ extension LinearWeights {
         guard entry.dtype.isFloat else {
             throw PareError.unsupportedFeature(file: file, tensor: entry.name, feature: "\(entry.dtype.name) weights in a linear layer")
         }
-        try StructureValidation.validate(entry, sections: sections, file: file)
+        try StructureValidation.validate(entry, sections: sections, file: file, limits: limits)
         var loader = Loader(entry: entry, sections: sections, file: file)
         let layout = try loader.layout()
         let values = try loader.values()
