@@ -111,7 +111,6 @@ public enum RuntimeBenchmark {
             }
         }
         guard !contenders.isEmpty else { return [] }
-        let encoded = contenders.map(\.model.encodedResidentBytes)
 
         let clock = options.threads == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC
         let threads = options.threads
@@ -128,7 +127,7 @@ public enum RuntimeBenchmark {
             let c = contenders[i]
             let size = (try? FileManager.default.attributesOfItem(atPath: c.path)[.size] as? Int) ?? 0
             return Row(variant: c.name, sparsity: c.sparsity, encoding: try c.model.file.tensor(named: "fc1.weight").encoding.label,
-                       fileBytes: size, residentBytes: c.model.residentBytes, encodedResidentBytes: encoded[i],
+                       fileBytes: size, residentBytes: c.model.residentBytes, encodedResidentBytes: c.model.encodedResidentBytes,
                        batch1Microseconds: median(one[i]) * 1e6,
                        batch1RowKernelMicroseconds: c.rowKernelModel == nil ? nil : median(rowKernel[i]) * 1e6,
                        batch256MicrosecondsPerSample: median(many[i]) / 256 * 1e6,
@@ -157,8 +156,6 @@ public enum RuntimeBenchmark {
         }
         return times
     }
-
-    static func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
 
     /// Zeroes the `sparsity` fraction of smallest-magnitude values.
     static func prune(_ values: [Float], sparsity: Double) -> [Float] {

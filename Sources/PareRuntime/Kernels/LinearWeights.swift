@@ -35,8 +35,11 @@ public final class LinearWeights: @unchecked Sendable {
     /// compares against). Set it before sharing the weight between threads.
     public var allowsSlicedBatch1 = true
 
+    /// Bytes of the batch-1 arrangement (0 until a batch-1 product has built one).
+    public var batch1ArrangementBytes: Int { sliced.builtValue?.residentBytes ?? 0 }
+
     /// Bytes the weight occupies in memory: the encoding plus, once built, the batch-1 arrangement.
-    public var residentBytes: Int { encodedResidentBytes + (sliced.builtValue?.residentBytes ?? 0) }
+    public var residentBytes: Int { encodedResidentBytes + batch1ArrangementBytes }
 
     /// Where stored values sit in the 2-D view.
     enum Layout {

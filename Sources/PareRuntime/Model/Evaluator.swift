@@ -32,18 +32,20 @@ public enum Evaluator {
             throw RuntimeError.invalidArgument("label \(bad) outside the model's \(classes) outputs")
         }
         let endsInSoftmax = model.modelDescription.layers.last == .softmax
+        /// Samples `start ..< start + count` as one array.
+        func chunk(_ start: Int, _ count: Int) -> [Float] { Array(inputs[(start * width)..<((start + count) * width)]) }
         if !labels.isEmpty {
             let count = min(batch, labels.count)
-            _ = try model.predict(Array(inputs[0..<(count * width)]), batch: count, threads: threads)
+            _ = try model.predict(chunk(0, count), batch: count, threads: threads)
         }
         var correct = 0, loss = 0.0, seconds = 0.0
         var perSample: [Double] = []
         var start = 0
         while start < labels.count {
             let count = min(batch, labels.count - start)
-            let chunk = Array(inputs[(start * width)..<((start + count) * width)])
+            let samples = chunk(start, count)
             let began = DispatchTime.now().uptimeNanoseconds
-            let outputs = try model.predict(chunk, batch: count, threads: threads)
+            let outputs = try model.predict(samples, batch: count, threads: threads)
             let elapsed = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
             seconds += elapsed
             perSample.append(elapsed / Double(count))
@@ -59,7 +61,7 @@ public enum Evaluator {
         let n = max(labels.count, 1)
         return Result(accuracy: Double(correct) / Double(n), loss: loss / Double(n), samples: labels.count,
                       secondsPerSample: seconds / Double(n),
-                      medianSecondsPerSample: perSample.isEmpty ? 0 : perSample.sorted()[perSample.count / 2], peakRSSBytes: peakRSSBytes())
+                      medianSecondsPerSample: median(perSample), peakRSSBytes: peakRSSBytes())
     }
 
     /// The process's peak resident set size (VmHWM in /proc/self/status), or nil where unavailable.

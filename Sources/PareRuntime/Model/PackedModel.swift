@@ -59,7 +59,7 @@ public final class PackedModel: @unchecked Sendable {
 
     /// Bytes of the batch-1 arrangements built so far (0 before the first batch-1 prediction).
     public var batch1ArrangementBytes: Int {
-        layers.reduce(0) { $0 + ($1.linearWeights?.sliced.builtValue?.residentBytes ?? 0) }
+        layers.reduce(0) { $0 + ($1.linearWeights?.batch1ArrangementBytes ?? 0) }
     }
 
     /// Whether batch-1 products of sparse weights may use the sliced arrangement (on CPUs with
