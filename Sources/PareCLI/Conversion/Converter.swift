@@ -60,7 +60,7 @@ enum Converter {
     static func run(input: String, output: String, settings: ConvertSettings, console: Console) throws -> ConvertReport {
         let start = Date()
         let source = try ModelSources.open(input)
-        let inputBytes = try SizeCommand.fileSize(input)
+        let inputBytes = try SizeCommand.fileSize((source as? HuggingFaceSource)?.folder.weightsPath ?? input)
         let selected = source.tensors.map { settings.filter.includes(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
         let compress = settings.transforms ? selected : selected.map { _ in false }
 

@@ -31,11 +31,12 @@ struct SourceTensor: Sendable {
     var elementCount: Int { shape.reduce(1, *) }
 }
 
-/// Opens model files: `.pare` by extension or magic bytes, the others by their first bytes
-/// (`InterchangeFile`: `.npy`, `.npz`, else safetensors).
+/// Opens model files: a Hugging Face folder (a directory), `.pare` by extension or magic bytes, the
+/// others by their first bytes (`InterchangeFile`: `.npy`, `.npz`, else safetensors).
 enum ModelSources {
     /// Opens `path` as whatever model format it holds.
     static func open(_ path: String) throws -> ModelSource {
+        if HuggingFaceFolder.isFolder(path) { return try HuggingFaceSource(path: path) }
         if SizeCommand.format(of: path) == "pare" { return try PareSource(path: path) }
         if let pare = try? PareSource(path: path) { return pare }
         return try InterchangeSource(path: path)
