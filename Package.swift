@@ -39,7 +39,9 @@ let package = Package(
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
         // C library calls the Glibc module lacks (malloc_trim), for the CLI's long conversions.
         .target(name: "CPareSystem"),
-        .target(name: "PareRuntime", dependencies: ["PareCodecs", "PareKernels", "CPareSIMD"], swiftSettings: targetCPU),
+        // BERT WordPiece tokenization (no dependencies).
+        .target(name: "PareText"),
+        .target(name: "PareRuntime", dependencies: ["PareCodecs", "PareKernels", "PareText", "CPareSIMD"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [
