@@ -1,3 +1,4 @@
+import Dispatch
 import PareFormat
 import PareText
 
@@ -9,6 +10,11 @@ public struct TextEmbeddings: Sendable {
     public var tokenCounts: [Int]
     /// Indices of the texts cut to the model's `max_seq_length`.
     public var truncated: [Int]
+    /// Wall-clock seconds of tokenization and forward passes.
+    public var seconds: Double
+
+    /// Milliseconds per text (0 for no texts).
+    public var millisecondsPerText: Double { embeddings.isEmpty ? 0 : seconds * 1000 / Double(embeddings.count) }
 }
 
 extension TransformerEncoder {
@@ -48,9 +54,11 @@ extension TransformerEncoder {
     /// Embeds `texts` with the file's tokenizer, pooling and normalisation, `batchSize` texts per
     /// forward pass (similar lengths together) on up to `threads` threads.
     public func embed(texts: [String], batchSize: Int = 32, threads: Int = 1) throws -> TextEmbeddings {
+        let began = DispatchTime.now().uptimeNanoseconds
         let encoded = encode(texts)
         let embeddings = try embed(tokenIDs: encoded.map(\.ids), batchSize: batchSize, threads: threads)
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
         return TextEmbeddings(embeddings: embeddings, tokenCounts: encoded.map(\.ids.count),
-                              truncated: encoded.indices.filter { encoded[$0].wasTruncated })
+                              truncated: encoded.indices.filter { encoded[$0].wasTruncated }, seconds: seconds)
     }
 }
