@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "PareCodecs", targets: ["PareCodecs"]),
         .library(name: "PareNN", targets: ["PareNN"]),
         .library(name: "PareRuntime", targets: ["PareRuntime"]),
+        .library(name: "PareText", targets: ["PareText"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -34,6 +35,8 @@ let package = Package(
         .target(name: "PareFormat", dependencies: ["CZlib"]),
         .target(name: "PareKernels", swiftSettings: optimize + targetCPU),
         .target(name: "PareCodecs", dependencies: ["PareFormat"]),
+        // Text → token ids for transformer encoders (BERT WordPiece); Foundation only.
+        .target(name: "PareText"),
         .target(name: "PareNN", dependencies: ["PareCodecs", "PareKernels"], swiftSettings: optimize + targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
@@ -60,6 +63,7 @@ let package = Package(
         .testTarget(name: "PareCodecsTests", dependencies: ["PareCodecs", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN"]),
+        .testTarget(name: "PareTextTests", dependencies: ["PareText"]),
         .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareKernels", "PareRuntime"]),
     ]
 )
