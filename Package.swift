@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "PareKernels", swiftSettings: optimize + targetCPU),
         .target(name: "PareEncodings", dependencies: ["PareFormat"]),
         .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
-        .target(name: "PareConvert", dependencies: ["PareInterchange", "CPareSystem"]),
+        .target(name: "PareConvert", dependencies: ["PareInterchange", "PareText", "CPareSystem"]),
         // Text → token ids for transformer encoders (BERT WordPiece); Foundation only.
         .target(name: "PareText"),
         .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: optimize + targetCPU),

@@ -1,3 +1,5 @@
+import PareText
+
 /// Why a Hugging Face model folder cannot be imported; each a one-line message naming the file and
 /// the key or tensor at fault.
 public enum HuggingFaceError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -11,6 +13,8 @@ public enum HuggingFaceError: Error, Equatable, Sendable, CustomStringConvertibl
     case missingTensor(file: String, tensor: String)
     /// A tensor's shape disagrees with what the config says.
     case shapeMismatch(file: String, tensor: String, shape: [Int], expected: [Int])
+    /// The tokenizer files cannot be read exactly (PareText's error names the file).
+    case tokenizer(TokenizerError)
     /// The vocabulary has fewer tokens than `vocab_size`, or more.
     case vocabularySize(file: String, tokens: Int, vocabSize: Int)
 
@@ -24,6 +28,7 @@ public enum HuggingFaceError: Error, Equatable, Sendable, CustomStringConvertibl
         case let .missingTensor(file, tensor): return "\(file): tensor '\(tensor)' is missing"
         case let .shapeMismatch(file, tensor, shape, expected):
             return "\(file): tensor '\(tensor)' has shape \(shape), config.json implies \(expected)"
+        case let .tokenizer(error): return "\(error)"
         case let .vocabularySize(file, tokens, vocabSize):
             return "\(file): vocabulary has \(tokens) tokens, config.json vocab_size is \(vocabSize)"
         }

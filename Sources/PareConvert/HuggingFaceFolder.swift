@@ -1,5 +1,6 @@
 import Foundation
 import PareFormat
+import PareText
 
 /// A Hugging Face model folder read and checked for import: `config.json` + `model.safetensors`
 /// (+ `vocab.txt` or `tokenizer.json`, `tokenizer_config.json`, and the sentence-transformers files
@@ -44,9 +45,8 @@ public struct HuggingFaceFolder: Sendable {
         let shapes = try tensorShapes(weightsPath)
 
         let tokenizerConfig = try JSONObject(optionalPath: Self.join(path, "tokenizer_config.json"))
-        let (vocabulary, vocabularyFile, tokenizerJSON) = try Self.vocabulary(in: path)
+        let (vocabulary, vocabularyFile, tokenizer) = try Self.tokenizer(in: path, config: tokenizerConfig)
         self.vocabulary = vocabulary
-        let tokenizer = try Self.tokenizer(config: tokenizerConfig, tokenizerJSON: tokenizerJSON)
 
         let act = try config.string("hidden_act", default: "gelu")
         let activation: EncoderDescription.Activation
@@ -97,69 +97,51 @@ public struct HuggingFaceFolder: Sendable {
         folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
-    /// The vocabulary from `vocab.txt` (one token per line, line = id) or else `tokenizer.json`
-    /// (`model.vocab`, token → id), the file it came from, and the parsed `tokenizer.json` if any.
-    static func vocabulary(in folder: String) throws -> ([String], String, JSONObject?) {
-        let tokenizerJSON = try JSONObject(optionalPath: join(folder, "tokenizer.json"))
-        let vocabPath = join(folder, "vocab.txt")
-        if FileManager.default.fileExists(atPath: vocabPath) {
-            guard let data = FileManager.default.contents(atPath: vocabPath) else {
-                throw HuggingFaceError.missingFile(path: vocabPath, why: "not readable")
+    /// The vocabulary and tokenizer settings, read by PareText exactly as Hugging Face reads them:
+    /// `tokenizer.json` (the fast tokenizer sentence-transformers runs) when present, else `vocab.txt`
+    /// with `tokenizer_config.json`'s BertTokenizer arguments (BertTokenizer's defaults without it).
+    /// Also returns the file the vocabulary came from.
+    static func tokenizer(in folder: String, config: JSONObject?) throws -> ([String], String, TokenizerDescription) {
+        let tokenizerPath = join(folder, "tokenizer.json"), vocabPath = join(folder, "vocab.txt")
+        do {
+            if FileManager.default.fileExists(atPath: tokenizerPath) {
+                let file = try HuggingFaceTokenizerFile(contentsOf: URL(fileURLWithPath: tokenizerPath))
+                return (file.vocabulary.tokens, tokenizerPath, description(of: file.settings))
             }
-            var lines = String(decoding: data, as: UTF8.self).components(separatedBy: "\n")
-            if lines.last == "" { lines.removeLast() }
-            return (lines, vocabPath, tokenizerJSON)
-        }
-        guard let tokenizerJSON else {
-            throw HuggingFaceError.missingFile(path: vocabPath, why: "the folder needs vocab.txt or tokenizer.json for its tokenizer")
-        }
-        let file = join(folder, "tokenizer.json")
-        guard let model = tokenizerJSON.values["model"] as? [String: Any], (model["type"] as? String ?? "WordPiece") == "WordPiece",
-              let vocab = model["vocab"] as? [String: Any] else {
-            throw HuggingFaceError.badConfig(file: file, message: "model is not a WordPiece model with a vocab")
-        }
-        var tokens = [String?](repeating: nil, count: vocab.count)
-        for (token, value) in vocab {
-            guard let id = (value as? NSNumber)?.intValue, (0..<vocab.count).contains(id), tokens[id] == nil else {
-                throw HuggingFaceError.badConfig(file: file, message: "vocab ids are not 0..<\(vocab.count) each once (token '\(token)')")
+            guard FileManager.default.fileExists(atPath: vocabPath) else {
+                throw HuggingFaceError.missingFile(path: vocabPath, why: "the folder needs vocab.txt or tokenizer.json for its tokenizer")
             }
-            tokens[id] = token
+            let vocabulary = try WordPieceVocabulary(contentsOf: URL(fileURLWithPath: vocabPath))
+            return (vocabulary.tokens, vocabPath, settings(fromTokenizerConfig: config))
+        } catch let error as TokenizerError {
+            throw HuggingFaceError.tokenizer(error)
         }
-        return (tokens.map { $0! }, file, tokenizerJSON)
     }
 
-    /// Tokenizer settings from `tokenizer_config.json` (BertTokenizer's arguments) or else the
-    /// `normalizer` of `tokenizer.json`; BertTokenizer's defaults otherwise.
-    static func tokenizer(config: JSONObject?, tokenizerJSON: JSONObject?) throws -> TokenizerDescription {
+    /// The stored form of PareText's settings.
+    static func description(of settings: TokenizerSettings) -> TokenizerDescription {
+        TokenizerDescription(lowercase: settings.lowercase, stripAccents: settings.stripAccents, cleanText: settings.cleanText,
+                             splitsChineseCharacters: settings.splitsChineseCharacters, maxInputCharsPerWord: settings.maxInputCharsPerWord,
+                             unknownToken: settings.unknownToken, classToken: settings.classToken, separatorToken: settings.separatorToken,
+                             padToken: settings.padToken, continuingSubwordPrefix: settings.continuingSubwordPrefix,
+                             specialTokens: settings.specialTokens)
+    }
+
+    /// BertTokenizer's arguments from `tokenizer_config.json` (its defaults for absent keys).
+    static func settings(fromTokenizerConfig config: JSONObject?) -> TokenizerDescription {
         var settings = TokenizerDescription()
-        if let normalizer = tokenizerJSON?.values["normalizer"] as? [String: Any], normalizer["type"] as? String == "BertNormalizer" {
-            settings.lowercase = normalizer["lowercase"] as? Bool ?? true
-            settings.stripAccents = normalizer["strip_accents"] as? Bool
-            settings.cleanText = normalizer["clean_text"] as? Bool ?? true
-            settings.splitsChineseCharacters = normalizer["handle_chinese_chars"] as? Bool ?? true
+        guard let config = config?.values else { return settings }
+        if let lower = config["do_lower_case"] as? Bool { settings.lowercase = lower }
+        if config.keys.contains("strip_accents") { settings.stripAccents = config["strip_accents"] as? Bool }
+        if let chinese = config["tokenize_chinese_chars"] as? Bool { settings.splitsChineseCharacters = chinese }
+        func token(_ key: String) -> String? {
+            if let text = config[key] as? String { return text }
+            return (config[key] as? [String: Any])?["content"] as? String
         }
-        if let added = tokenizerJSON?.values["added_tokens"] as? [[String: Any]] {
-            let special = added.filter { $0["special"] as? Bool == true }.compactMap { $0["content"] as? String }
-            if !special.isEmpty { settings.specialTokens = special }
-        }
-        if let model = tokenizerJSON?.values["model"] as? [String: Any] {
-            if let unknown = model["unk_token"] as? String { settings.unknownToken = unknown }
-            if let prefix = model["continuing_subword_prefix"] as? String { settings.continuingSubwordPrefix = prefix }
-            if let most = (model["max_input_chars_per_word"] as? NSNumber)?.intValue { settings.maxInputCharsPerWord = most }
-        }
-        if let config = config?.values {
-            if let lower = config["do_lower_case"] as? Bool { settings.lowercase = lower }
-            if config.keys.contains("strip_accents") { settings.stripAccents = config["strip_accents"] as? Bool }
-            if let chinese = config["tokenize_chinese_chars"] as? Bool { settings.splitsChineseCharacters = chinese }
-            func token(_ key: String) -> String? {
-                if let text = config[key] as? String { return text }
-                return (config[key] as? [String: Any])?["content"] as? String
-            }
-            settings.unknownToken = token("unk_token") ?? settings.unknownToken
-            settings.classToken = token("cls_token") ?? settings.classToken
-            settings.separatorToken = token("sep_token") ?? settings.separatorToken
-            settings.padToken = token("pad_token") ?? settings.padToken
-        }
+        settings.unknownToken = token("unk_token") ?? settings.unknownToken
+        settings.classToken = token("cls_token") ?? settings.classToken
+        settings.separatorToken = token("sep_token") ?? settings.separatorToken
+        settings.padToken = token("pad_token") ?? settings.padToken
         return settings
     }
 

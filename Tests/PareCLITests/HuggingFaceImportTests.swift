@@ -59,6 +59,7 @@ struct HuggingFaceImportTests {
     @Test("a vocabulary shorter than vocab_size is named")
     func shortVocabulary() throws {
         let (result, _) = try convertDamaged { folder in
+            try FileManager.default.removeItem(atPath: folder + "/tokenizer.json")  // vocab.txt is read without it
             let path = folder + "/vocab.txt"
             let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
             try (lines.dropLast(5).joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
@@ -74,6 +75,13 @@ struct HuggingFaceImportTests {
         expectOneLine(noWeights, mentions: ["model.safetensors", "missing"])
         let (badJSON, _) = try convertDamaged { try "{not json".write(toFile: $0 + "/config.json", atomically: true, encoding: .utf8) }
         expectOneLine(badJSON, mentions: ["config.json", "not a JSON object"])
+        let (badTokenizer, _) = try convertDamaged { try "{\"model\": {\"type\": \"BPE\"}}".write(toFile: $0 + "/tokenizer.json", atomically: true, encoding: .utf8) }
+        expectOneLine(badTokenizer, mentions: ["tokenizer.json"])
+        let (noVocabulary, _) = try convertDamaged {
+            try FileManager.default.removeItem(atPath: $0 + "/tokenizer.json")
+            try FileManager.default.removeItem(atPath: $0 + "/vocab.txt")
+        }
+        expectOneLine(noVocabulary, mentions: ["vocab.txt", "tokenizer.json"])
     }
 
     @Test("the description and the vocabulary survive convert and re-convert; inspect shows one line")
