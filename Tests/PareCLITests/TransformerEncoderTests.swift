@@ -122,6 +122,7 @@ struct TransformerEncoderTests {
         #expect(throws: RuntimeError.self) { try encoder.embed(tokenIDs: [[2, -1, 3]]) }
         #expect(throws: RuntimeError.self) { try encoder.embed(tokenIDs: [[Int32](repeating: 5, count: 49)]) }
         #expect(throws: RuntimeError.self) { try encoder.embed(tokenIDs: [[2, 3]], batchSize: 0) }
+        #expect(throws: RuntimeError.self) { try encoder.embed(tokenIDs: [[2, 3], []]) }
         #expect(try encoder.embed(tokenIDs: []).isEmpty)
     }
 
@@ -130,5 +131,56 @@ struct TransformerEncoderTests {
         let dir = try TemporaryDirectory()
         try writeSampleFile(dir.file("plain.pare"))
         #expect(throws: RuntimeError.self) { try TransformerEncoder(path: dir.file("plain.pare")) }
+    }
+}
+
+@Suite("Transformer encoder: hostile descriptions")
+struct HostileEncoderDescriptionTests {
+    /// Rewrites the f32 tiny BERT with its `pare.encoder` JSON changed by `edit`.
+    func rewritten(_ dir: TemporaryDirectory, _ edit: (String) -> String) throws -> String {
+        let source = dir.file("f32.pare")
+        if !FileManager.default.fileExists(atPath: source) {
+            #expect(runPare(["convert", TransformerFixture.folder("tiny-bert"), source]).status == 0)
+        }
+        let file = try PareFile(path: source)
+        var metadata = file.metadata
+        metadata[MetadataKey.encoder] = .string(edit(metadata[MetadataKey.encoder]!.stringValue!))
+        let path = dir.file("edited-\(UUID().uuidString).pare")
+        let writer = try PareWriter(path: path, metadata: metadata)
+        for entry in file.tensors { try writer.addDense(try file.readDense(entry)) }
+        try writer.finish()
+        return path
+    }
+
+    @Test("numbers that disagree with the tensors or each other are errors naming the file, never traps")
+    func hostile() throws {
+        let dir = try TemporaryDirectory()
+        let cases: [(String, String)] = [
+            ("\"vocab_size\":320", "\"vocab_size\":321"),              // table shape mismatch
+            ("\"hidden_size\":64", "\"hidden_size\":60"),              // not a multiple of heads… and shapes
+            ("\"max_seq_length\":24", "\"max_seq_length\":100"),       // beyond max_positions
+            ("\"max_positions\":64", "\"max_positions\":100000"),      // beyond the bound
+            ("\"architecture\":\"bert\"", "\"architecture\":\"gpt2\""),
+            ("\"layers\":2", "\"layers\":3"),                          // a missing layer's tensors
+            ("\"vocab_tensor\":\"tokenizer.vocab\"", "\"vocab_tensor\":\"embeddings.LayerNorm.bias\""),
+            ("\"kind\":\"wordpiece\"", "\"kind\":\"bpe\""),
+        ]
+        for (old, new) in cases {
+            let path = try rewritten(dir) { json in
+                #expect(json.contains(old), "\(old) in \(json)")
+                return json.replacingOccurrences(of: old, with: new)
+            }
+            do {
+                _ = try TransformerEncoder(path: path)
+                Issue.record("\(new) loaded")
+            } catch {
+                #expect("\(error)".contains(path) && !"\(error)".contains("\n"), "\(new): \(error)")
+            }
+            let result = runPare(["embed", path, "--text", "the cat"])
+            #expect(result.status == 1 && result.err.trimmingCharacters(in: .newlines).split(separator: "\n").count == 1, "\(new): \(result.err)")
+        }
+        // The unedited copy still runs (the rewrite itself is sound).
+        let same = try rewritten(dir) { $0 }
+        #expect(try TransformerEncoder(path: same).embed(texts: ["the cat"]).embeddings.count == 1)
     }
 }

@@ -4,6 +4,7 @@ extension TransformerEncoder {
     /// Checks token sequences against the table sizes; errors name the file and the offending id.
     func check(_ sequences: [[Int32]]) throws {
         for (s, ids) in sequences.enumerated() {
+            guard !ids.isEmpty else { throw RuntimeError.invalidArgument("\(file.path): sequence \(s) has no tokens") }
             guard ids.count <= description.maxPositions else {
                 throw RuntimeError.invalidArgument("\(file.path): sequence \(s) has \(ids.count) tokens, the model has \(description.maxPositions) positions")
             }
