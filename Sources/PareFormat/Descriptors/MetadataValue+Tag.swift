@@ -1,17 +1,9 @@
 extension MetadataValue {
-    /// The byte before every metadata value that says how to read it (Spec/FORMAT.md §3.1); an array
-    /// has a second tag, that of its elements (a scalar tag: arrays do not nest).
+    /// The byte before every metadata value that says how to read it (Spec/FORMAT.md §3.1): `bool` one
+    /// byte 0 / 1, `int` a little-endian i64, `float` an f64, `string` a u32 byte length then UTF-8,
+    /// `array` an element tag (a scalar one: arrays do not nest), a u32 count, then the elements.
     public enum Tag: UInt8, CaseIterable, Sendable {
-        /// One byte, 0 or 1.
-        case bool = 0
-        /// A little-endian i64.
-        case int = 1
-        /// A little-endian f64.
-        case float = 2
-        /// A u32 byte length, then UTF-8.
-        case string = 3
-        /// An element tag, a u32 count, then the elements.
-        case array = 4
+        case bool = 0, int = 1, float = 2, string = 3, array = 4
     }
 
     /// This value's on-disk tag.
