@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "PareNN", targets: ["PareNN"]),
         .library(name: "PareRuntime", targets: ["PareRuntime"]),
         .library(name: "PareText", targets: ["PareText"]),
+        .library(name: "PareCalibrate", targets: ["PareCalibrate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,10 +48,13 @@ let package = Package(
         // C library calls the Glibc module lacks (malloc_trim), for long conversions.
         .target(name: "CPareSystem"),
         .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "PareText", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
+        // Compression that looks at data: calibration statistics through the runtime, Wanda / SparseGPT /
+        // GPTQ / importance-weighted scales, double-precision Cholesky; writes standard encodings.
+        .target(name: "PareCalibrate", dependencies: ["PareConvert", "PareRuntime", "PareKernels"]),
         .target(
             name: "PareCLI",
             dependencies: [
-                "PareConvert", "PareRuntime", "PareNN", "PareKernels", "PareDemoData",
+                "PareCalibrate", "PareConvert", "PareRuntime", "PareNN", "PareKernels", "PareDemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
         ),
@@ -72,6 +76,7 @@ let package = Package(
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN", "PareTestSupport"]),
         .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
         .testTarget(name: "PareTextTests", dependencies: ["PareText"]),
+        .testTarget(name: "PareCalibrateTests", dependencies: ["PareCalibrate", "PareInterchange", "PareTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareText", "PareTestSupport"]),
     ]
 )

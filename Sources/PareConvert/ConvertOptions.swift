@@ -12,6 +12,11 @@ public struct ConvertOptions: Sendable {
     public var zlibLevel: Int?
     /// Which tensors are compressed; the rest are copied exactly.
     public var filter = TensorFilter.default
+    /// Tensors already encoded by a calibrated method, by name: written as they are in place of
+    /// pruning and encoding (the error is still measured against the input).
+    public var precomputed: [String: EncodedTensor] = [:]
+    /// Per-tensor notes a calibrated method records in the output's metadata (`calibrate.choices`).
+    public var choices: [String: String] = [:]
     /// The options in command-line form, recorded as provenance in the output's metadata.
     public var optionsText = ""
 
@@ -19,5 +24,5 @@ public struct ConvertOptions: Sendable {
     public init() {}
 
     /// True when selected tensors are re-encoded at all (otherwise they are copied like the rest).
-    public var transforms: Bool { pruner != nil || quantization != .none || index != .auto }
+    public var transforms: Bool { pruner != nil || quantization != .none || index != .auto || !precomputed.isEmpty }
 }

@@ -26,7 +26,7 @@ public struct Converter: Sendable {
         let source = try ModelSources.open(input)
         let inputBytes = try InputFile.regularFileSize((source as? HuggingFaceSource)?.folder.weightsPath ?? input)
         let selected = source.tensors.map { settings.filter.includes(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
-        let compress = settings.transforms ? selected : selected.map { _ in false }
+        let compress = source.tensors.indices.map { settings.precomputed[source.tensors[$0].name] != nil || settings.transforms && selected[$0] }
 
         var globalThreshold: MagnitudeThreshold?
         if let pruner = settings.pruner, pruner.scope == .global {
@@ -64,6 +64,11 @@ public struct Converter: Sendable {
                 writer.metadata["convert.max_abs_error"] = .array(changed.map { .float($0.maxAbsError) })
                 writer.metadata["convert.rel_rms_error"] = .array(changed.map { .float($0.relRMSError) })
             }
+            if !settings.choices.isEmpty {
+                let names = settings.choices.keys.sorted()
+                writer.metadata["calibrate.tensors"] = .array(names.map { .string($0) })
+                writer.metadata["calibrate.choices"] = .array(names.map { .string(settings.choices[$0]!) })
+            }
             try writer.finish()
         } catch {
             writer.cancel()
@@ -78,6 +83,10 @@ public struct Converter: Sendable {
                        globalThreshold: inout MagnitudeThreshold?, into writer: PareWriter) throws -> ErrorStats {
         let tensor = source.tensors[index]
         let original = try source.floats(index)
+        if let encoded = settings.precomputed[tensor.name] {
+            try writer.add(encoded, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, zlibLevel: settings.zlibLevel)
+            return ErrorStats(original: original, decoded: try encoded.decoded(shape: tensor.shape))
+        }
         var values = original
         if let pruner = settings.pruner {
             if pruner.scope == .global, globalThreshold != nil {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PareCalibrate
 import PareConvert
 import PareEncodings
 import PareFormat
@@ -45,6 +46,9 @@ public struct ConvertCommand: ConsoleCommand {
     /// Value coding, index structure and zlib.
     @OptionGroup public var coding: CodingArguments
 
+    /// Calibration data and methods.
+    @OptionGroup public var calibrationArguments: CalibrationArguments
+
     /// Name patterns to compress.
     @Option(help: ArgumentHelp("Compress only tensors matching PATTERN (repeatable).", valueName: "PATTERN"))
     public var only: [String] = []
@@ -64,12 +68,18 @@ public struct ConvertCommand: ConsoleCommand {
     /// Checks option values and combinations.
     public func validate() throws {
         _ = try settings()
+        _ = try calibrationOptions()
+    }
+
+    /// The calibrated recipe, or nil without --calibration.
+    func calibrationOptions() throws -> CalibrationOptions? {
+        try calibrationArguments.options(sparsity: sparsity, quantization: try coding.quantization())
     }
 
     /// The conversion these options describe, or a one-line error about the first bad one.
     func settings() throws -> ConvertOptions {
         var settings = ConvertOptions()
-        switch (sparsity, threshold) {
+        switch (calibrationArguments.calibration == nil ? sparsity : nil, threshold) {
         case (nil, nil): break
         case let (s?, nil):
             guard s >= 0, s <= 1 else { throw ValidationError("--sparsity must be in 0…1, not \(s)") }
@@ -93,7 +103,7 @@ public struct ConvertCommand: ConsoleCommand {
         var parts: [String] = []
         if let sparsity { parts += ["--sparsity \(sparsity)", "--prune-scope \(pruneScope.rawValue)"] }
         if let threshold { parts.append("--threshold \(threshold)") }
-        parts += coding.optionsText
+        parts += coding.optionsText + calibrationArguments.optionsText
         parts += only.map { "--only \($0)" } + skip.map { "--skip \($0)" }
         if minElements != 1024 { parts.append("--min-elements \(minElements)") }
         return parts.joined(separator: " ")
@@ -102,7 +112,14 @@ public struct ConvertCommand: ConsoleCommand {
     /// Converts and prints the report.
     public func run(console: Console) throws {
         let progress = ConvertProgressBar(console: console)
-        let report = try Converter(options: try settings()).convert(from: input, to: output, progress: progress.show)
+        let report: ConvertReport
+        if let calibration = try calibrationOptions(), let path = calibrationArguments.calibration {
+            let texts = try EncoderCalibrator.texts(from: path)
+            report = try CalibratedConversion.convert(from: input, to: output, options: try settings(), calibration: calibration,
+                                                      texts: texts) { if !jsonOption.json { console.print($0) } }.report
+        } else {
+            report = try Converter(options: try settings()).convert(from: input, to: output, progress: progress.show)
+        }
         if jsonOption.json {
             console.printJSON(.object([
                 ("input", .string(report.input)),

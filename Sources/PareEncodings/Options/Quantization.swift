@@ -63,9 +63,17 @@ public struct CompressionOptions: Hashable, Sendable {
     /// The structure, or `.auto` for the smallest.
     public var index: IndexChoice
 
+    /// Scales chosen by the caller instead of the coding's own rule — one per Q4_0 / Q8_0 block of the
+    /// value stream, or one per row (channel granularity) / one in all (tensor) for symmetric int8.
+    /// A calibrated quantizer (GPTQ, importance-weighted scale search) picks scales the max-magnitude
+    /// rule would not, and values already on that grid must keep it when they are written; nil uses
+    /// the coding's rule.
+    public var scales: [Float]?
+
     /// Creates options; the defaults store the tensor as it is, in the smallest structure.
-    public init(quantization: Quantization = .none, index: IndexChoice = .auto) {
+    public init(quantization: Quantization = .none, index: IndexChoice = .auto, scales: [Float]? = nil) {
         self.quantization = quantization
         self.index = index
+        self.scales = scales
     }
 }

@@ -14,7 +14,11 @@ public enum TensorEncoder {
         let quantization = options.quantization
         try check(quantization, values: values)
         let (rows, columns) = TensorEntry.matrixShape(of: shape)
-        let structure = options.index.structure ?? smallestStructure(values, rows: rows, columns: columns, quantization: quantization)
+        var structure = options.index.structure ?? smallestStructure(values, rows: rows, columns: columns, quantization: quantization)
+        if let scales = options.scales {
+            try check(scales, for: quantization, rows: rows, count: count)
+            if quantization.coding.blockLayout != nil { structure = .dense }
+        }
 
         let layout: StreamLayout
         var sections: [SectionPayload]
@@ -40,14 +44,15 @@ public enum TensorEncoder {
         case let .int8(granularity, asymmetric):
             encoding.granularity = granularity
             if asymmetric { encoding.flags = Encoding.asymmetricFlag }
-            sections += Int8Coding.encode(stream, rowStarts: layout.rowStarts, perChannel: granularity == .channel, asymmetric: asymmetric)
+            sections += Int8Coding.encode(stream, rowStarts: layout.rowStarts, perChannel: granularity == .channel, asymmetric: asymmetric,
+                                       givenScales: options.scales)
         case let .int4(granularity):
             encoding.granularity = granularity
             sections += Int4Coding.encode(stream, rowStarts: layout.rowStarts, perChannel: granularity == .channel)
         case .q8_0:
-            sections += Q8_0Coding.encode(stream)
+            sections += Q8_0Coding.encode(stream, scales: options.scales)
         case .q4_0:
-            sections += Q4_0Coding.encode(stream)
+            sections += Q4_0Coding.encode(stream, scales: options.scales)
         case let .codebook(bits):
             encoding.bits = UInt8(bits)
             sections += CodebookCoding.encode(stream, bits: bits)
@@ -59,6 +64,23 @@ public enum TensorEncoder {
         let decoded = try encoded.validated(shape: shape, file: "<encoder>").decodedStream()
         encoded.error = ErrorStats(stream: stream, decoded: decoded, signal: values)
         return encoded
+    }
+
+    /// Given scales must be finite, ≥ 0 and one per group the coding uses. Q4_0 / Q8_0 blocks follow
+    /// the value stream, so given block scales need a dense structure (the stream is every element).
+    private static func check(_ scales: [Float], for quantization: Quantization, rows: Int, count: Int) throws {
+        if let bad = scales.first(where: { !$0.isFinite || $0 < 0 && quantization != .q4_0 || abs($0) > 65504 }) {
+            throw PareError.invalidArgument("given scale \(bad) is not a finite f16-representable scale")
+        }
+        let needed: Int
+        switch quantization {
+        case .q4_0, .q8_0: needed = quantization.coding.blockLayout!.blockCount(values: count)
+        case let .int8(granularity, asymmetric) where !asymmetric: needed = granularity == .channel ? rows : 1
+        default: throw PareError.invalidArgument("given scales apply to q4_0, q8_0 and symmetric int8, not \(quantization.coding.name)")
+        }
+        guard scales.count == needed else {
+            throw PareError.invalidArgument("\(scales.count) given scales, \(quantization.coding.name) needs \(needed)")
+        }
     }
 
     /// Rejects options the codings cannot honour and values they cannot represent.

@@ -19,9 +19,9 @@ struct EncoderLayer {
         }
     }
 
-    let query: Linear, key: Linear, value: Linear, attentionOutput: Linear
+    var query: Linear, key: Linear, value: Linear, attentionOutput: Linear
     let attentionNorm: LayerNorm
-    let up: Linear, down: Linear
+    var up: Linear, down: Linear
     let outputNorm: LayerNorm
     let heads: Int
     let activation: EncoderDescription.Activation
@@ -32,7 +32,9 @@ struct EncoderLayer {
     /// Runs the layer on `x` (`offsets.last!` token rows of `hidden` floats, sequence `s` at rows
     /// `offsets[s] ..< offsets[s + 1]`): every token row goes through the linear products together,
     /// attention stays within each sequence, so no padding is computed and none needs masking.
-    func forward(_ x: inout [Float], offsets: [Int], threads: Int) {
+    /// `observe`, when given, sees each distinct input of the layer's products just before they run
+    /// (the calibrator's statistics come from the real forward pass, not a copy of it).
+    func forward(_ x: inout [Float], offsets: [Int], threads: Int, observe: EncoderLinearObserver? = nil) {
         let rows = offsets.last ?? 0
         let hidden = query.weight.rows, inner = up.weight.rows
         guard rows > 0 else { return }
@@ -41,6 +43,7 @@ struct EncoderLayer {
         var expanded = [Float](repeating: 0, count: rows * inner)
         x.withUnsafeMutableBufferPointer { xb in
             let x = xb.baseAddress!
+            observe?(.attentionInput, UnsafePointer(x), rows)
             q.withUnsafeMutableBufferPointer { query.apply(x, rows: rows, into: $0.baseAddress!, threads: threads) }
             k.withUnsafeMutableBufferPointer { key.apply(x, rows: rows, into: $0.baseAddress!, threads: threads) }
             v.withUnsafeMutableBufferPointer { value.apply(x, rows: rows, into: $0.baseAddress!, threads: threads) }
@@ -49,13 +52,16 @@ struct EncoderLayer {
             }
             attended.withUnsafeMutableBufferPointer { a in
                 let a = a.baseAddress!
+                context.withUnsafeBufferPointer { observe?(.attentionContext, $0.baseAddress!, rows) }
                 context.withUnsafeBufferPointer { attentionOutput.apply($0.baseAddress!, rows: rows, into: a, threads: threads) }
                 for i in 0..<rows * hidden { a[i] += x[i] }
                 attentionNorm.apply(a, rows: rows)
                 expanded.withUnsafeMutableBufferPointer { e in
                     let e = e.baseAddress!
+                    observe?(.attended, UnsafePointer(a), rows)
                     up.apply(a, rows: rows, into: e, threads: threads)
                     activation.apply(e, count: rows * inner)
+                    observe?(.intermediate, UnsafePointer(e), rows)
                     down.apply(e, rows: rows, into: x, threads: threads)
                 }
                 for i in 0..<rows * hidden { x[i] += a[i] }

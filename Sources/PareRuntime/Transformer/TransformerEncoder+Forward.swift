@@ -17,6 +17,14 @@ extension TransformerEncoder {
     /// Last-layer token states of `sequences` run together as one packed batch: returns
     /// `Σ lengths × hiddenSize` floats, sequence after sequence (no padding), and the row offsets.
     public func hiddenStates(_ sequences: [[Int32]], threads: Int = 1) throws -> (states: [Float], offsets: [Int]) {
+        var (x, offsets) = try embeddingStates(sequences)
+        for layer in layers { layer.forward(&x, offsets: offsets, threads: max(threads, 1)) }
+        return (x, offsets)
+    }
+
+    /// The first layer's input: LN(word + position + type embeddings) of every token, packed as in
+    /// `hiddenStates`, with the row offsets of each sequence.
+    public func embeddingStates(_ sequences: [[Int32]]) throws -> (states: [Float], offsets: [Int]) {
         try check(sequences)
         var offsets = [0]
         for ids in sequences { offsets.append(offsets.last! + ids.count) }
@@ -39,7 +47,6 @@ extension TransformerEncoder {
                 embeddingNorm.apply(x, rows: rows)
             }
         }
-        for layer in layers { layer.forward(&x, offsets: offsets, threads: max(threads, 1)) }
         return (x, offsets)
     }
 

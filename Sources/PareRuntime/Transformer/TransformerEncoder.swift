@@ -15,11 +15,11 @@ public final class TransformerEncoder: @unchecked Sendable {
     public let description: EncoderDescription
     /// The file's own WordPiece tokenizer (vocabulary from its `u8` tensor).
     public let tokenizer: WordPieceTokenizer
-    let wordEmbeddings: LinearWeights
+    var wordEmbeddings: LinearWeights
     let positionEmbeddings: LinearWeights
     let typeEmbeddings: LinearWeights
     let embeddingNorm: LayerNorm
-    let layers: [EncoderLayer]
+    var layers: [EncoderLayer]
 
     /// Opens `path` and loads the encoder (see `init(file:)`).
     public convenience init(path: String) throws {

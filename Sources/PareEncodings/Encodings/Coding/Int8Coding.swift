@@ -9,12 +9,14 @@ import PareFormat
 /// |x − x'| ≤ scale / 2 and x = 0 decodes to exactly 0.
 enum Int8Coding {
     /// Values, scales and (asymmetric) zero-point sections.
-    static func encode(_ stream: [Float], rowStarts: [Int], perChannel: Bool, asymmetric: Bool) -> [SectionPayload] {
+    /// `givenScales` (symmetric only: one per group) replace `max|x| / 127`.
+    static func encode(_ stream: [Float], rowStarts: [Int], perChannel: Bool, asymmetric: Bool,
+                       givenScales: [Float]? = nil) -> [SectionPayload] {
         let groups = ScaleGroups.ranges(rowStarts: rowStarts, perChannel: perChannel)
         var q = [UInt8](repeating: 0, count: stream.count)
         var scales: [Float] = []
         var zeroPoints: [UInt8] = []
-        for range in groups {
+        for (g, range) in groups.enumerated() {
             if asymmetric {
                 var lo: Float = 0, hi: Float = 0
                 for i in range { lo = min(lo, stream[i]); hi = max(hi, stream[i]) }
@@ -27,7 +29,7 @@ enum Int8Coding {
                 scales.append(scale)
                 zeroPoints.append(UInt8(bitPattern: Int8(zp)))
             } else {
-                let scale = ScaleGroups.maxMagnitude(stream, range) / 127
+                let scale = givenScales?[g] ?? ScaleGroups.maxMagnitude(stream, range) / 127
                 for i in range where scale != 0 {
                     q[i] = UInt8(bitPattern: Int8(quantizeLevel(stream[i] / scale).clamped(-127, 127)))
                 }

@@ -12,12 +12,15 @@ enum Q4_0Coding {
     /// Byte j of a block holds elements j and j + `half`.
     static let half = layout.elements / 2
 
-    /// The values section.
-    static func encode(_ stream: [Float]) -> [SectionPayload] {
-        QuantBlocks.encode(stream, layout: layout) { block, payload in
+    /// The values section; `scales`, when given, are the blocks' scales `d` (one per block) in place
+    /// of `m / −8` — values already on that grid then keep their levels exactly.
+    static func encode(_ stream: [Float], scales: [Float]? = nil) -> [SectionPayload] {
+        var b = 0
+        return QuantBlocks.encode(stream, layout: layout) { block, payload in
+            defer { b += 1 }
             var m: Float = 0
             for x in block where abs(x) > abs(m) { m = x }
-            let d = m / -8
+            let d = scales.map { HalfPrecision.float(f16Bits: HalfPrecision.f16Bits($0[b])) } ?? m / -8
             let id: Float = d == 0 ? 0 : 1 / d
             let q = block.map { x -> UInt8 in
                 let level = (Double(x) * Double(id) + 8.5).rounded(.towardZero)

@@ -9,12 +9,15 @@ enum Q8_0Coding {
     /// The block bytes (shared with the header check and the runtime).
     static let layout = QuantBlockLayout.q8_0
 
-    /// The values section.
-    static func encode(_ stream: [Float]) -> [SectionPayload] {
-        QuantBlocks.encode(stream, layout: layout) { block, payload in
+    /// The values section; `scales`, when given, are the blocks' scales (one per block) in place of
+    /// `max|x| / 127`.
+    static func encode(_ stream: [Float], scales: [Float]? = nil) -> [SectionPayload] {
+        var b = 0
+        return QuantBlocks.encode(stream, layout: layout) { block, payload in
+            defer { b += 1 }
             var amax: Float = 0
             for x in block { amax = max(amax, abs(x)) }
-            let d = amax / 127
+            let d = scales.map { HalfPrecision.float(f16Bits: HalfPrecision.f16Bits($0[b])) } ?? amax / 127
             let id: Float = d == 0 ? 0 : 1 / d
             for j in 0..<layout.elements {
                 let q = Int8Coding.quantizeLevel(block[j] * id).clamped(-128, 127)

@@ -1,0 +1,71 @@
+import ArgumentParser
+import PareCalibrate
+import PareEncodings
+
+/// `convert`'s options for compression that looks at data (`--calibration` and the methods).
+public struct CalibrationArguments: ParsableArguments {
+    @Option(help: ArgumentHelp("Calibrate on TEXTS (one text per line) for a transformer encoder: pruning and quantization look at the activations.", valueName: "TEXTS"))
+    public var calibration: String?
+
+    @Option(name: .customLong("prune-method"), help: "With --calibration: magnitude, wanda or sparsegpt (default sparsegpt).")
+    public var pruneMethod: PruneMethod?
+
+    @Option(name: .customLong("quant-method"), help: "With --calibration: rtn, imatrix (importance-weighted scales) or gptq (default gptq).")
+    public var quantMethod: QuantMethod?
+
+    @Option(help: ArgumentHelp("With --calibration: n:m pruning (keep n of every m weights in a row), e.g. 2:4.", valueName: "N:M"))
+    public var pattern: String?
+
+    @Option(help: ArgumentHelp("With --calibration: Hessian dampening as a fraction of its mean diagonal.", valueName: "F"))
+    public var dampening = 0.01
+
+    public init() {}
+
+    /// The calibration these options ask for, given the converter's sparsity and coding, or nil
+    /// without --calibration. Errors are one line about the first bad option.
+    func options(sparsity: Double?, quantization: Quantization) throws -> CalibrationOptions? {
+        guard calibration != nil else {
+            if pruneMethod != nil || quantMethod != nil || pattern != nil {
+                throw ValidationError("--prune-method, --quant-method and --pattern need --calibration")
+            }
+            return nil
+        }
+        guard let grid = WeightGrid(quantization) else {
+            throw ValidationError("--calibration writes q4_0, q8_0, int8 (per channel, symmetric) or f32 weights, not \(quantization.coding.name)")
+        }
+        guard dampening > 0, dampening.isFinite else { throw ValidationError("--dampening must be > 0") }
+        var recipe = LayerRecipe(grid: grid, dampening: dampening)
+        recipe.quant = quantMethod ?? (grid == .none ? .rtn : .gptq)
+        if let pattern {
+            guard sparsity == nil else { throw ValidationError("give --sparsity or --pattern, not both") }
+            do { recipe.pattern = try PruningPattern(pattern: pattern) } catch { throw ValidationError("\(error)") }
+            recipe.prune = pruneMethod ?? .sparsegpt
+        } else if let sparsity {
+            recipe.pattern = .unstructured(sparsity)
+            recipe.prune = pruneMethod ?? .sparsegpt
+        } else if pruneMethod != nil {
+            throw ValidationError("--prune-method needs --sparsity or --pattern")
+        }
+        return CalibrationOptions(recipe: recipe, embeddingQuantization: quantization)
+    }
+
+    /// The options in command-line form.
+    var optionsText: [String] {
+        guard let calibration else { return [] }
+        var parts = ["--calibration \((calibration as NSStringLike).lastComponent)"]
+        if let pruneMethod { parts.append("--prune-method \(pruneMethod.rawValue)") }
+        if let quantMethod { parts.append("--quant-method \(quantMethod.rawValue)") }
+        if let pattern { parts.append("--pattern \(pattern)") }
+        if dampening != 0.01 { parts.append("--dampening \(dampening)") }
+        return parts
+    }
+}
+
+extension PruneMethod: ExpressibleByArgument {}
+extension QuantMethod: ExpressibleByArgument {}
+
+/// A path's last component without Foundation's NSString bridging.
+private typealias NSStringLike = String
+private extension String {
+    var lastComponent: String { split(separator: "/").last.map(String.init) ?? self }
+}

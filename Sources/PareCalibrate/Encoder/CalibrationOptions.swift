@@ -1,0 +1,41 @@
+import PareEncodings
+
+/// What a calibrated conversion of a transformer encoder does.
+public struct CalibrationOptions: Sendable {
+    /// The recipe for every linear weight of the encoder layers.
+    public var recipe: LayerRecipe
+    /// The word-embedding table is a lookup, not a product: it is quantized (round to nearest, the
+    /// converter's coding), never pruned by activations. `.none` keeps it f32.
+    public var embeddingQuantization: Quantization
+    /// Structure of the calibrated weights (`.auto`: the smallest).
+    public var index: IndexChoice = .auto
+    /// Calibration sequences per forward chunk (bounds the activations held at once).
+    public var chunkSize = 32
+    /// Threads for the forward passes.
+    public var threads = 1
+
+    public init(recipe: LayerRecipe, embeddingQuantization: Quantization) {
+        self.recipe = recipe
+        self.embeddingQuantization = embeddingQuantization
+    }
+
+    /// The recipe in command-line words (recorded per tensor in the output's metadata).
+    public var summary: String {
+        var parts: [String] = []
+        if let prune = recipe.prune { parts.append("prune \(prune.rawValue) \(recipe.pattern)") }
+        parts.append("quant \(recipe.quant.rawValue) \(recipe.grid.quantization.coding.name)")
+        return parts.joined(separator: ", ")
+    }
+}
+
+/// The calibrated tensors of one conversion.
+public struct CalibrationResult: Sendable {
+    /// Encoded tensors by name (the encoder's linear weights and the word-embedding table).
+    public var tensors: [String: EncodedTensor] = [:]
+    /// What was done to each, for the file's metadata.
+    public var choices: [String: String] = [:]
+    /// Calibration sequences and tokens run.
+    public var sequences = 0, tokens = 0
+    /// Wall-clock seconds of the calibration pass (statistics, methods, re-runs).
+    public var seconds = 0.0
+}

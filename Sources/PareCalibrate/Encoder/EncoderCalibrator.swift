@@ -1,0 +1,92 @@
+import Dispatch
+import Foundation
+import PareEncodings
+import PareFormat
+import PareRuntime
+
+/// Calibrates a transformer encoder sequentially: the statistics of layer k's products are taken
+/// from the encoder's own forward pass (an observer on the runtime's product inputs) with layers
+/// 0 … k−1 already replaced by their compressed encodings, so each layer sees the inputs the file
+/// will give it. Only one layer's statistics (four input Hessians) are held at a time, and the
+/// calibration activations in chunks of `chunkSize` sequences.
+public enum EncoderCalibrator {
+    /// Reads calibration texts: one per non-empty line of a UTF-8 file. Errors name the file.
+    public static func texts(from path: String) throws -> [String] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CalibrationError.invalidCalibration("\(path) does not exist")
+        }
+        guard !isDirectory.boolValue else {
+            throw CalibrationError.invalidCalibration("\(path) is a folder; an encoder model calibrates on a text file (one text per line)")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw CalibrationError.invalidCalibration("\(path) is not readable UTF-8 text")
+        }
+        let lines = text.split(whereSeparator: \.isNewline).map(String.init).filter { !$0.allSatisfy(\.isWhitespace) }
+        guard !lines.isEmpty else { throw CalibrationError.invalidCalibration("\(path) has no texts") }
+        return lines
+    }
+
+    /// Compresses the encoder in the f32 `.pare` at `path` by `options`, calibrating on `texts`.
+    /// `progress` gets a line per layer.
+    public static func calibrate(encoderAt path: String, texts: [String], options: CalibrationOptions,
+                                 progress: (String) -> Void = { _ in }) throws -> CalibrationResult {
+        let began = DispatchTime.now().uptimeNanoseconds
+        let encoder = try TransformerEncoder(path: path)
+        let file = encoder.file
+        let sequences = encoder.encode(texts).map(\.ids)
+        guard !sequences.isEmpty else { throw CalibrationError.invalidCalibration("no calibration texts") }
+        var result = CalibrationResult()
+        result.sequences = sequences.count
+        result.tokens = sequences.reduce(0) { $0 + $1.count }
+
+        if options.embeddingQuantization != .none {
+            let name = encoder.wordEmbeddingName
+            let entry = try file.tensor(named: name)
+            let encoded = try TensorEncoder.encode(try TensorDecoder.decode(entry, in: file), shape: entry.shape,
+                                                   options: CompressionOptions(quantization: options.embeddingQuantization))
+            try encoder.replaceWordEmbeddings(with: encoded)
+            result.tensors[name] = encoded
+            result.choices[name] = "quant rtn \(options.embeddingQuantization.coding.name) (lookup table: not pruned)"
+        }
+        let order = sequences.indices.sorted { (sequences[$0].count, $0) < (sequences[$1].count, $1) }
+        let chunkSize = max(options.chunkSize, 1)
+        var chunks: [(states: [Float], offsets: [Int])] = try stride(from: 0, to: order.count, by: chunkSize).map { start in
+            try encoder.embeddingStates(order[start..<min(start + chunkSize, order.count)].map { sequences[$0] })
+        }
+        let recipe = options.recipe
+        for layer in 0..<encoder.layerCount {
+            var statistics: [InputStatistics?] = Array(repeating: nil, count: EncoderLinearInput.allCases.count)
+            if recipe.usesData {
+                for chunk in chunks {
+                    var states = chunk.states
+                    encoder.runLayer(layer, states: &states, offsets: chunk.offsets, threads: options.threads) { input, x, rows in
+                        let width = EncoderLinear.allCases.first { $0.input == input }.map { encoder.inputWidth($0, layer: layer) } ?? 0
+                        if statistics[input.rawValue] == nil { statistics[input.rawValue] = InputStatistics(columns: width) }
+                        statistics[input.rawValue]!.add(x, rows: rows)
+                    }
+                }
+            }
+            for linear in EncoderLinear.allCases {
+                let name = encoder.tensorName(linear, layer: layer)
+                let entry = try file.tensor(named: name)
+                let (rows, columns) = TensorEntry.matrixShape(of: entry.shape)
+                let compressed: CompressedLayer
+                do {
+                    compressed = try LayerCompressor.compress(weights: try TensorDecoder.decode(entry, in: file), rows: rows, columns: columns,
+                                                              hessian: statistics[linear.input.rawValue]?.hessian, recipe: recipe)
+                } catch let error as CalibrationError {
+                    throw CalibrationError.invalidCalibration("\(path): \(name): \(error)")
+                }
+                let encoded = try compressed.encoded(shape: entry.shape, grid: recipe.grid, index: options.index)
+                try encoder.replace(linear, layer: layer, with: encoded)
+                result.tensors[name] = encoded
+                result.choices[name] = options.summary
+            }
+            for c in chunks.indices { encoder.runLayer(layer, states: &chunks[c].states, offsets: chunks[c].offsets, threads: options.threads) }
+            progress("layer \(layer + 1)/\(encoder.layerCount) calibrated")
+        }
+        result.seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+        return result
+    }
+}

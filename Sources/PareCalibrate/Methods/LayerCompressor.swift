@@ -1,0 +1,116 @@
+import PareEncodings
+
+/// One linear layer compressed: the values as a reader will decode them (zeros where pruned) and the
+/// scales to write them with (`CompressionOptions.scales`), nil when the coding's own rule is exact.
+public struct CompressedLayer: Sendable {
+    public var values: [Float]
+    public var scales: [Float]?
+    /// Weights the mask removed.
+    public var pruned: Int
+
+    /// The layer encoded in `grid`'s coding with the chosen scales (and the smallest structure when
+    /// the coding's scales are per row).
+    public func encoded(shape: [Int], grid: WeightGrid, index: IndexChoice = .auto) throws -> EncodedTensor {
+        try TensorEncoder.encode(values, shape: shape, options: CompressionOptions(quantization: grid.quantization, index: index, scales: scales))
+    }
+}
+
+/// Magnitude / Wanda / SparseGPT pruning and RTN / imatrix / GPTQ quantization of one [rows, columns]
+/// weight (y = x·Wᵀ) from its input statistics H = Σ x xᵀ (columns × columns, double). Memory: the
+/// weight and H in double plus H⁻¹'s factor — O(rows·columns + columns²) for one layer at a time.
+public enum LayerCompressor {
+    /// Compresses `weights` (row-major rows × columns) by `recipe`. `hessian` may be nil only for
+    /// recipes that use no data (magnitude + rtn). Throws `CalibrationError` for missing statistics,
+    /// a block grid on a width that is not a multiple of 32 in a sweep, or a singular Hessian.
+    public static func compress(weights: [Float], rows: Int, columns: Int, hessian: [Double]?, recipe: LayerRecipe) throws -> CompressedLayer {
+        precondition(weights.count == rows * columns)
+        if recipe.usesData, hessian?.count != columns * columns {
+            throw CalibrationError.invalidCalibration("\(recipe) needs a \(columns) × \(columns) input Hessian")
+        }
+        var w = weights.map(Double.init)
+        let grid = recipe.grid
+        let importance: [Double] = hessian.map { h in (0..<columns).map { h[$0 * columns + $0] } } ?? Array(repeating: 1, count: columns)
+        var mask = [Bool](repeating: false, count: rows * columns)
+        switch recipe.prune {
+        case .magnitude?:
+            recipe.pattern.prune(scores: w.map(abs), rows: rows, columns: columns, range: 0..<columns, into: &mask)
+        case .wanda?:
+            let norms = importance.map { $0.squareRoot() }
+            let scores = (0..<rows * columns).map { abs(w[$0]) * norms[$0 % columns] }
+            recipe.pattern.prune(scores: scores, rows: rows, columns: columns, range: 0..<columns, into: &mask)
+        case .sparsegpt?, nil: break
+        }
+        let blockWidth = grid.blockWidth ?? columns
+        if grid.blockWidth != nil, columns % blockWidth != 0 {
+            guard !recipe.needsSweep else {
+                throw CalibrationError.invalidOption("\(grid) blocks of 32 need a width that is a multiple of 32, not \(columns)")
+            }
+            // Blocks would cross rows: leave the coding's own rule to the encoder.
+            for i in mask.indices where mask[i] { w[i] = 0 }
+            return CompressedLayer(values: w.map(Float.init), scales: nil, pruned: mask.filter { $0 }.count)
+        }
+        let searched = recipe.quant != .rtn
+        var scales = [Double](repeating: 0, count: rows * (columns / blockWidth))
+        func chooseScales(block b: Int) {
+            let range = b * blockWidth..<(b + 1) * blockWidth
+            for r in 0..<rows {
+                var slice = Array(w[r * columns + range.lowerBound..<r * columns + range.upperBound])
+                for (k, c) in range.enumerated() where mask[r * columns + c] { slice[k] = 0 }
+                scales[r * (columns / blockWidth) + b] = searched
+                    ? grid.searchedScale(slice[...], importance: importance[range])
+                    : grid.defaultScale(slice[...])
+            }
+        }
+
+        let perRow = columns / blockWidth
+        if recipe.needsSweep {
+            let hessian = try DampedHessian(hessian!, n: columns, percent: recipe.dampening)
+            for c in hessian.deadColumns { for r in 0..<rows { w[r * columns + c] = 0 } }
+            let u = hessian.inverseFactor
+            let maskStep: Int
+            switch recipe.pattern {
+            case .unstructured: maskStep = recipe.maskBlock
+            case let .nm(_, m): maskStep = m
+            }
+            // The column sweep: column j is pruned (mask) or rounded, and its error (w − q) / U_jj is
+            // subtracted from the later columns of its row along U's row j. SparseGPT masks are chosen
+            // when the sweep reaches each mask block (n:m: each group) from w² / U_jj²; block scales
+            // when it reaches the block's first column.
+            for j in 0..<columns {
+                if recipe.prune == .sparsegpt, j % maskStep == 0 {
+                    let range = j..<min(j + maskStep, columns)
+                    var scores = [Double](repeating: 0, count: rows * columns)
+                    for r in 0..<rows {
+                        for c in range { let d = u[c * columns + c]; scores[r * columns + c] = w[r * columns + c] * w[r * columns + c] / (d * d) }
+                    }
+                    recipe.pattern.prune(scores: scores, rows: rows, columns: columns, range: range, into: &mask)
+                }
+                if j % blockWidth == 0, grid != .none { chooseScales(block: j / blockWidth) }
+                let ujj = u[j * columns + j]
+                w.withUnsafeMutableBufferPointer { wb in
+                    u.withUnsafeBufferPointer { ub in
+                        let urow = ub.baseAddress! + j * columns
+                        for r in 0..<rows {
+                            let row = wb.baseAddress! + r * columns
+                            let x = row[j]
+                            let q = mask[r * columns + j] ? 0 : grid.round(x, scale: scales[r * perRow + j / blockWidth])
+                            let err = (x - q) / ujj
+                            row[j] = q
+                            if err != 0 { for k in (j + 1)..<max(columns, j + 1) { row[k] -= err * urow[k] } }
+                        }
+                    }
+                }
+            }
+        } else {
+            for i in mask.indices where mask[i] { w[i] = 0 }
+            for b in 0..<perRow { chooseScales(block: b) }
+            for r in 0..<rows {
+                for c in 0..<columns where !mask[r * columns + c] {
+                    w[r * columns + c] = grid.round(w[r * columns + c], scale: scales[r * perRow + c / blockWidth])
+                }
+            }
+        }
+        return CompressedLayer(values: w.map(Float.init), scales: grid == .none ? nil : scales.map(Float.init),
+                               pruned: mask.filter { $0 }.count)
+    }
+}
