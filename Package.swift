@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN", "PareTestSupport"]),
         .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
         .testTarget(name: "PareTextTests", dependencies: ["PareText"]),
-        .testTarget(name: "PareCalibrateTests", dependencies: ["PareCalibrate", "PareInterchange", "PareTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "PareCalibrateTests", dependencies: ["PareCalibrate", "PareInterchange", "PareTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareText", "PareTestSupport"]),
     ]
 )
