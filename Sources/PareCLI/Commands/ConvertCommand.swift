@@ -115,8 +115,12 @@ public struct ConvertCommand: ConsoleCommand {
         let report: ConvertReport
         if let calibration = try calibrationOptions(), let path = calibrationArguments.calibration {
             let texts = try EncoderCalibrator.texts(from: path)
-            report = try CalibratedConversion.convert(from: input, to: output, options: try settings(), calibration: calibration,
-                                                      texts: texts) { if !jsonOption.json { console.print($0) } }.report
+            let result = try CalibratedConversion.convert(from: input, to: output, options: try settings(), calibration: calibration,
+                                                          texts: texts) { if !jsonOption.json { console.print($0) } }
+            report = result.report
+            if !jsonOption.json, let cosine = result.calibration.heldOutCosine {
+                console.print("target search: mean cosine \(Formatting.fixed(cosine, 4)) on \(result.calibration.heldOut) held-out calibration texts")
+            }
         } else {
             report = try Converter(options: try settings()).convert(from: input, to: output, progress: progress.show)
         }

@@ -16,6 +16,9 @@ public struct CalibrationArguments: ParsableArguments {
     @Option(help: ArgumentHelp("With --calibration: n:m pruning (keep n of every m weights in a row), e.g. 2:4.", valueName: "N:M"))
     public var pattern: String?
 
+    @Option(name: .customLong("target-cosine"), help: ArgumentHelp("With --calibration: per weight, the smallest of q4_0 / q8_0 (GPTQ) whose embeddings keep this mean cosine on held-out calibration texts (every 5th).", valueName: "C"))
+    public var targetCosine: Double?
+
     @Option(help: ArgumentHelp("With --calibration: Hessian dampening as a fraction of its mean diagonal.", valueName: "F"))
     public var dampening = 0.01
 
@@ -25,8 +28,8 @@ public struct CalibrationArguments: ParsableArguments {
     /// without --calibration. Errors are one line about the first bad option.
     func options(sparsity: Double?, quantization: Quantization) throws -> CalibrationOptions? {
         guard calibration != nil else {
-            if pruneMethod != nil || quantMethod != nil || pattern != nil {
-                throw ValidationError("--prune-method, --quant-method and --pattern need --calibration")
+            if pruneMethod != nil || quantMethod != nil || pattern != nil || targetCosine != nil {
+                throw ValidationError("--prune-method, --quant-method, --pattern and --target-cosine need --calibration")
             }
             return nil
         }
@@ -46,7 +49,17 @@ public struct CalibrationArguments: ParsableArguments {
         } else if pruneMethod != nil {
             throw ValidationError("--prune-method needs --sparsity or --pattern")
         }
-        return CalibrationOptions(recipe: recipe, embeddingQuantization: quantization)
+        var options = CalibrationOptions(recipe: recipe, embeddingQuantization: quantization)
+        if let targetCosine {
+            guard targetCosine > 0, targetCosine < 1 else { throw ValidationError("--target-cosine must be in (0, 1), not \(targetCosine)") }
+            guard quantization == .q4_0 || quantization == .none else {
+                throw ValidationError("--target-cosine chooses between q4_0 and q8_0 per weight: give --quant q4_0 (the embedding table's coding) or none")
+            }
+            options.targetCosine = targetCosine
+            options.recipe.grid = .q4_0
+            if recipe.quant == .rtn, quantMethod == nil { options.recipe.quant = .gptq }
+        }
+        return options
     }
 
     /// The options in command-line form.
@@ -56,6 +69,7 @@ public struct CalibrationArguments: ParsableArguments {
         if let pruneMethod { parts.append("--prune-method \(pruneMethod.rawValue)") }
         if let quantMethod { parts.append("--quant-method \(quantMethod.rawValue)") }
         if let pattern { parts.append("--pattern \(pattern)") }
+        if let targetCosine { parts.append("--target-cosine \(targetCosine)") }
         if dampening != 0.01 { parts.append("--dampening \(dampening)") }
         return parts
     }

@@ -13,6 +13,12 @@ public struct CalibrationOptions: Sendable {
     public var chunkSize = 32
     /// Threads for the forward passes.
     public var threads = 1
+    /// `--target-cosine`: the smallest mix of `targetGrids` per linear weight whose pooled embeddings
+    /// keep this mean cosine to the uncompressed model on the held-out texts (every 5th calibration
+    /// text is held out and not used for statistics). nil: every weight gets `recipe.grid`.
+    public var targetCosine: Double?
+    /// Grids the target search may give a weight, smallest first (the first is everyone's start).
+    public var targetGrids: [WeightGrid] = [.q4_0, .q8_0]
 
     public init(recipe: LayerRecipe, embeddingQuantization: Quantization) {
         self.recipe = recipe
@@ -38,4 +44,7 @@ public struct CalibrationResult: Sendable {
     public var sequences = 0, tokens = 0
     /// Wall-clock seconds of the calibration pass (statistics, methods, re-runs).
     public var seconds = 0.0
+    /// With a target: held-out texts, and the mean cosine of the chosen mix on them.
+    public var heldOut = 0
+    public var heldOutCosine: Double?
 }

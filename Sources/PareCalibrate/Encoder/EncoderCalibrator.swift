@@ -34,8 +34,17 @@ public enum EncoderCalibrator {
         let began = DispatchTime.now().uptimeNanoseconds
         let encoder = try TransformerEncoder(path: path)
         let file = encoder.file
-        let sequences = encoder.encode(texts).map(\.ids)
+        var sequences = encoder.encode(texts).map(\.ids)
         guard !sequences.isEmpty else { throw CalibrationError.invalidCalibration("no calibration texts") }
+        var heldOut: [[Int32]] = []
+        if options.targetCosine != nil {
+            guard sequences.count >= 10 else { throw CalibrationError.invalidCalibration("--target-cosine needs at least 10 calibration texts (every 5th is held out), not \(sequences.count)") }
+            heldOut = stride(from: 4, to: sequences.count, by: 5).map { sequences[$0] }
+            sequences = sequences.indices.filter { $0 % 5 != 4 }.map { sequences[$0] }
+        }
+        let reference = heldOut.isEmpty ? [] : try encoder.embed(tokenIDs: heldOut, threads: options.threads)
+        let grids = options.targetCosine == nil ? [options.recipe.grid] : options.targetGrids
+        var alternatives: [Alternative] = []
         var result = CalibrationResult()
         result.sequences = sequences.count
         result.tokens = sequences.reduce(0) { $0 + $1.count }
@@ -71,22 +80,72 @@ public enum EncoderCalibrator {
                 let name = encoder.tensorName(linear, layer: layer)
                 let entry = try file.tensor(named: name)
                 let (rows, columns) = TensorEntry.matrixShape(of: entry.shape)
-                let compressed: CompressedLayer
-                do {
-                    compressed = try LayerCompressor.compress(weights: try TensorDecoder.decode(entry, in: file), rows: rows, columns: columns,
-                                                              hessian: statistics[linear.input.rawValue]?.hessian, recipe: recipe)
-                } catch let error as CalibrationError {
-                    throw CalibrationError.invalidCalibration("\(path): \(name): \(error)")
+                let original = try TensorDecoder.decode(entry, in: file)
+                let hessian = statistics[linear.input.rawValue]?.hessian
+                var candidates: [(encoded: EncodedTensor, error: Double)] = []
+                for grid in grids {
+                    var gridRecipe = recipe
+                    gridRecipe.grid = grid
+                    let compressed: CompressedLayer
+                    do {
+                        compressed = try LayerCompressor.compress(weights: original, rows: rows, columns: columns, hessian: hessian, recipe: gridRecipe)
+                    } catch let error as CalibrationError {
+                        throw CalibrationError.invalidCalibration("\(path): \(name): \(error)")
+                    }
+                    let error = hessian.map { OutputError.relative(original, compressed.values, rows: rows, columns: columns, hessian: $0) } ?? 0
+                    candidates.append((try compressed.encoded(shape: entry.shape, grid: grid, index: options.index), error))
                 }
-                let encoded = try compressed.encoded(shape: entry.shape, grid: recipe.grid, index: options.index)
-                try encoder.replace(linear, layer: layer, with: encoded)
-                result.tensors[name] = encoded
-                result.choices[name] = options.summary
+                try encoder.replace(linear, layer: layer, with: candidates[0].encoded)
+                result.tensors[name] = candidates[0].encoded
+                if candidates.count > 1 {
+                    alternatives.append(Alternative(linear: linear, layer: layer, name: name, candidates: candidates, grids: grids))
+                    result.choices[name] = "\(grids[0].quantization.coding.name) (target search)"
+                }
             }
             for c in chunks.indices { encoder.runLayer(layer, states: &chunks[c].states, offsets: chunks[c].offsets, threads: options.threads) }
             progress("layer \(layer + 1)/\(encoder.layerCount) calibrated")
         }
+        if let target = options.targetCosine {
+            try search(encoder, target: target, heldOut: heldOut, reference: reference, alternatives: alternatives,
+                       threads: options.threads, result: &result, progress: progress)
+        }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
         return result
+    }
+
+    /// A weight's larger encodings, calibrated in the same sequential pass (with the smallest choice
+    /// upstream), and what each costs and saves.
+    struct Alternative {
+        let linear: EncoderLinear, layer: Int, name: String
+        let candidates: [(encoded: EncodedTensor, error: Double)]
+        let grids: [WeightGrid]
+
+        /// Output error removed per extra byte by the next larger encoding.
+        var gainPerByte: Double {
+            let extra = Double(candidates[1].encoded.byteCount - candidates[0].encoded.byteCount)
+            return (candidates[0].error - candidates[1].error) / max(extra, 1)
+        }
+    }
+
+    /// Greedy upgrade: weights in order of output error removed per extra byte get their next
+    /// encoding until the held-out mean cosine meets `target` (or every weight is upgraded).
+    static func search(_ encoder: TransformerEncoder, target: Double, heldOut: [[Int32]], reference: [[Float]],
+                       alternatives: [Alternative], threads: Int, result: inout CalibrationResult,
+                       progress: (String) -> Void) throws {
+        func cosine() throws -> Double {
+            try EmbeddingComparison(try encoder.embed(tokenIDs: heldOut, threads: threads), reference: reference).meanCosine
+        }
+        var current = try cosine()
+        progress("held-out mean cosine \(current) with every weight at \(alternatives.first?.grids[0].quantization.coding.name ?? "-")")
+        for alternative in alternatives.sorted(by: { ($0.gainPerByte, $1.name) > ($1.gainPerByte, $0.name) }) where current < target {
+            let upgrade = alternative.candidates[1].encoded
+            try encoder.replace(alternative.linear, layer: alternative.layer, with: upgrade)
+            result.tensors[alternative.name] = upgrade
+            result.choices[alternative.name] = "\(alternative.grids[1].quantization.coding.name) (target search)"
+            current = try cosine()
+            progress("\(alternative.name) → \(alternative.grids[1].quantization.coding.name): held-out mean cosine \(current)")
+        }
+        result.heldOut = heldOut.count
+        result.heldOutCosine = current
     }
 }
