@@ -6,6 +6,7 @@
 //   PareRuntime and PareNN also share the dense math in PareKernels (which depends on nothing);
 //   PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in CPareSIMD (runtime-checked);
 //   PareCLI calls malloc_trim through CPareSystem.
+//   PareText (text → token ids: BERT WordPiece) depends on Foundation only.
 import Foundation
 import PackageDescription
 
@@ -36,7 +37,7 @@ let package = Package(
         .target(name: "PareKernels", swiftSettings: optimize + targetCPU),
         .target(name: "PareCodecs", dependencies: ["PareFormat"]),
         // Text → token ids for transformer encoders (BERT WordPiece); Foundation only.
-        .target(name: "PareText"),
+        .target(name: "PareText", exclude: ["README.md"]),
         .target(name: "PareNN", dependencies: ["PareCodecs", "PareKernels"], swiftSettings: optimize + targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
