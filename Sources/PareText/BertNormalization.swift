@@ -3,9 +3,10 @@ import Foundation
 /// The two normalisation steps that look past one scalar at a time, in the order `tokenizers` applies
 /// them (strip accents, then lower-case). Used by the pipeline on chunks that hold non-ASCII scalars.
 enum BertNormalization {
-    /// NFD, then drop non-spacing marks. Scalars `tokenizers` cannot know (assigned after Unicode 8.0)
-    /// pass unchanged and, like the starters they are to it, bound the runs that are normalised, so no
-    /// canonical reordering crosses them. ASCII and CJK unified ideographs (no decomposition) skip NFD.
+    /// NFD, then drop non-spacing marks. Scalars `tokenizers`' normalisation tables do not know (assigned
+    /// after Unicode 9.0) pass unchanged and, like the starters they are to it, bound the runs that are
+    /// normalised, so no canonical reordering crosses them. Non-spacing marks are judged by the Unicode 8.0
+    /// categories (`BertCharacterClass`). ASCII and CJK unified ideographs (no decomposition) skip NFD.
     static func strippingAccents(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
         var output: [Unicode.Scalar] = []
         output.reserveCapacity(scalars.count + 4)
@@ -20,7 +21,7 @@ enum BertNormalization {
         }
         for scalar in scalars {
             if scalar.value < 0x80 || BertCharacterClass.isUndecomposableIdeograph(scalar)
-                || BertCharacterClass.isNewerThanLegacyTables(scalar) {
+                || BertCharacterClass.isNewerThanNormalizationTables(scalar) {
                 flushRun()
                 output.append(scalar)
             } else {

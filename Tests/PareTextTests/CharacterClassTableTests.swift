@@ -98,4 +98,28 @@ import Testing
         }
         #expect(wrong.isEmpty, "lowercase differs on \(wrong.prefix(20))")
     }
+
+    /// Canonical reordering and decomposition in context: 1,500 random mark sequences stripped by
+    /// `tokenizers` (Fixtures/tokenizer/mark_sequences.txt), plus the cases that pin down its tables' versions.
+    @Test func accentStrippingMatchesOnMarkSequences() throws {
+        let text = try String(contentsOf: TokenizerFixture.url("mark_sequences.txt"), encoding: .ascii)
+        var checked = 0
+        var wrong: [String] = []
+        for line in text.split(separator: "\n") {
+            let sides = line.split(separator: ">", omittingEmptySubsequences: false)
+            let input = sides[0].split(separator: " ").map { Unicode.Scalar(UInt32($0, radix: 16)!)! }
+            let expected = sides[1].split(separator: " ").map { UInt32($0, radix: 16)! }
+            let got = BertNormalization.strippingAccents(input).map(\.value)
+            if got != expected, wrong.count < 10 { wrong.append(String(line)) }
+            checked += 1
+        }
+        #expect(checked == 1500)
+        #expect(wrong.isEmpty, "strip_accents differs on \(wrong)")
+        func strip(_ values: [UInt32]) -> [UInt32] {
+            BertNormalization.strippingAccents(values.map { Unicode.Scalar($0)! }).map(\.value)
+        }
+        #expect(strip([0x78, 0x1E944, 0x1D165]) == [0x78, 0x1D165, 0x1E944]) // Unicode 9 mark: reordered
+        #expect(strip([0x78, 0x1DF6, 0x1D165]) == [0x78, 0x1DF6, 0x1D165]) // Unicode 10 mark: a starter to tokenizers
+        #expect(strip([0x78, 0x1AB0, 0x1D165]) == [0x78, 0x1D165]) // Unicode 7 Mn: dropped
+    }
 }
