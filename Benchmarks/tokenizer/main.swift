@@ -35,7 +35,7 @@ let english = Array(texts[0 ..< 25]) + [
     "Researchers found that regular exercise improves memory in older adults.",
 ]
 
-for (name, set) in [("fixture (173 varied lines)", texts), ("English lines only", english)] {
+for (name, set) in [("fixture (\(texts.count) varied lines)", texts), ("English lines only", english)] {
     var checksum = 0
     for text in set { checksum &+= tokenizer.encode(text, maxLength: 128).ids.count } // warm-up
     var best = (cpu: Double.infinity, wall: Double.infinity)

@@ -122,9 +122,16 @@ struct Pipeline<Sink: PieceSink> {
         if value >= 0x80 {
             if splitsChinese, BertCharacterClass.isChineseCharacter(scalar) {
                 flushChunk()
-                chunk.append(scalar)
-                chunkIsASCII = false
-                flushChunk()
+                if BertCharacterClass.isUndecomposableIdeograph(scalar) {
+                    // A word of its own that neither accent stripping nor lower-casing changes.
+                    chunk.append(scalar)
+                    matchWord(chunk[0 ..< 1])
+                    chunk.removeAll(keepingCapacity: true)
+                } else {
+                    chunk.append(scalar)
+                    chunkIsASCII = false
+                    flushChunk()
+                }
                 return
             }
             chunkIsASCII = false
