@@ -7,7 +7,10 @@ import Foundation
 /// normalisers or pre-tokenisers, added tokens matched after normalisation) is a typed `unsupported`
 /// error rather than a tokenizer that would quietly produce different ids.
 public struct HuggingFaceTokenizerFile: Sendable {
+    /// `model.vocab`, ids as in the file.
     public var vocabulary: WordPieceVocabulary
+    /// The normaliser's flags, the WordPiece parameters, `[CLS]`/`[SEP]` from the post-processor and the
+    /// added tokens (matched whole in raw text).
     public var settings: TokenizerSettings
 
     /// Reads and parses a tokenizer.json file (at most `WordPieceVocabulary.maxFileBytes`).

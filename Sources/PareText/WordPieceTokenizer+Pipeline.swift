@@ -5,7 +5,7 @@ extension WordPieceTokenizer {
     ///
     /// One pass over the UTF-8 bytes. Words are gathered as scalars in a reused buffer, so ASCII text
     /// (the common case) allocates nothing per character or word; only a chunk holding non-ASCII scalars
-    /// builds a `String` for NFD when accents are stripped.
+    /// goes through `BertNormalization`, which builds new arrays.
     func run<Sink: PieceSink>(_ text: String, into sink: inout Sink) {
         var text = text
         var pipeline = Pipeline(tokenizer: self, sink: sink)
