@@ -12,8 +12,6 @@
 import Foundation
 import PackageDescription
 
-let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-
 // `PARE_TARGET_CPU=native swift build -c release` compiles the dense math for this machine's CPU
 // (AVX2/FMA, AVX-512…); unset, the build is portable to any CPU of the architecture.
 let targetCPU: [SwiftSetting] = ProcessInfo.processInfo.environment["PARE_TARGET_CPU"].flatMap {
@@ -38,18 +36,18 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PareFormat", dependencies: ["CZlib"]),
-        .target(name: "PareKernels", swiftSettings: optimize + targetCPU),
+        .target(name: "PareKernels", exclude: ["README.md"], swiftSettings: targetCPU),
         .target(name: "PareEncodings", dependencies: ["PareFormat"]),
         .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
         .target(name: "PareConvert", dependencies: ["PareInterchange", "CPareSystem"]),
         // Text → token ids for transformer encoders (BERT WordPiece); Foundation only.
         .target(name: "PareText", exclude: ["README.md"]),
-        .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: optimize + targetCPU),
+        .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
         // C library calls the Glibc module lacks (malloc_trim), for long conversions.
         .target(name: "CPareSystem"),
-        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "CPareSIMD"], swiftSettings: targetCPU),
+        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [
@@ -65,14 +63,16 @@ let package = Package(
             resources: [.copy("mnist5k"), .copy("digits")]
         ),
         .executableTarget(name: "pare", dependencies: ["PareCLI"]),
+        // Test helpers every test target shares (comparisons that see NaN and length mismatches).
+        .target(name: "PareTestSupport", path: "Tests/PareTestSupport"),
         .testTarget(name: "PareFormatTests", dependencies: ["PareFormat", "PareKernels"]),
         .testTarget(name: "PareKernelsTests", dependencies: ["PareKernels"]),
         .testTarget(name: "PareEncodingsTests", dependencies: ["PareEncodings", "PareKernels"]),
         .testTarget(name: "PareInterchangeTests", dependencies: ["PareInterchange", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
-        .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN"]),
+        .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN", "PareTestSupport"]),
         .testTarget(name: "PareTextTests", dependencies: ["PareText"]),
         .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
-        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime"]),
+        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareTestSupport"]),
     ]
 )
