@@ -8,6 +8,7 @@
 //   PareRuntime: packed execution. PareRuntime and PareNN also share the dense math in PareKernels
 //   (which depends on nothing); PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in
 //   CPareSIMD (runtime-checked); PareConvert calls malloc_trim through CPareSystem.
+//   PareText (text → token ids: BERT WordPiece) depends on Foundation only.
 import Foundation
 import PackageDescription
 
@@ -41,7 +42,7 @@ let package = Package(
         .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
         .target(name: "PareConvert", dependencies: ["PareInterchange", "PareText", "CPareSystem"]),
         // Text → token ids for transformer encoders (BERT WordPiece); Foundation only.
-        .target(name: "PareText"),
+        .target(name: "PareText", exclude: ["README.md"]),
         .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
@@ -74,8 +75,8 @@ let package = Package(
         .testTarget(name: "PareInterchangeTests", dependencies: ["PareInterchange", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN", "PareTestSupport"]),
-        .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
         .testTarget(name: "PareTextTests", dependencies: ["PareText"]),
+        .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
         .testTarget(name: "PareCalibrateTests", dependencies: ["PareCalibrate", "PareInterchange", "PareTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareText", "PareTestSupport"]),
     ]

@@ -219,6 +219,10 @@ TEXTS = [
     ":-) :-( ;-) :P XD <3 ¯\\_(ツ)_/¯",
     "The café's crème brûlée was très bien!",
     "Beyoncé — Déjà vu (feat. Jay-Z)",
+    # Appended later (line numbers above stay): canonical reordering across old and new combining marks.
+    "Adlam mark x\U0001e944\U0001d165 and newer x\u1df6\U0001d165 x\u0898\U0001d165",
+    "stacked a\u0316\u0301\u0327\u0300 o\u0323\u0302 \u1ead \U0001d15f\U0001d165\U0001d16d",
+    "Final sigma with punctuation: ΟΔΟΣ. ΟΔΟΣ, ΣΣ Σ",
 ]
 
 EXTRA_CASED_WORDS = [

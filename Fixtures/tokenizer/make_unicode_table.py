@@ -9,6 +9,9 @@ Format, one record per line (code points in hex; `A-B` is an inclusive range):
     strip <cp> <cp…>           NFD + drop Mn changes <cp> into the listed code points (none = removed);
                                Hangul syllables AC00-D7A3 are left out (they decompose by formula)
     lower <cp> <cp…>           lower-casing changes <cp> into the listed code points
+Also writes mark_sequences.txt: 1,500 seeded random sequences (a base, then 1–5 scalars drawn from every
+combining mark of Python's Unicode database, some spacing marks and precomposed letters), one per line as
+`<input cps> > <output cps>` after strip_accents, to check canonical reordering and decomposition in context.
 "drop": removed by clean_text; "space": turned into " " by clean_text; "split": whitespace for the
 pre-tokenizer (including " "); "punct": isolated by the pre-tokenizer; "cjk": spaced by handle_chinese_chars.
 """
@@ -79,6 +82,24 @@ def main():
         f.write("\n".join(strips) + "\n")
         f.write("\n".join(lowers) + "\n")
     print({k: len(v) for k, v in classes.items()}, len(strips), len(lowers))
+    write_mark_sequences(strip)
+
+
+def write_mark_sequences(strip):
+    import random
+    import unicodedata
+    rng = random.Random(20261201)
+    marks = [cp for cp in range(0x110000) if not 0xD800 <= cp <= 0xDFFF and unicodedata.combining(chr(cp))]
+    extra = [0x1D165, 0x1D166, 0x1D16D, 0x0903, 0x1734, 0x1885, 0xA9BD, 0x1171E, 0x11938, 0xE9, 0x1D6, 0x1F88,
+             0x1E09, 0x1FA, 0x3099, 0x304C, 0xAC00, 0xF900, 0x1E944, 0x1DF6, 0x0898, 0x1AC0, 0x0378]
+    bases = [0x61, 0x41, 0x3B1, 0x627, 0x915, 0x304B, 0x20, 0x1D15F]
+    lines = []
+    for _ in range(1500):
+        seq = [rng.choice(bases)] + [rng.choice(marks if rng.random() < 0.8 else extra) for _ in range(rng.randint(1, 5))]
+        out = strip.normalize_str("".join(map(chr, seq)))
+        lines.append(" ".join(f"{c:X}" for c in seq) + " > " + " ".join(f"{ord(c):X}" for c in out))
+    with open(os.path.join(HERE, "mark_sequences.txt"), "w", encoding="ascii", newline="\n") as f:
+        f.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 ///
 /// `tokenizers` takes general categories from the `unicode_categories` crate, whose tables are Unicode 8.0.
 /// To give the same answer on every character, a scalar assigned after Unicode 8.0 counts as unassigned
-/// here (not a control, not punctuation, not a mark, never decomposed), and the few older characters whose
+/// here (not a control, not punctuation, not a mark; NFD knows Unicode 9.0 there, see
+/// `isNewerThanNormalizationTables`), and the few older characters whose
 /// category changed since carry their Unicode 8.0 category (`legacyCategoryOverrides`). Whitespace and
 /// lower-casing come from Rust's standard library (current Unicode), so they use Swift's current tables.
 /// `Tests/PareTextTests` checks every code point against a table made from `tokenizers` itself.
@@ -71,11 +72,22 @@ enum BertCharacterClass {
         return (0x4E00 ... 0x9FFF).contains(v) || (0x3400 ... 0x4DBF).contains(v) || (0x20000 ... 0x2CEAF).contains(v)
     }
 
-    /// True for scalars assigned after Unicode 8.0 (and unassigned ones): `tokenizers`' tables do not know them.
+    /// True for scalars assigned after Unicode 8.0 (and unassigned ones): `tokenizers`' category tables
+    /// (`unicode_categories`) do not know them.
     @inline(__always)
     static func isNewerThanLegacyTables(_ scalar: Unicode.Scalar) -> Bool {
         guard let age = scalar.properties.age else { return true }
         return age.major > 8 || (age.major == 8 && age.minor > 0)
+    }
+
+    /// True for scalars assigned after Unicode 9.0 (and unassigned ones): `tokenizers`' normalisation tables
+    /// (its `unicode-normalization-alignments` crate) neither decompose them nor know their combining class,
+    /// so to it they are starters. Measured: U+1E944 (Unicode 9, ccc 230) is reordered after U+1D165 (ccc 216),
+    /// U+1DF6 (Unicode 10, ccc 232) is not; U+11938 (Unicode 13) is not decomposed.
+    @inline(__always)
+    static func isNewerThanNormalizationTables(_ scalar: Unicode.Scalar) -> Bool {
+        guard let age = scalar.properties.age else { return true }
+        return age.major > 9 || (age.major == 9 && age.minor > 0)
     }
 
     /// The general category `tokenizers` sees: nil when unassigned in Unicode 8.0.

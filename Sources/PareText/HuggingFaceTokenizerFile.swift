@@ -7,7 +7,10 @@ import Foundation
 /// normalisers or pre-tokenisers, added tokens matched after normalisation) is a typed `unsupported`
 /// error rather than a tokenizer that would quietly produce different ids.
 public struct HuggingFaceTokenizerFile: Sendable {
+    /// `model.vocab`, ids as in the file.
     public var vocabulary: WordPieceVocabulary
+    /// The normaliser's flags, the WordPiece parameters, `[CLS]`/`[SEP]` from the post-processor and the
+    /// added tokens (matched whole in raw text).
     public var settings: TokenizerSettings
 
     /// Reads and parses a tokenizer.json file (at most `WordPieceVocabulary.maxFileBytes`).
@@ -44,9 +47,19 @@ public struct HuggingFaceTokenizerFile: Sendable {
         try Self.readPreTokenizer(root["pre_tokenizer"], json)
         try Self.readPostProcessor(root["post_processor"], into: &settings, json)
         if case let .string(pad)? = root["padding"]?["pad_token"] { settings.padToken = pad }
-        settings.specialTokens = try Self.readAddedTokens(root["added_tokens"], json)
+        let added = try Self.readAddedTokens(root["added_tokens"], json)
+        settings.specialTokens = added.map(\.content)
 
         vocabulary = try WordPieceVocabulary(tokens: Self.readVocabulary(model?["vocab"], json), source: source)
+        // An added token outside model.vocab (ids appended by `add_tokens`) would need ids this vocabulary
+        // does not have; refuse rather than tokenize it as text.
+        for token in added {
+            let vocabularyID = vocabulary.id(for: token.content).map(Int.init)
+            guard let vocabularyID, token.id == nil || token.id == vocabularyID else {
+            throw .unsupported(source: source,
+                               feature: "added token \(token.content.debugDescription) (id \(token.id.map(String.init) ?? "none")) outside model.vocab")
+            }
+        }
         self.settings = settings
     }
 
@@ -136,16 +149,17 @@ public struct HuggingFaceTokenizerFile: Sendable {
 
     /// Added tokens are cut out of the raw text before normalisation when `normalized` is false; those
     /// matched in normalised text, or with lstrip/rstrip/single_word, are not reproduced here.
-    private static func readAddedTokens(_ value: ParsedJSON?, _ json: Fields) throws(TokenizerError) -> [String] {
+    private static func readAddedTokens(_ value: ParsedJSON?, _ json: Fields) throws(TokenizerError) -> [(content: String, id: Int?)] {
         guard let value = json.present(value) else { return [] }
         guard case let .array(list) = value else {
             throw .malformedJSON(source: json.source, message: "added_tokens is not a list")
         }
-        var tokens: [String] = []
+        var tokens: [(content: String, id: Int?)] = []
         for (index, entry) in list.enumerated() {
             let path = "added_tokens[\(index)]"
             _ = try json.object(entry, path)
             let content = try json.string(entry["content"], "\(path).content")
+            let id = try json.present(entry["id"]).map { id throws(TokenizerError) in try json.integer(id, "\(path).id") }
             let normalized = try json.bool(entry["normalized"], "\(path).normalized", default: false)
             var flags: [String] = []
             for flag in ["single_word", "lstrip", "rstrip"] where try json.bool(entry[flag], "\(path).\(flag)", default: false) {
@@ -156,7 +170,7 @@ public struct HuggingFaceTokenizerFile: Sendable {
                 throw .unsupported(source: json.source,
                                    feature: "added token \(content.debugDescription) with \(flags.joined(separator: ", "))")
             }
-            tokens.append(content)
+            tokens.append((content, id))
         }
         return tokens
     }

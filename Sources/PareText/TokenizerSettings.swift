@@ -13,9 +13,14 @@ public struct TokenizerSettings: Sendable, Equatable {
     public var splitsChineseCharacters: Bool
     /// A word (after punctuation splitting) longer than this many Unicode scalars becomes the unknown token.
     public var maxInputCharsPerWord: Int
+    /// Stands for a word that has no WordPiece split or is too long ("[UNK]"); must be in the vocabulary.
     public var unknownToken: String
+    /// Opens every encoded sequence ("[CLS]"); pooling by CLS reads its hidden state.
     public var classToken: String
+    /// Closes every encoded sequence ("[SEP]"); truncation keeps it last.
     public var separatorToken: String
+    /// Fills batches of unequal length ("[PAD]"); the tokenizer never emits it but checks it exists, so a
+    /// runtime can pad with `WordPieceTokenizer.padID`.
     public var padToken: String
     /// Marks a word piece that continues a word ("##").
     public var continuingSubwordPrefix: String

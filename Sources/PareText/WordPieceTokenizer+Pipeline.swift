@@ -5,7 +5,7 @@ extension WordPieceTokenizer {
     ///
     /// One pass over the UTF-8 bytes. Words are gathered as scalars in a reused buffer, so ASCII text
     /// (the common case) allocates nothing per character or word; only a chunk holding non-ASCII scalars
-    /// builds a `String` for NFD when accents are stripped.
+    /// goes through `BertNormalization`, which builds new arrays.
     func run<Sink: PieceSink>(_ text: String, into sink: inout Sink) {
         var text = text
         var pipeline = Pipeline(tokenizer: self, sink: sink)
@@ -122,9 +122,16 @@ struct Pipeline<Sink: PieceSink> {
         if value >= 0x80 {
             if splitsChinese, BertCharacterClass.isChineseCharacter(scalar) {
                 flushChunk()
-                chunk.append(scalar)
-                chunkIsASCII = false
-                flushChunk()
+                if BertCharacterClass.isUndecomposableIdeograph(scalar) {
+                    // A word of its own that neither accent stripping nor lower-casing changes.
+                    chunk.append(scalar)
+                    matchWord(chunk[0 ..< 1])
+                    chunk.removeAll(keepingCapacity: true)
+                } else {
+                    chunk.append(scalar)
+                    chunkIsASCII = false
+                    flushChunk()
+                }
                 return
             }
             chunkIsASCII = false

@@ -10,7 +10,9 @@
 ///
 /// A value type holding only immutable arrays: share one across threads freely.
 public struct WordPieceTokenizer: Sendable {
+    /// Token ↔ id; `tokenize` maps ids back to text through it.
     public let vocabulary: WordPieceVocabulary
+    /// How text is normalised and which tokens are special, as given at init.
     public let settings: TokenizerSettings
     /// Ids of the tokens that frame and pad a sequence (checked to exist at init).
     public let unknownID: Int32

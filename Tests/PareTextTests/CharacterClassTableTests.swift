@@ -98,4 +98,49 @@ import Testing
         }
         #expect(wrong.isEmpty, "lowercase differs on \(wrong.prefix(20))")
     }
+
+    /// Canonical reordering and decomposition in context: 1,500 random mark sequences stripped by
+    /// `tokenizers` (Fixtures/tokenizer/mark_sequences.txt), plus the cases that pin down its tables' versions.
+    @Test func accentStrippingMatchesOnMarkSequences() throws {
+        let text = try String(contentsOf: TokenizerFixture.url("mark_sequences.txt"), encoding: .ascii)
+        var checked = 0
+        var wrong: [String] = []
+        for line in text.split(separator: "\n") {
+            let sides = line.split(separator: ">", omittingEmptySubsequences: false)
+            let input = sides[0].split(separator: " ").map { Unicode.Scalar(UInt32($0, radix: 16)!)! }
+            let expected = sides[1].split(separator: " ").map { UInt32($0, radix: 16)! }
+            let got = BertNormalization.strippingAccents(input).map(\.value)
+            if got != expected, wrong.count < 10 { wrong.append(String(line)) }
+            checked += 1
+        }
+        #expect(checked == 1500)
+        #expect(wrong.isEmpty, "strip_accents differs on \(wrong)")
+        func strip(_ values: [UInt32]) -> [UInt32] {
+            BertNormalization.strippingAccents(values.map { Unicode.Scalar($0)! }).map(\.value)
+        }
+        #expect(strip([0x78, 0x1E944, 0x1D165]) == [0x78, 0x1D165, 0x1E944]) // Unicode 9 mark: reordered
+        #expect(strip([0x78, 0x1DF6, 0x1D165]) == [0x78, 0x1DF6, 0x1D165]) // Unicode 10 mark: a starter to tokenizers
+        #expect(strip([0x78, 0x1AB0, 0x1D165]) == [0x78, 0x1D165]) // Unicode 7 Mn: dropped
+    }
+
+    /// `CanonicalDecompositions` is exactly the set of scalars of Unicode ≤ 9.0 (Hangul syllables aside)
+    /// whose NFD by Foundation differs from themselves.
+    @Test func decompositionTableIsFoundationsNFD() {
+        var wrong: [String] = []
+        for scalar in Self.allScalars where scalar.value >= 0x80 && !(0xAC00 ... 0xD7A3).contains(scalar.value) {
+            guard let age = scalar.properties.age, age.major < 9 || (age.major == 9 && age.minor == 0) else { continue }
+            let decomposed = String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars
+            let decomposes = decomposed.count != 1 || decomposed.first != scalar
+            if decomposes != CanonicalDecompositions.contains(scalar.value) { wrong.append(String(scalar.value, radix: 16)) }
+        }
+        #expect(wrong.isEmpty, "CanonicalDecompositions differs from Foundation on \(wrong.prefix(20))")
+    }
+
+    /// Linear time on hostile input: Foundation's whole-string NFD took 15 s for 80,000 combining marks; this is 180,000.
+    @Test func longRunsOfCombiningMarksStayLinear() {
+        let marks = [Unicode.Scalar("a")] + Array(repeating: [Unicode.Scalar(0x301)!, Unicode.Scalar(0x316)!, Unicode.Scalar(0x1D165)!], count: 60_000).joined()
+        let clock = ContinuousClock()
+        let elapsed = clock.measure { #expect(BertNormalization.strippingAccents(Array(marks)).map(\.value) == [0x61] + Array(repeating: 0x1D165, count: 60_000)) }
+        #expect(elapsed < .seconds(20), "\(elapsed)")
+    }
 }

@@ -84,6 +84,10 @@ import Testing
                          Self.isUnsupported, "normalized added token")
         Self.expectError(Self.document(addedTokens: #"[{"id":4,"content":"a","lstrip":true,"normalized":false}]"#),
                          Self.isUnsupported, "lstrip added token")
+        Self.expectError(Self.document(addedTokens: #"[{"id":5,"content":"[NEW]","normalized":false,"special":true}]"#),
+                         Self.isUnsupported, "added token outside the vocabulary")
+        Self.expectError(Self.document(addedTokens: #"[{"id":3,"content":"a","normalized":false,"special":true}]"#),
+                         Self.isUnsupported, "added token with another id than its vocabulary id")
     }
 
     @Test func emptyVocabularyInJSON() {
