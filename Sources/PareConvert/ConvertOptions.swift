@@ -15,6 +15,8 @@ public struct ConvertOptions: Sendable {
     /// Tensors already encoded by a calibrated method, by name: written as they are in place of
     /// pruning and encoding (the error is still measured against the input).
     public var precomputed: [String: EncodedTensor] = [:]
+    /// The name recorded as `pare.source` when the input is an intermediate file (nil: the input's name).
+    public var sourceName: String?
     /// Per-tensor notes a calibrated method records in the output's metadata (`calibrate.choices`).
     public var choices: [String: String] = [:]
     /// The options in command-line form, recorded as provenance in the output's metadata.

@@ -35,7 +35,7 @@ public struct Converter: Sendable {
 
         var metadata = source.metadata
         // The file's name only: a path from the converting machine says nothing to the reader and leaks.
-        metadata[MetadataKey.source] = .string((input as NSString).lastPathComponent)
+        metadata[MetadataKey.source] = .string(settings.sourceName ?? (input as NSString).lastPathComponent)
         metadata[MetadataKey.producer] = .string("pare convert")
         metadata["convert.options"] = .string(settings.optionsText)
         let writer = try PareWriter(path: output, metadata: metadata)

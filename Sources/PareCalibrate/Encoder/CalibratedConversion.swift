@@ -19,6 +19,7 @@ public enum CalibratedConversion {
         var settings = options
         settings.precomputed = result.tensors
         settings.choices = result.choices
+        settings.sourceName = (input as NSString).lastPathComponent
         var report = try Converter(options: settings).convert(from: scratch, to: output)
         report.input = input
         report.inputBytes = plain.inputBytes

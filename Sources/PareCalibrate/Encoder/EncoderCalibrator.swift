@@ -55,8 +55,7 @@ public enum EncoderCalibrator {
             let encoded = try TensorEncoder.encode(try TensorDecoder.decode(entry, in: file), shape: entry.shape,
                                                    options: CompressionOptions(quantization: options.embeddingQuantization))
             try encoder.replaceWordEmbeddings(with: encoded)
-            result.tensors[name] = encoded
-            result.choices[name] = "quant rtn \(options.embeddingQuantization.coding.name) (lookup table: not pruned)"
+            result.tensors[name] = encoded  // a lookup table: quantized to nearest, not pruned by activations
         }
         let order = sequences.indices.sorted { (sequences[$0].count, $0) < (sequences[$1].count, $1) }
         let chunkSize = max(options.chunkSize, 1)
