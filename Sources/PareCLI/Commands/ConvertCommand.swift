@@ -73,7 +73,10 @@ public struct ConvertCommand: ConsoleCommand {
 
     /// The calibrated recipe, or nil without --calibration.
     func calibrationOptions() throws -> CalibrationOptions? {
-        try calibrationArguments.options(sparsity: sparsity, quantization: try coding.quantization())
+        if calibrationArguments.calibration != nil, threshold != nil {
+            throw ValidationError("--threshold is magnitude pruning without data; with --calibration give --sparsity or --pattern")
+        }
+        return try calibrationArguments.options(sparsity: sparsity, quantization: try coding.quantization())
     }
 
     /// The conversion these options describe, or a one-line error about the first bad one.
