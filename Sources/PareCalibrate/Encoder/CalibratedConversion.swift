@@ -1,6 +1,7 @@
 import Foundation
 import PareConvert
 import PareFormat
+import PareRuntime
 
 /// `pare convert … --calibration`: the input is first converted unchanged to a temporary f32 `.pare`
 /// (any source the converter reads, Hugging Face folders included), calibrated from there, and then
@@ -15,6 +16,9 @@ public enum CalibratedConversion {
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let began = Date()
         let plain = try Converter(options: ConvertOptions()).convert(from: input, to: scratch)
+        guard try PareFile(path: scratch).encoderDescription() != nil else {
+            throw CalibrationError.invalidCalibration("\(input) is not a transformer encoder; calibration on texts needs one (IDX calibration for MLP / LeNet models is not implemented)")
+        }
         let result = try EncoderCalibrator.calibrate(encoderAt: scratch, texts: texts, options: calibration, progress: progress)
         var settings = options
         settings.precomputed = result.tensors
