@@ -75,5 +75,12 @@ struct LayerCompressorTests {
         #expect(throws: CalibrationError.self) { try PruningPattern(pattern: "4:2") }
         #expect(throws: CalibrationError.self) { try PruningPattern(pattern: "two:four") }
         #expect(try PruningPattern(pattern: "2:4") == .nm(kept: 2, group: 4))
+        // Given scales: one per Q4_0 block / int8 row, finite; other codings take none.
+        let values = [Float](repeating: 0.25, count: 64)
+        #expect(throws: (any Error).self) { try TensorEncoder.encode(values, shape: [2, 32], options: CompressionOptions(quantization: .q4_0, scales: [0.1])) }
+        #expect(throws: (any Error).self) { try TensorEncoder.encode(values, shape: [2, 32], options: CompressionOptions(quantization: .q4_0, scales: [0.1, .nan])) }
+        #expect(throws: (any Error).self) { try TensorEncoder.encode(values, shape: [2, 32], options: CompressionOptions(quantization: .int4(granularity: .channel), scales: [0.1, 0.1])) }
+        let written = try TensorEncoder.encode(values, shape: [2, 32], options: CompressionOptions(quantization: .int8(granularity: .channel, asymmetric: false), scales: [0.125, 0.05]))
+        #expect(try written.decoded(shape: [2, 32]) == Array(repeating: 0.25, count: 32) + Array(repeating: 0.25, count: 32).map { _ in Float(5) * 0.05 })
     }
 }
