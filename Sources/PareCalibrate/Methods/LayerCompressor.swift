@@ -83,7 +83,7 @@ public enum LayerCompressor {
                     for r in 0..<rows {
                         for c in range { let d = u[c * columns + c]; scores[r * columns + c] = w[r * columns + c] * w[r * columns + c] / (d * d) }
                     }
-                    recipe.pattern.pruneBlock(scores: scores, rows: rows, columns: columns, range: range, into: &mask)
+                    recipe.pattern.prune(scores: scores, rows: rows, columns: columns, range: range, into: &mask)
                 }
                 if j % blockWidth == 0, grid != .none { chooseScales(block: j / blockWidth) }
                 let ujj = u[j * columns + j]

@@ -32,7 +32,7 @@ public struct LayerRecipe: Sendable, Equatable {
     public var grid: WeightGrid
     /// λ as a fraction of mean(diag H).
     public var dampening: Double
-    /// Columns per SparseGPT mask block (unstructured masks are chosen over all rows of each block).
+    /// Columns per SparseGPT mask block (unstructured masks are chosen per row within each block).
     public var maskBlock: Int
 
     public init(prune: PruneMethod? = nil, pattern: PruningPattern = .unstructured(0), quant: QuantMethod = .rtn,

@@ -50,22 +50,6 @@ public enum PruningPattern: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// SparseGPT's adaptive mask for a block: the lowest fraction of `scores` over all rows of
-    /// `columns[range]` together (rows may lose more or less than the fraction; the layer loses it
-    /// exactly, rounded down). n:m masks are per row and group as in `prune`. Order: lower score,
-    /// then row-major position in the block.
-    func pruneBlock(scores: [Double], rows: Int, columns: Int, range: Range<Int>, into mask: inout [Bool]) {
-        guard case let .unstructured(s) = self else {
-            return prune(scores: scores, rows: rows, columns: columns, range: range, into: &mask)
-        }
-        let width = range.count
-        let count = Int((s * Double(rows * width)).rounded(.down))
-        guard count > 0 else { return }
-        let key = { (i: Int) in scores[(i / width) * columns + range.lowerBound + i % width] }
-        let order = (0..<rows * width).sorted { (key($0), $0) < (key($1), $1) }
-        for i in order.prefix(count) { mask[(i / width) * columns + range.lowerBound + i % width] = true }
-    }
-
     private func lowest(_ count: Int, _ scores: [Double], row r: Int, columns: Int, range: Range<Int>, into mask: inout [Bool]) {
         let order = range.sorted { (scores[r * columns + $0], $0) < (scores[r * columns + $1], $1) }
         for c in order.prefix(count) { mask[r * columns + c] = true }

@@ -78,16 +78,6 @@ def prune_rows(scores, mask, lo, hi, pattern):
                 order = np.argsort(scores[r, s:e], kind="stable")[:max(e - s - n, 0)] + s
                 mask[r, order] = True
 
-def prune_block(scores, mask, lo, hi, pattern):
-    """SparseGPT's adaptive mask: unstructured over all rows of the block together."""
-    if pattern[0] != "u":
-        return prune_rows(scores, mask, lo, hi, pattern)
-    block = scores[:, lo:hi]
-    count = int(np.floor(pattern[1] * block.size))
-    order = np.argsort(block.reshape(-1), kind="stable")[:count]
-    for i in order:
-        mask[i // (hi - lo), lo + i % (hi - lo)] = True
-
 def damped_inverse_factor(H, percent=0.01):
     A = H.copy()
     dead = [j for j in range(A.shape[0]) if A[j, j] == 0]
@@ -128,7 +118,7 @@ def compress(W, H, prune=None, pattern=("u", 0.0, 0), quant="rtn", grid="none", 
                 scores = np.zeros_like(w)
                 d = np.diag(U)[lo:hi]
                 scores[:, lo:hi] = w[:, lo:hi] ** 2 / d[None, :] ** 2
-                prune_block(scores, mask, lo, hi, pattern)
+                prune_rows(scores, mask, lo, hi, pattern)
             if j % width == 0 and grid != "none":
                 choose(j // width)
             x = w[:, j].copy()
