@@ -16,6 +16,18 @@ protocol ModelSource: AnyObject {
     func floats(_ index: Int) throws -> [Float]
     /// The tensor exactly as stored, in its own dtype (for tensors copied unchanged).
     func dense(_ index: Int) throws -> DenseTensor
+    /// The encoding a tensor already has in Pare's terms when it can be copied without decoding
+    /// (an encoded `.pare` tensor, a GGUF Q8_0 / Q4_0 tensor); nil for plain dense tensors.
+    func storedEncoding(_ index: Int) -> Encoding?
+    /// The tensor's sections as stored, for a tensor with a `storedEncoding`.
+    func storedSections(_ index: Int) throws -> (storedCount: Int, sections: [SectionPayload])
+}
+
+extension ModelSource {
+    func storedEncoding(_ index: Int) -> Encoding? { nil }
+    func storedSections(_ index: Int) throws -> (storedCount: Int, sections: [SectionPayload]) {
+        throw PareError.invalidArgument("\(path): tensor '\(tensors[index].name)' has no stored encoding")
+    }
 }
 
 /// What a source says about one tensor before its bytes are read.
@@ -31,14 +43,16 @@ struct SourceTensor: Sendable {
     var elementCount: Int { shape.reduce(1, *) }
 }
 
-/// Opens model files: `.pare` by extension or magic bytes, the others by their first bytes
-/// (`InterchangeFile`: `.npy`, `.npz`, else safetensors).
+/// Opens model files by their first bytes, never their names (`ModelFileKind`): `.pare`, GGUF
+/// (with its split siblings when the name is `NAME-0000i-of-0000N.gguf`), `.npy`, `.npz`, safetensors.
 enum ModelSources {
     /// Opens `path` as whatever model format it holds.
     static func open(_ path: String) throws -> ModelSource {
-        if SizeCommand.format(of: path) == "pare" { return try PareSource(path: path) }
-        if let pare = try? PareSource(path: path) { return pare }
-        return try InterchangeSource(path: path)
+        switch try ModelFileKind.sniff(path: path) {
+        case .pare: return try PareSource(path: path)
+        case .gguf: return try GGUFSource(path: path)
+        case .npy, .zip, .safetensors: return try InterchangeSource(path: path)
+        }
     }
 }
 
@@ -54,6 +68,19 @@ final class PareSource: ModelSource {
 
     var path: String { file.path }
     var metadata: Metadata { file.metadata }
+
+    func storedEncoding(_ index: Int) -> Encoding? {
+        file.tensors[index].encoding == .dense ? nil : file.tensors[index].encoding
+    }
+
+    func storedSections(_ index: Int) throws -> (storedCount: Int, sections: [SectionPayload]) {
+        let entry = file.tensors[index]
+        defer { release(index) }
+        let sections = try entry.sections.map { section in
+            SectionPayload(kind: section.kind, dtype: section.dtype, bytes: try file.section(section.kind, of: entry).bytes)
+        }
+        return (entry.storedCount, sections)
+    }
 
     func floats(_ index: Int) throws -> [Float] {
         defer { release(index) }
