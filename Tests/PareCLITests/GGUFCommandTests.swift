@@ -1,5 +1,6 @@
 import Foundation
-import PareCodecs
+import PareInterchange
+import PareEncodings
 import PareFormat
 import Testing
 @testable import PareCLI

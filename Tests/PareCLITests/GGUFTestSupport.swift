@@ -1,5 +1,6 @@
 import Foundation
-import PareCodecs
+import PareInterchange
+import PareEncodings
 import Testing
 
 /// `Fixtures/gguf` for the command tests (the codecs tests have their own copy: test targets do not share code).

@@ -1,6 +1,8 @@
 import ArgumentParser
-import PareCodecs
+import PareConvert
+import PareEncodings
 import PareFormat
+import PareInterchange
 
 /// `pare export MODEL --to safetensors|npz|gguf OUT`: every encoded tensor dequantized to dense f32
 /// (dense tensors keep their dtype exactly), in a format any other tool reads; GGUF keeps q8_0 / q4_0
@@ -23,11 +25,6 @@ public struct ExportCommand: ConsoleCommand {
             """
     )
 
-    /// Output formats.
-    public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case safetensors, npz, gguf
-    }
-
     /// Types decoded tensors are written as in GGUF.
     public enum GGUFFloat: String, ExpressibleByArgument, CaseIterable, Sendable {
         case f32, f16
@@ -39,7 +36,7 @@ public struct ExportCommand: ConsoleCommand {
 
     /// The output format.
     @Option(help: "Output format: safetensors, npz or gguf.")
-    public var to: Format
+    public var to: ExportFormat
 
     /// The GGUF type of decoded tensors.
     @Option(help: "GGUF only: type of the tensors that are decoded (sparse, int8, int4, codebook): f32 or f16.")
@@ -57,61 +54,26 @@ public struct ExportCommand: ConsoleCommand {
 
     /// Exports and prints what was written.
     public func run(console: Console) throws {
-        let source = try PareSource(path: model)
-        let tensors = source.file.tensors
-        let progress = ProgressBar(console: console, total: tensors.count)
-        defer { progress.finish() }
-        func decoded(_ index: Int) throws -> DenseTensor {
-            let entry = tensors[index]
-            progress.update(index, label: entry.name)
-            if !entry.dtype.isFloat || entry.encoding == .dense { return try source.dense(index) }
-            return try DenseTensor(name: entry.name, shape: entry.shape, floats: source.floats(index))
-        }
-        var exportedType = { (entry: TensorEntry) in entry.dtype.isFloat && entry.encoding != .dense ? DType.f32.name : entry.dtype.name }
-        switch to {
-        case .gguf:
-            let rows = try GGUFExporter.export(source, to: output, dequantizedType: dtype == .f16 ? .f16 : .f32) { index, name in
-                progress.update(index, label: name)
-            }
-            let types = Dictionary(uniqueKeysWithValues: rows.map { ($0.name, $0.type.name) })
-            exportedType = { types[$0.name] ?? "?" }
-        case .safetensors:
-            let declarations = tensors.map { SafetensorsWriter.Declaration(name: $0.name, dtype: DType(name: exportedType($0))!, shape: $0.shape) }
-            let metadata = source.metadata.mapValues(\.description)
-            let writer = try SafetensorsWriter(path: output, tensors: declarations, metadata: metadata)
-            do {
-                // The writer places each tensor at its declared offset, so file order is fine.
-                for index in tensors.indices { try writer.write(try decoded(index)) }
-                try writer.finish()
-            } catch {
-                writer.cancel()
-                throw error
-            }
-        case .npz:
-            let writer = try NpzWriter(path: output)
-            do {
-                for index in tensors.indices { try writer.add(try decoded(index)) }
-                try writer.finish()
-            } catch {
-                writer.cancel()
-                throw error
-            }
-        }
-        progress.update(tensors.count)
-        let bytes = try SizeCommand.fileSize(output)
+        let progress = ConvertProgressBar(console: console)
+        let report = try Exporter(format: to, ggufDecodedType: dtype == .f16 ? .f16 : .f32)
+            .export(from: model, to: output, progress: progress.show)
+        let bytes = report.bytes
         if jsonOption.json {
             console.printJSON(.object([
                 ("model", .string(model)),
                 ("output", .string(output)),
                 ("format", .string(to.rawValue)),
                 ("bytes", .integer(bytes)),
-                ("tensors", .array(tensors.map { entry in
-                    .object([("name", .string(entry.name)), ("shape", .shape(entry.shape)),
-                             ("dtype", .string(exportedType(entry))), ("encoding", .string(entry.encoding.label))])
+                ("tensors", .array(report.tensors.map { tensor in
+                    .object([("name", .string(tensor.name)), ("shape", .shape(tensor.shape)),
+                             ("dtype", .string(tensor.writtenType)), ("encoding", .string(tensor.encoding))])
                 })),
             ]))
         } else {
-            console.print("\(model) → \(output): \(tensors.count) tensors as \(to.rawValue), \(Formatting.size(bytes))")
+            console.print("\(model) → \(output): \(report.tensors.count) tensors as \(to.rawValue), \(Formatting.size(bytes))")
         }
     }
 }
+
+// Parsed straight from the library's enum, so the CLI keeps no mirror of it.
+extension ExportFormat: ExpressibleByArgument {}

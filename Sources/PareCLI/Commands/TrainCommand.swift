@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareDemoData
 import PareFormat
 import PareNN
@@ -222,7 +222,7 @@ public struct TrainCommand: ConsoleCommand {
         // The reported figures are the written file's, run packed.
         let packed = try PackedModel(path: out)
         let result = try Evaluator.evaluate(packed, inputs: raw.test.inputs, labels: raw.test.labels, batch: 256, threads: 1)
-        let bytes = Int(try SizeCommand.fileSize(out))
+        let bytes = Int(try InputFile.regularFileSize(out))
         if jsonOption.json {
             console.printJSON(.object([
                 ("out", .string(out)), ("accuracy", .number(result.accuracy)), ("loss", .number(result.loss)),
