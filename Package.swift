@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "PareConvert", targets: ["PareConvert"]),
         .library(name: "PareNN", targets: ["PareNN"]),
         .library(name: "PareRuntime", targets: ["PareRuntime"]),
+        .library(name: "PareText", targets: ["PareText"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,13 +40,15 @@ let package = Package(
         .target(name: "PareKernels", swiftSettings: optimize + targetCPU),
         .target(name: "PareEncodings", dependencies: ["PareFormat"]),
         .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
-        .target(name: "PareConvert", dependencies: ["PareInterchange", "CPareSystem"]),
+        .target(name: "PareConvert", dependencies: ["PareInterchange", "PareText", "CPareSystem"]),
+        // Text → token ids for transformer encoders (BERT WordPiece); Foundation only.
+        .target(name: "PareText"),
         .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: optimize + targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
         // C library calls the Glibc module lacks (malloc_trim), for long conversions.
         .target(name: "CPareSystem"),
-        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "CPareSIMD"], swiftSettings: targetCPU),
+        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "PareText", "CPareSIMD"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [
@@ -68,6 +71,7 @@ let package = Package(
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN"]),
         .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
-        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime"]),
+        .testTarget(name: "PareTextTests", dependencies: ["PareText"]),
+        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareText"]),
     ]
 )

@@ -46,11 +46,13 @@ public struct SourceTensor: Sendable {
     public var elementCount: Int { shape.reduce(1, *) }
 }
 
-/// Opens model files by their first bytes, never their names (`ModelFileKind`): `.pare`, GGUF
-/// (with its split siblings when the name is `NAME-0000i-of-0000N.gguf`), `.npy`, `.npz`, safetensors.
+/// Opens model files by their first bytes, never their names (`ModelFileKind`): a Hugging Face
+/// folder (a directory), `.pare`, GGUF (with its split siblings when the name is
+/// `NAME-0000i-of-0000N.gguf`), `.npy`, `.npz`, safetensors.
 public enum ModelSources {
     /// Opens `path` as whatever model format it holds.
     public static func open(_ path: String) throws -> ModelSource {
+        if HuggingFaceFolder.isFolder(path) { return try HuggingFaceSource(path: path) }
         switch try ModelFileKind.sniff(path: path) {
         case .pare: return try PareSource(path: path)
         case .gguf: return try GGUFSource(path: path)
