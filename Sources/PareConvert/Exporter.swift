@@ -62,7 +62,7 @@ public struct Exporter: Sendable {
                 progress(ConvertProgress(phase: .tensors, completed: index, total: tensors.count, label: name))
             }
             let types = Dictionary(uniqueKeysWithValues: rows.map { ($0.name, $0.type.name) })
-            writtenType = { types[$0.name] ?? "?" }
+            writtenType = { types[$0.name] ?? "not written" }
         case .safetensors:
             let declarations = tensors.map { SafetensorsWriter.Declaration(name: $0.name, dtype: exportedType($0), shape: $0.shape) }
             let metadata = source.metadata.mapValues(\.description)

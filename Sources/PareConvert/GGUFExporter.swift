@@ -10,32 +10,40 @@ import PareInterchange
 /// other encoding — int8 / int4 per channel or tensor, codebook, and any sparse structure, because
 /// GGUF has no sparse type — is decoded and written dense as `dequantizedType` (F32 or F16). Shapes
 /// become GGUF dims by reversing them (innermost first). Metadata goes back through `GGUFMetadata`.
+/// A model with an encoder description (`pare.encoder`) is written as llama.cpp's BERT (`GGUFBert`):
+/// its tensor names, `bert.*` and `tokenizer.ggml.*` keys; tensors the encoder does not use (the
+/// vocabulary tensor, heads such as `cls.*`) are left out, because llama.cpp refuses unknown tensors.
 /// The same model always gives the same bytes; the file appears atomically.
 enum GGUFExporter {
     /// How one tensor is written.
     struct Row: Sendable {
+        /// The tensor's name in the `.pare` file.
         var name: String
+        /// Its name in the GGUF file.
+        var ggufName: String
         var shape: [Int]
         var type: GGMLType
         /// True when its bytes were copied (blocks or plain values), false when decoded.
         var verbatim: Bool
     }
 
-    /// Plans the tensors of `file` (no payload read).
-    static func plan(_ file: PareFile, dequantizedType: GGMLType) throws -> [Row] {
-        try file.tensors.map { entry in
+    /// Plans the tensors of `file` (no payload read); `names` maps Pare names to GGUF names (a tensor
+    /// it leaves out is not written), nil keeps every tensor under its own name.
+    static func plan(_ file: PareFile, dequantizedType: GGMLType, names: [String: String]? = nil) throws -> [Row] {
+        try file.tensors.compactMap { entry -> Row? in
+            guard let ggufName = names == nil ? entry.name : names![entry.name] else { return nil }
             guard entry.shape.count <= 4 else {
                 throw PareError.invalidArgument("\(file.path): tensor '\(entry.name)' has rank \(entry.shape.count); GGUF holds at most 4 dimensions")
             }
             let rowLength = entry.shape.last ?? 1
             if entry.encoding.structure == .dense, entry.encoding.coding == .q8_0 || entry.encoding.coding == .q4_0,
                rowLength % 32 == 0 {
-                return Row(name: entry.name, shape: entry.shape, type: entry.encoding.coding == .q8_0 ? .q8_0 : .q4_0, verbatim: true)
+                return Row(name: entry.name, ggufName: ggufName, shape: entry.shape, type: entry.encoding.coding == .q8_0 ? .q8_0 : .q4_0, verbatim: true)
             }
             if entry.encoding == .dense {
-                return Row(name: entry.name, shape: entry.shape, type: plainType(for: entry.dtype), verbatim: true)
+                return Row(name: entry.name, ggufName: ggufName, shape: entry.shape, type: plainType(for: entry.dtype), verbatim: true)
             }
-            return Row(name: entry.name, shape: entry.shape, type: dequantizedType, verbatim: false)
+            return Row(name: entry.name, ggufName: ggufName, shape: entry.shape, type: dequantizedType, verbatim: false)
         }
     }
 
@@ -43,14 +51,28 @@ enum GGUFExporter {
     static func export(_ source: PareSource, to path: String, dequantizedType: GGMLType,
                        progress: (Int, String) -> Void = { _, _ in }) throws -> [Row] {
         let file = source.file
-        let rows = try plan(file, dequantizedType: dequantizedType)
-        let metadata = try GGUFMetadata.ggufMetadata(from: source.metadata, skipping: GGUFSource.layoutKeys)
+        var metadata = try GGUFMetadata.ggufMetadata(from: source.metadata, skipping: GGUFSource.layoutKeys)
+        var names: [String: String]?
+        if let encoder = try file.encoderDescription() {
+            let vocabulary = try file.readDense(try file.tensor(named: encoder.tokenizer.vocabularyTensor))
+            let generated = GGUFBert.metadata(for: encoder, tokens: TokenizerDescription.tokens(fromVocabularyBytes: vocabulary.bytes))
+            let keys = Set(generated.map(\.key))
+            metadata = (generated + metadata.filter { !keys.contains($0.key) && $0.key != MetadataKey.encoder })
+                .sorted { $0.key < $1.key }
+            names = [:]
+            for (name, _) in encoder.expectedTensors {
+                let suffix = String(name.dropFirst(encoder.tensorPrefix.count))
+                if let gguf = GGUFBert.ggufName(forHuggingFace: suffix) { names![name] = gguf }
+            }
+        }
+        let rows = try plan(file, dequantizedType: dequantizedType, names: names)
         let writer = try GGUFWriter(path: path, metadata: metadata,
-                                    tensors: rows.map { GGUFWriter.Declaration(name: $0.name, type: $0.type, dims: $0.shape.reversed()) })
+                                    tensors: rows.map { GGUFWriter.Declaration(name: $0.ggufName, type: $0.type, dims: $0.shape.reversed()) })
         do {
-            for (index, row) in rows.enumerated() {
-                progress(index, row.name)
-                try writer.write(name: row.name, bytes: try bytes(of: index, row: row, source: source))
+            for (position, row) in rows.enumerated() {
+                progress(position, row.name)
+                let index = file.tensors.firstIndex { $0.name == row.name }!
+                try writer.write(name: row.ggufName, bytes: try bytes(of: index, row: row, source: source))
             }
             try writer.finish()
         } catch {

@@ -10,14 +10,18 @@ import PareInterchange
 /// gguf-py does and then treated like any f32 tensor. GGUF dims are innermost first, Pare shapes
 /// outermost first: the shape is the dims reversed, and the bytes are the same row-major order.
 /// Metadata follows `GGUFMetadata` (under `gguf.`), without the keys that describe the file layout
-/// (`general.alignment`, `split.*`).
+/// (`general.alignment`, `split.*`). A llama.cpp BERT (`general.architecture = bert`) becomes Pare's
+/// encoder (`GGUFBert`): Hugging Face tensor names, the encoder description in `pare.encoder` and the
+/// vocabulary as a `u8` tensor, so `pare embed` runs it.
 final class GGUFSource: ModelSource {
     let path: String
     let files: [GGUFFile]
     let tensors: [SourceTensor]
     let metadata: Metadata
-    /// Per tensor: which file and which of its tensor infos.
+    /// Per tensor: which file and which of its tensor infos (the vocabulary tensor of a BERT has none).
     private let locations: [(file: Int, info: GGUFFile.TensorInfo)]
+    /// A BERT's vocabulary tensor bytes (the last tensor), else empty.
+    private let vocabularyBytes: [UInt8]?
 
     /// GGUF keys that describe the file rather than the model.
     static let layoutKeys: Set<String> = [GGUFFile.alignmentKey, "split.no", "split.count", "split.tensors.count"]
@@ -49,11 +53,32 @@ final class GGUFSource: ModelSource {
         }
         self.files = files
         self.locations = locations
-        tensors = locations.map { SourceTensor(name: $0.1.name, dtype: $0.1.type.plainDType ?? .f32, shape: $0.1.shape) }
-        metadata = GGUFMetadata.pareMetadata(from: files[0].metadata, skipping: GGUFSource.layoutKeys)
+        var tensors = locations.map { SourceTensor(name: $0.1.name, dtype: $0.1.type.plainDType ?? .f32, shape: $0.1.shape) }
+        var skipped = GGUFSource.layoutKeys
+        var encoder: EncoderDescription?
+        if files[0].value(forKey: "general.architecture") == .string("bert") {
+            let (description, tokens) = try GGUFBert.description(of: files[0])
+            guard let bytes = TokenizerDescription.vocabularyBytes(tokens) else {
+                throw PareError.malformedHeader(file: path, message: "BERT GGUF: a vocabulary token contains a newline")
+            }
+            for i in tensors.indices {
+                if let name = GGUFBert.huggingFaceName(forGGUF: tensors[i].name) { tensors[i].name = name }
+            }
+            tensors.append(SourceTensor(name: description.tokenizer.vocabularyTensor, dtype: .u8, shape: [bytes.count]))
+            vocabularyBytes = bytes
+            skipped.formUnion(GGUFBert.vocabularyKeys)
+            encoder = description
+        } else {
+            vocabularyBytes = nil
+        }
+        self.tensors = tensors
+        var metadata = GGUFMetadata.pareMetadata(from: files[0].metadata, skipping: skipped)
+        if let encoder { metadata[MetadataKey.encoder] = .string(encoder.json()) }
+        self.metadata = metadata
     }
 
     func floats(_ index: Int) throws -> [Float] {
+        if index == locations.count, let vocabularyBytes { return vocabularyBytes.map(Float.init) }
         let (file, info) = locations[index]
         return try files[file].withRawBytes(of: info) { raw in
             defer { MappedPages.release(raw) }
@@ -62,17 +87,22 @@ final class GGUFSource: ModelSource {
     }
 
     func dense(_ index: Int) throws -> DenseTensor {
+        let name = tensors[index].name
+        if index == locations.count, let vocabularyBytes {
+            return try DenseTensor(name: name, dtype: .u8, shape: [vocabularyBytes.count], bytes: vocabularyBytes)
+        }
         let (file, info) = locations[index]
         guard let dtype = info.type.plainDType else {
-            return try DenseTensor(name: info.name, shape: info.shape, floats: floats(index))
+            return try DenseTensor(name: name, shape: info.shape, floats: floats(index))
         }
         return try files[file].withRawBytes(of: info) { raw in
             defer { MappedPages.release(raw) }
-            return try DenseTensor(name: info.name, dtype: dtype, shape: info.shape, bytes: Array(raw))
+            return try DenseTensor(name: name, dtype: dtype, shape: info.shape, bytes: Array(raw))
         }
     }
 
     func storedEncoding(_ index: Int) -> Encoding? {
+        guard index < locations.count else { return nil }
         switch locations[index].info.type {
         case .q8_0: return Encoding(coding: .q8_0)
         case .q4_0: return Encoding(coding: .q4_0)
