@@ -24,7 +24,7 @@ public struct Converter: Sendable {
         let settings = options
         let start = Date()
         let source = try ModelSources.open(input)
-        let inputBytes = try InputFile.regularFileSize((source as? HuggingFaceSource)?.folder.weightsPath ?? input)
+        let inputBytes = try source.inputBytes()
         let selected = source.tensors.map { settings.filter.includes(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
         let compress = source.tensors.indices.map { selected[$0] && settings.transforms && !settings.keepsAsStored(source.storedEncoding($0)) }
 

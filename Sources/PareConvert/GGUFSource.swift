@@ -77,6 +77,10 @@ final class GGUFSource: ModelSource {
         self.metadata = metadata
     }
 
+    func inputBytes() throws -> UInt64 {
+        try files.reduce(0) { $0 + (try InputFile.regularFileSize($1.path)) }
+    }
+
     func floats(_ index: Int) throws -> [Float] {
         if index == locations.count, let vocabularyBytes { return vocabularyBytes.map(Float.init) }
         let (file, info) = locations[index]

@@ -22,9 +22,12 @@ public protocol ModelSource: AnyObject {
     func storedEncoding(_ index: Int) -> Encoding?
     /// The tensor's sections as stored, for a tensor with a `storedEncoding`.
     func storedSections(_ index: Int) throws -> (storedCount: Int, sections: [SectionPayload])
+    /// Bytes of the files the model was read from (all shards of a split model; the weights of a folder).
+    func inputBytes() throws -> UInt64
 }
 
 extension ModelSource {
+    public func inputBytes() throws -> UInt64 { try InputFile.regularFileSize(path) }
     public func storedEncoding(_ index: Int) -> Encoding? { nil }
     public func storedSections(_ index: Int) throws -> (storedCount: Int, sections: [SectionPayload]) {
         throw PareError.invalidArgument("\(path): tensor '\(tensors[index].name)' has no stored encoding")
@@ -47,12 +50,14 @@ public struct SourceTensor: Sendable {
 }
 
 /// Opens model files by their first bytes, never their names (`ModelFileKind`): a Hugging Face
-/// folder (a directory), `.pare`, GGUF (with its split siblings when the name is
+/// folder (a directory), sharded safetensors (`model.safetensors.index.json` or a folder of
+/// shards with it), `.pare`, GGUF (with its split siblings when the name is
 /// `NAME-0000i-of-0000N.gguf`), `.npy`, `.npz`, safetensors.
 public enum ModelSources {
     /// Opens `path` as whatever model format it holds.
     public static func open(_ path: String) throws -> ModelSource {
-        if HuggingFaceFolder.isFolder(path) { return try HuggingFaceSource(path: path) }
+        if HuggingFaceFolder.isFolder(path), !ShardedSafetensorsSource.isWeightsOnlyFolder(path) { return try HuggingFaceSource(path: path) }
+        if ShardedSafetensorsSource.isSharded(path) { return try ShardedSafetensorsSource(path: path) }
         switch try ModelFileKind.sniff(path: path) {
         case .pare: return try PareSource(path: path)
         case .gguf: return try GGUFSource(path: path)
