@@ -79,7 +79,8 @@ public enum GGUFBert {
         }
         let tokens = zip(phantom, types).map { token, type -> String in
             if type == controlType { return token }
-            if token.hasPrefix("\u{2581}") { return String(token.dropFirst()) }
+            // Unicode scalars, not Characters: "▁" or "##" may start a grapheme with a combining mark ("##ा").
+            if token.unicodeScalars.first == "\u{2581}" { return String(token.unicodeScalars.dropFirst()) }
             return "##" + token
         }
         func token(_ key: String, fallback: String? = nil) throws -> String {
@@ -120,7 +121,7 @@ public enum GGUFBert {
         let special = Set(specials)
         let phantom = tokens.map { token -> String in
             if special.contains(token) { return token }
-            return token.hasPrefix("##") ? String(token.dropFirst(2)) : "\u{2581}" + token
+            return token.utf8.starts(with: "##".utf8) ? String(token.unicodeScalars.dropFirst(2)) : "\u{2581}" + token
         }
         let types = tokens.map { special.contains($0) ? Int32(controlType) : 1 }
         func id(_ token: String) -> GGUFValue? { tokens.firstIndex(of: token).map { .uint32(UInt32($0)) } }

@@ -1,4 +1,5 @@
 import Foundation
+import PareConvert
 import PareFormat
 import PareInterchange
 import PareRuntime
@@ -93,5 +94,25 @@ import Testing
         for (key, value) in source.metadata {
             #expect(exported.value(forKey: key) == value, "metadata \(key)")
         }
+    }
+
+    /// Phantom-space spelling works on Unicode scalars: "##ा" starts with "#" + a combining mark as one
+    /// Character, and must still lose its "##" (all-MiniLM-L6-v2 has such tokens).
+    @Test func phantomSpellingSurvivesCombiningMarks() throws {
+        let tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "##ा", "ा", "cat", "##s"]
+        let description = EncoderDescription(hiddenSize: 4, layers: 1, heads: 1, intermediateSize: 4, maxPositions: 8,
+                                             vocabularySize: tokens.count, maxSequenceLength: 8, tokenizer: TokenizerDescription())
+        let metadata = GGUFBert.metadata(for: description, tokens: tokens)
+        guard case let .array(phantom)? = metadata.first(where: { $0.key == "tokenizer.ggml.tokens" })?.value else {
+            Issue.record("no tokens"); return
+        }
+        #expect(phantom.values == ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "ा", "\u{2581}ा", "\u{2581}cat", "s"].map(GGUFValue.string))
+        let dir = try TemporaryDirectory()
+        let path = dir.file("v.gguf")
+        let writer = try GGUFWriter(path: path, metadata: metadata, tensors: [])
+        try writer.finish()
+        let (back, vocabulary) = try GGUFBert.description(of: try GGUFFile(path: path))
+        #expect(vocabulary == tokens)
+        #expect(back.tokenizer.classToken == "[CLS]" && back.tokenizer.separatorToken == "[SEP]")
     }
 }
