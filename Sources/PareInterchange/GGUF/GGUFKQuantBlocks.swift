@@ -46,27 +46,25 @@ enum GGUFKQuantBlocks {
     /// Q4_K (144 bytes): f16 d, f16 dmin, 12 bytes of eight 6-bit scales and mins, 128 bytes of
     /// nibbles. Sub-block 2j + h (32 values) takes nibble h of qs[j·32 + l]; x = (d·sc)·q − dmin·m.
     static func q4_K(_ raw: UnsafeRawBufferPointer, _ out: UnsafeMutableBufferPointer<Float>) {
-        let d = GGUFDequantizer.half(raw, 0), dmin = GGUFDequantizer.half(raw, 2)
-        for sub in 0..<8 {
-            let (sc, m) = scaleMin(raw, 4, sub)
-            let (scale, offset) = (d * Float(sc), dmin * Float(m))
-            for l in 0..<32 {
-                let q = (raw[16 + sub / 2 * 32 + l] >> UInt8(4 * (sub % 2))) & 0xF
-                out[sub * 32 + l] = scale * Float(q) - offset
-            }
-        }
+        scaledNibbles(raw, out, nibbles: 16, highBits: nil)
     }
 
     /// Q5_K (176 bytes): as Q4_K with a 32-byte high-bit array before the nibbles; sub-block i's fifth
     /// bit is bit i of qh[l].
     static func q5_K(_ raw: UnsafeRawBufferPointer, _ out: UnsafeMutableBufferPointer<Float>) {
+        scaledNibbles(raw, out, nibbles: 48, highBits: 16)
+    }
+
+    /// Q4_K / Q5_K: nibbles at `nibbles`, optional fifth bits at `highBits`.
+    private static func scaledNibbles(_ raw: UnsafeRawBufferPointer, _ out: UnsafeMutableBufferPointer<Float>,
+                                      nibbles: Int, highBits: Int?) {
         let d = GGUFDequantizer.half(raw, 0), dmin = GGUFDequantizer.half(raw, 2)
         for sub in 0..<8 {
             let (sc, m) = scaleMin(raw, 4, sub)
             let (scale, offset) = (d * Float(sc), dmin * Float(m))
             for l in 0..<32 {
-                let low = (raw[48 + sub / 2 * 32 + l] >> UInt8(4 * (sub % 2))) & 0xF
-                let high = (raw[16 + l] >> UInt8(sub)) & 1
+                let low = (raw[nibbles + sub / 2 * 32 + l] >> UInt8(4 * (sub % 2))) & 0xF
+                let high = highBits.map { (raw[$0 + l] >> UInt8(sub)) & 1 } ?? 0
                 out[sub * 32 + l] = scale * Float(low | high << 4) - offset
             }
         }
