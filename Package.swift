@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "PareKernels", exclude: ["README.md"], swiftSettings: targetCPU),
         .target(name: "PareEncodings", dependencies: ["PareFormat"]),
         .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
-        .target(name: "PareConvert", dependencies: ["PareInterchange", "CPareSystem"]),
+        .target(name: "PareConvert", dependencies: ["PareInterchange", "PareText", "CPareSystem"]),
         // Text → token ids for transformer encoders (BERT WordPiece); Foundation only.
         .target(name: "PareText", exclude: ["README.md"]),
         .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: targetCPU),
@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
         // C library calls the Glibc module lacks (malloc_trim), for long conversions.
         .target(name: "CPareSystem"),
-        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
+        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "PareText", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [
@@ -73,6 +73,6 @@ let package = Package(
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN", "PareTestSupport"]),
         .testTarget(name: "PareTextTests", dependencies: ["PareText"]),
         .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
-        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareTestSupport"]),
+        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareText", "PareTestSupport"]),
     ]
 )

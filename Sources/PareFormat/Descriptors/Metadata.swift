@@ -44,6 +44,8 @@ public enum MetadataKey {
     public static let producer = "pare.producer"
     /// The model description: the layer graph as JSON (string), see `ModelDescription`.
     public static let model = "pare.model"
+    /// A transformer text encoder's description as JSON (string), see `EncoderDescription`.
+    public static let encoder = "pare.encoder"
     /// The file this one was converted or trained from (string).
     public static let source = "pare.source"
 }
