@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PareCodecs
+import PareFormat
 import PareKernels
 import PareRuntime
 

@@ -1,6 +1,7 @@
 import Foundation
 
-/// Number formatting shared by the human-readable outputs.
+/// Number formatting shared by the human-readable outputs (`pare` tables, `pare report` pages), so a
+/// figure reads the same wherever it is printed.
 public enum Formatting {
     /// Bytes in binary units: `512 B`, `1.5 KiB`, `2.00 MiB`, `3.1 GiB`.
     public static func size(_ bytes: UInt64) -> String {
