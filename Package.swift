@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "PareCodecs", targets: ["PareCodecs"]),
         .library(name: "PareNN", targets: ["PareNN"]),
         .library(name: "PareRuntime", targets: ["PareRuntime"]),
+        .library(name: "PareReport", targets: ["PareReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -39,11 +40,13 @@ let package = Package(
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
         // C library calls the Glibc module lacks (malloc_trim), for the CLI's long conversions.
         .target(name: "CPareSystem"),
+        // `pare report`'s pages: HTML + SVG charts of a model, written without any web dependency.
+        .target(name: "PareReport", dependencies: ["PareCodecs"]),
         .target(name: "PareRuntime", dependencies: ["PareCodecs", "PareKernels", "CPareSIMD"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [
-                "PareRuntime", "PareNN", "PareKernels", "PareDemoData", "CPareSystem",
+                "PareRuntime", "PareNN", "PareKernels", "PareReport", "PareDemoData", "CPareSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
         ),
@@ -59,6 +62,7 @@ let package = Package(
         .testTarget(name: "PareKernelsTests", dependencies: ["PareKernels"]),
         .testTarget(name: "PareCodecsTests", dependencies: ["PareCodecs", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
+        .testTarget(name: "PareReportTests", dependencies: ["PareReport", "PareNN"]),
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN"]),
         .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareKernels", "PareRuntime"]),
     ]

@@ -44,6 +44,19 @@ public struct TensorSizes: Hashable, Sendable {
     /// Parts the tensor has a section for (an empty section still counts).
     public var present: Set<Part> = []
 
+    /// Zero bytes everywhere: the start of a sum over several tensors (a layer, a file).
+    public init() {}
+
+    /// Adds another breakdown's bytes and flags into this one.
+    public mutating func add(_ other: TensorSizes) {
+        values += other.values
+        indices += other.indices
+        scales += other.scales
+        header += other.header
+        compressed.formUnion(other.compressed)
+        present.formUnion(other.present)
+    }
+
     /// The breakdown of one tensor entry.
     public init(_ entry: TensorEntry) {
         for section in entry.sections {

@@ -40,6 +40,17 @@ public enum Formatting {
         value.isFinite ? String(format: "%.2e", value) : "-"
     }
 
+    /// An integer with thousands separators: `266,610` (locale-independent, so pages are reproducible).
+    public static func grouped<T: BinaryInteger>(_ value: T) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, digit) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (value < 0 ? "-" : "") + out
+    }
+
     /// A shape as `300×784`, `[]` for a scalar.
     public static func shape(_ shape: [Int]) -> String {
         shape.isEmpty ? "[]" : shape.map(String.init).joined(separator: "×")
