@@ -23,6 +23,5 @@ public struct PareCommand: ParsableCommand {
         ]
     )
 
-    /// Creates the root command.
     public init() {}
 }
