@@ -74,7 +74,7 @@ extension ModelReport {
                     if key == TrainingHistory.metadataKey { value = "(\(analysis.history?.epochs.count ?? 0) epochs, drawn above)" }
                     if value.count > options.metadataWidth { value = String(value.prefix(options.metadataWidth - 1)) + "…" }
                     table.element("tr") { row in
-                        row.element("td", ["class": "meta"], text: key)
+                        row.element("td", ["class": "key"], text: key)
                         row.element("td", ["class": "meta"], text: value)
                     }
                 }

@@ -96,7 +96,10 @@ extension ModelReport {
                         card.element("h3", text: f.entry.name)
                         let scaleNote = mask.cellsPerPixel == 1 ? "one pixel per weight" : "each pixel \(mask.cellsPerPixel)×\(mask.cellsPerPixel) weights"
                         card.element("p", ["class": "note"], text: "\(mask.rows)×\(mask.columns), \(scaleNote), \(Formatting.percent(1 - f.entry.sparsity)) kept")
+                        // Small weights are enlarged to about 256 px (whole pixels per cell); large ones shown 1:1 at most.
+                        let zoom = Swift.max(1, 256 / Swift.max(mask.image.width, mask.image.height))
                         card.empty("img", attributes: [("class", "mask"), ("alt", "non-zero pattern of \(f.entry.name)"),
+                                                       ("style", "max-width:\(mask.image.width * zoom)px"),
                                                        ("width", String(mask.image.width)), ("height", String(mask.image.height)),
                                                        ("src", mask.image.dataURI())])
                     }
@@ -169,7 +172,7 @@ extension ModelReport {
         m.element("div", ["class": "scroll"]) { div in
             div.element("table") { table in
                 table.element("tr") { row in
-                    for (title, numeric) in [("file", false), ("bytes", false), ("file bytes", true), ("vs this file", true), ("bits / weight", true), ("sparsity", true)] {
+                    for (title, numeric) in [("file", false), ("bytes", false), ("file bytes", true), ("× this file", true), ("bits / weight", true), ("sparsity", true)] {
                         row.element("th", numeric ? ["class": "num"] : [:], text: title)
                     }
                 }

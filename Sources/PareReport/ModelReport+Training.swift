@@ -2,10 +2,12 @@ import PareFormat
 
 extension ModelReport {
     /// Loss, accuracy, sparsity and clipping per epoch, with the phases (dense training, pruning,
-    /// QAT) marked: the curves say whether pruning hurt and whether fine-tuning recovered.
-    func writeTraining(_ history: TrainingHistory, into m: inout Markup) {
+    /// QAT) marked: the curves say whether pruning hurt and whether fine-tuning recovered. `before`
+    /// is the reference file's history, drawn first when this file records only its fine-tuning.
+    func writeTraining(_ history: TrainingHistory, before: TrainingHistory?, referenceName: String?, into m: inout Markup) {
         m.element("h2", text: "Training")
-        let epochs = history.epochs
+        let inherited = before?.epochs ?? []
+        let epochs = inherited + history.epochs
         guard !epochs.isEmpty else {
             m.element("p", ["class": "note"], text: "The training history has no epochs.")
             return
@@ -18,16 +20,20 @@ extension ModelReport {
             let end = index + 1 < phases.count ? phases[index + 1].start : epochs.count
             return "\(phase.name) \(end - phase.start)"
         }.joined(separator: " → ")
-        m.element("p", ["class": "note"], text: "\(epochs.count) epochs: \(summary). Test accuracy where it was measured.")
+        var note = "\(epochs.count) epochs: \(summary). Test accuracy where it was measured."
+        if !inherited.isEmpty {
+            note += " This file records only its own fine-tuning; the first \(inherited.count) epochs are those recorded in \(referenceName ?? "the reference") (the --compare file)."
+        }
+        m.element("p", ["class": "note"], text: note)
         let accuracies = epochs.flatMap { [$0.trainAccuracy] + ($0.testAccuracy.map { [$0] } ?? []) }.filter(\.isFinite)
         let lowAccuracy = Swift.max(0, ((accuracies.min() ?? 0) * 20).rounded(.down) / 20)
         let charts = [
-            LineChart(title: "loss", series: [.init(label: "loss", cssClass: "train", values: epochs.map(\.loss))],
+            LineChart(title: "loss by epoch", series: [.init(label: "loss", cssClass: "train", values: epochs.map(\.loss))],
                       phases: phases, yRange: nil),
-            LineChart(title: "accuracy", series: [.init(label: "train", cssClass: "train", values: epochs.map(\.trainAccuracy)),
+            LineChart(title: "accuracy by epoch", series: [.init(label: "train", cssClass: "train", values: epochs.map(\.trainAccuracy)),
                                                   .init(label: "test", cssClass: "test", values: epochs.map(\.testAccuracy))],
                       phases: phases, yRange: (lowAccuracy, 1)),
-            LineChart(title: "sparsity and clipping", series: [.init(label: "sparsity", cssClass: "sparsity", values: epochs.map(\.sparsity)),
+            LineChart(title: "sparsity and clipping by epoch", series: [.init(label: "sparsity", cssClass: "sparsity", values: epochs.map(\.sparsity)),
                                                                .init(label: "clipped steps", cssClass: "clip", values: epochs.map(\.clipFraction))],
                       phases: phases, yRange: (0, 1)),
         ]

@@ -49,7 +49,9 @@ public struct ModelReport: Sendable {
         var body = Markup()
         let name = Self.fileName(file)
         writeHeader(analysis, name: name, into: &body)
-        if let history = analysis.history { writeTraining(history, into: &body) }
+        if let history = analysis.history {
+            writeTraining(history, before: analysis.referenceHistory, referenceName: compare.first.map(Self.fileName), into: &body)
+        }
         if !analysis.compare.isEmpty { writeComparedFiles(analysis, into: &body) }
         if TensorGroups.shouldGroup(analysis.tensors.map(\.entry.name), threshold: options.groupThreshold) {
             writeGrouped(analysis, into: &body)

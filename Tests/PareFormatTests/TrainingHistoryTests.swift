@@ -2,21 +2,21 @@ import PareFormat
 import Testing
 
 @Suite struct TrainingHistoryTests {
-    @Test func roundTripsAtFourDigitsAndStaysSmall() throws {
+    @Test func roundTripsAtThreeDigitsAndStaysSmall() throws {
         let epochs = (1...25).map { e in
             TrainingHistory.Epoch(phase: e <= 20 ? "train" : "prune", loss: 2.302585 / Double(e), trainAccuracy: 0.912345,
                                   testAccuracy: e == 3 ? nil : 0.93751, sparsity: e <= 20 ? 0 : 0.95, clipFraction: 0.984375)
         }
         let history = TrainingHistory(epochs: epochs)
         let text = history.text
-        #expect(text.utf8.count < 1200, "25 epochs took \(text.utf8.count) bytes")
+        #expect(text.utf8.count < 900, "25 epochs took \(text.utf8.count) bytes")
         let back = try TrainingHistory(text: text, file: "f")
         #expect(back.epochs.count == 25)
         for (a, b) in zip(epochs, back.epochs) {
             #expect(a.phase == b.phase)
-            #expect(abs(a.loss - b.loss) <= abs(a.loss) * 1e-3)
+            #expect(abs(a.loss - b.loss) <= abs(a.loss) * 5e-3)
             #expect((a.testAccuracy == nil) == (b.testAccuracy == nil))
-            #expect(abs(a.sparsity - b.sparsity) < 1e-4)
+            #expect(abs(a.sparsity - b.sparsity) < 1e-3)
         }
         #expect(try TrainingHistory(metadata: [TrainingHistory.metadataKey: history.metadataValue], file: "f") == back)
         #expect(try TrainingHistory(metadata: [:], file: "f") == nil)

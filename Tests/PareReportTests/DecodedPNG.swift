@@ -12,6 +12,8 @@ struct DecodedPNG {
     var channels = 0
     /// Row-major samples, `channels` per pixel.
     var pixels: [UInt8] = []
+    /// 8, or 1 for a black-and-white picture (unpacked to 0 / 255 in `pixels`).
+    var bitDepth = 8
 
     init(_ bytes: [UInt8]) throws {
         guard bytes.count > 8, Array(bytes[0..<8]) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] else { throw Failure(description: "not a PNG") }
@@ -28,7 +30,8 @@ struct DecodedPNG {
             case "IHDR":
                 width = u32(at + 8)
                 height = u32(at + 12)
-                guard data[8] == 8, data[12] == 0 else { throw Failure(description: "only 8-bit, non-interlaced PNGs") }
+                bitDepth = Int(data[8])
+                guard bitDepth == 8 || (bitDepth == 1 && data[9] == 0), data[12] == 0 else { throw Failure(description: "only 8-bit or 1-bit gray, non-interlaced PNGs") }
                 switch data[9] {
                 case 0: channels = 1
                 case 2: channels = 3
@@ -40,6 +43,19 @@ struct DecodedPNG {
             default: break
             }
             at += 12 + length
+        }
+        if bitDepth == 1 {
+            let rowBytes = (width + 7) / 8
+            let raw = try idat.withUnsafeBytes { try Zlib.inflate($0, expectedLength: height * (rowBytes + 1)) }
+            pixels = []
+            for row in 0..<height {
+                guard raw[row * (rowBytes + 1)] == 0 else { throw Failure(description: "1-bit rows are only read with filter 0") }
+                for x in 0..<width {
+                    let bit = raw[row * (rowBytes + 1) + 1 + x / 8] >> UInt8(7 - x % 8) & 1
+                    pixels.append(bit == 1 ? 255 : 0)
+                }
+            }
+            return
         }
         let stride = width * channels
         let raw = try idat.withUnsafeBytes { try Zlib.inflate($0, expectedLength: height * (stride + 1)) }

@@ -1,5 +1,5 @@
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import Testing
 @testable import PareReport
@@ -29,6 +29,20 @@ import Testing
         #expect(inspector.text.contains("PareReportTests"))
         #expect(inspector.text.contains("784-300-10"))
         #expect(inspector.text.contains(Formatting.grouped(300 * 784 + 300 + 3000 + 10)))
+    }
+
+    @Test func fineTuneOnlyHistoryIsDrawnAfterTheReferencesTraining() throws {
+        let dir = try TemporaryDirectory()
+        let dense = dir.file("dense.pare")
+        let tuned = dir.file("tuned.pare")
+        let epoch = { (phase: String) in TrainingHistory.Epoch(phase: phase, loss: 0.5, trainAccuracy: 0.9, testAccuracy: 0.9, sparsity: 0, clipFraction: 1) }
+        let w = FixtureTensor(name: "w", shape: [32, 32], values: sampleWeights(1024, seed: 5), options: CompressionOptions(index: .dense))
+        try writeModel(dense, tensors: [w], metadata: [TrainingHistory.metadataKey: TrainingHistory(epochs: Array(repeating: epoch("train"), count: 4)).metadataValue])
+        try writeModel(tuned, tensors: [w], metadata: [TrainingHistory.metadataKey: TrainingHistory(epochs: Array(repeating: epoch("prune"), count: 2)).metadataValue])
+        #expect(try ModelReport(file: tuned, compare: [dense]).render().contains("6 epochs: train 4 → prune 2"))
+        #expect(try ModelReport(file: tuned).render().contains("2 epochs: prune 2"))
+        // A file with its own dense training never borrows the reference's.
+        #expect(try ModelReport(file: dense, compare: [tuned]).render().contains("4 epochs: train 4"))
     }
 
     @Test func sameFilesGiveTheSameBytes() throws {
@@ -86,6 +100,11 @@ import Testing
         #expect(png.pixels == fc1.image.pixels)
         let fc2 = try #require(masks.last?.1)
         #expect(fc2.cellsPerPixel == 1 && fc2.image.width == 300 && fc2.image.height == 10)
+        // One pixel per weight is black and white: written 1 bit deep, read back exactly.
+        let bilevel = try DecodedPNG(fc2.image.encoded())
+        #expect(bilevel.bitDepth == 1 && bilevel.width == 300 && bilevel.height == 10)
+        #expect(bilevel.pixels == fc2.image.pixels)
+        #expect(png.bitDepth == 8)
     }
 
     @Test func maskPixelsAreTheShareOfKeptWeights() throws {

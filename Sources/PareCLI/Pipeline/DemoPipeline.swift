@@ -85,6 +85,9 @@ struct DemoPipeline {
             log(String(format: "wrote %@: %d bytes, test accuracy %.3f", path, bytes, eval.accuracy))
         }
 
+        // Each file records the epochs that made it from its parent: the dense file its 20 training
+        // epochs, a pruned file its fine-tuning only (about 200 bytes; the dense run's 20 epochs again
+        // would cost a 95 %-sparse int8 file 3 % of its size and its 40× ratio).
         let denseHistory = TrainingHistory(phases: [("train", reference.epochs)])
         try emit(network, name: "dense-f32", options: .denseF32, sparsity: 0, history: denseHistory, extra: [:])
         for pruned in reference.pruned {
@@ -92,7 +95,7 @@ struct DemoPipeline {
             for (label, quantization) in c.quantizations {
                 let options = PackingOptions(compression: CompressionOptions(quantization: quantization, index: .auto), zlibLevel: c.zlibLevel)
                 try emit(pruned.network, name: "sparse\(percent)-\(label)", options: options, sparsity: pruned.network.sparsity,
-                         history: TrainingHistory(phases: [("train", reference.epochs), ("prune", pruned.epochs)]), extra: ["prune.sparsity": .float(pruned.sparsity), "quant": .string(label), "zlib": .int(Int64(c.zlibLevel))])
+                         history: TrainingHistory(phases: [("prune", pruned.epochs)]), extra: ["prune.sparsity": .float(pruned.sparsity), "quant": .string(label), "zlib": .int(Int64(c.zlibLevel))])
             }
         }
         return Result(variants: variants, trainSecondsPerEpoch: reference.cpuSecondsPerEpoch, parameterCount: parameterCount, architecture: architecture)

@@ -3,13 +3,13 @@ import Foundation
 /// Per-epoch training metrics as a file carries them under `train.history`, so a report can draw the
 /// curves of how the model was made long after the run.
 ///
-/// Stored as one compact text table (about 30 bytes an epoch, so a 25-epoch run adds well under 1 KB):
+/// Stored as one compact text table (about 30 bytes an epoch, so a 25-epoch run adds about 800 bytes):
 /// a first line naming the columns, then one line per epoch, fields separated by single spaces, numbers
-/// with 4 significant digits and `-` for "not measured":
+/// with 3 significant digits (plenty for a chart) and `-` for "not measured":
 ///
 ///     phase loss train test sparsity clip
-///     train 0.4212 0.8795 - 0 0.9844
-///     prune 0.1023 0.9712 0.9351 0.95 0.1250
+///     train 0.421 0.88 - 0 0.984
+///     prune 0.102 0.971 0.935 0.95 0.125
 ///
 /// Readers map columns by name and ignore ones they do not know, so columns can be added later.
 public struct TrainingHistory: Hashable, Sendable {
@@ -68,11 +68,11 @@ public struct TrainingHistory: Hashable, Sendable {
     /// The metadata value to store.
     public var metadataValue: MetadataValue { .string(text) }
 
-    /// Four significant digits, deterministic, `nan`/`inf` spelled so they parse back.
+    /// Three significant digits, deterministic, `nan`/`inf` spelled so they parse back.
     static func number(_ value: Double) -> String {
         if value.isNaN { return "nan" }
         if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        return String(format: "%.4g", value)
+        return String(format: "%.3g", value)
     }
 
     /// Parses the table; throws `malformedHeader` naming `file` and the line when it does not parse.

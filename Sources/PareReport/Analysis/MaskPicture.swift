@@ -24,13 +24,17 @@ public struct MaskPicture: Sendable {
         let height = (rows + step - 1) / step
         var kept = [Int](repeating: 0, count: width * height)
         var cells = [Int](repeating: 0, count: width * height)
-        for r in 0..<rows {
-            let base = (r / step) * width
-            let row = r * columns
-            for c in 0..<columns {
-                let pixel = base + c / step
-                cells[pixel] += 1
-                if values[row + c] != 0 { kept[pixel] += 1 }
+        values.withUnsafeBufferPointer { v in
+            for r in 0..<rows {
+                let base = (r / step) * width
+                let row = r * columns
+                for block in 0..<width {
+                    let end = Swift.min((block + 1) * step, columns)
+                    var count = 0
+                    for c in block * step..<end where v[row + c] != 0 { count += 1 }
+                    kept[base + block] += count
+                    cells[base + block] += end - block * step
+                }
             }
         }
         var pixels = [UInt8](repeating: 255, count: width * height)

@@ -1,4 +1,4 @@
-import PareCodecs
+import PareEncodings
 import PareFormat
 
 /// Reads a model (and the files it is compared with) once and derives what `ModelReport` draws:
@@ -10,6 +10,9 @@ struct ModelAnalysis {
     var tensors: [TensorFacts]
     var totals: TensorSizeTotals
     var history: TrainingHistory?
+    /// The reference's history, drawn before the model's when the model records only its own
+    /// fine-tuning (a demo file pruned from the dense one it is compared with).
+    var referenceHistory: TrainingHistory?
     /// Problems worth a line on the page (unreadable history, metadata that does not line up).
     var notes: [String]
 
@@ -23,6 +26,10 @@ struct ModelAnalysis {
         } catch {
             history = nil
             notes.append("training history not shown: \(error)")
+        }
+        if let reference = compare.first, let own = history, own.epochs.first?.phase != "train",
+           let theirs = try? TrainingHistory(metadata: reference.metadata, file: reference.path), theirs.epochs.first?.phase == "train" {
+            referenceHistory = theirs
         }
         let convertErrors = Self.convertErrors(file.metadata, notes: &notes)
         let reference = compare.first
@@ -56,9 +63,6 @@ struct ModelAnalysis {
                 fact.error = ErrorStats(original: compareValues, decoded: values)
                 fact.errorSource = .compare
             }
-            var zeros = 0
-            for v in values where v == 0 { zeros += 1 }
-            fact.zeroCount = zeros
             if large {
                 var range = WeightHistogram.finiteRange(values)
                 if let compareValues, let c = WeightHistogram.finiteRange(compareValues) {
@@ -73,6 +77,9 @@ struct ModelAnalysis {
                     fact.compareHistogram = other
                 }
             }
+            // Zeros come with the histogram's pass over the values; smaller tensors count them here.
+            let zeros = fact.histogram?.zeros ?? values.withUnsafeBufferPointer { v in v.reduce(0) { $0 + ($1 == 0 ? 1 : 0) } }
+            fact.zeroCount = zeros
             if entry.shape.count == 2, rows > 0, columns > 0, wantsMask || zeros * 4 >= values.count {
                 fact.mask = MaskPicture(values: values, rows: rows, columns: columns, maxSide: options.maxMaskSide)
             }

@@ -1,4 +1,4 @@
-import PareCodecs
+import PareEncodings
 import PareFormat
 
 /// Everything the page shows about one tensor, gathered in one pass over the file.

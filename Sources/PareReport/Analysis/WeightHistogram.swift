@@ -38,9 +38,11 @@ public struct WeightHistogram: Hashable, Sendable {
     /// The smallest and largest finite value, nil when there is none.
     public static func finiteRange(_ values: [Float]) -> (lower: Double, upper: Double)? {
         var low = Float.infinity, high = -Float.infinity
-        for v in values where v.isFinite {
-            low = Swift.min(low, v)
-            high = Swift.max(high, v)
+        values.withUnsafeBufferPointer { v in
+            for x in v where x.isFinite {
+                low = Swift.min(low, x)
+                high = Swift.max(high, x)
+            }
         }
         return low <= high ? (Double(low), Double(high)) : nil
     }
@@ -50,18 +52,23 @@ public struct WeightHistogram: Hashable, Sendable {
         let bins = counts.count
         let scale = Double(bins) / (upper - lower)
         let lower = self.lower
+        var zeros = 0, nonFinite = 0
         counts.withUnsafeMutableBufferPointer { counts in
-            for v in values {
-                guard v.isFinite else {
-                    nonFinite += 1
-                    continue
+            values.withUnsafeBufferPointer { values in
+                for v in values {
+                    guard v.isFinite else {
+                        nonFinite += 1
+                        continue
+                    }
+                    if v == 0 { zeros += 1 }
+                    let position = (Double(v) - lower) * scale
+                    let bin = position <= 0 ? 0 : position >= Double(bins) ? bins - 1 : Int(position)
+                    counts[bin] += 1
                 }
-                if v == 0 { zeros += 1 }
-                let position = (Double(v) - lower) * scale
-                let bin = position <= 0 ? 0 : position >= Double(bins) ? bins - 1 : Int(position)
-                counts[bin] += 1
             }
         }
+        self.zeros += zeros
+        self.nonFinite += nonFinite
     }
 
     /// Every value counted: the bins plus the non-finite ones (equals the element count of what was added).

@@ -16,7 +16,9 @@ enum HistogramChart {
         let binW = plotW / Double(bins)
         m.element("svg", ["viewBox": "0 0 \(Int(width)) \(Int(height))", "role": "img"]) { svg in
             svg.element("title", text: title)
-            // Decades of the log scale.
+            // Decades of the log scale (every other one when there are many).
+            let decades = Int(log10(Double(maxCount)))
+            let step = decades > 5 ? 100.0 : 10.0
             var decade = 1.0
             while decade <= Double(maxCount) {
                 let yy = y(Int(decade))
@@ -24,7 +26,7 @@ enum HistogramChart {
                 svg.element("text", attributes: [("class", "small"), ("x", (left - 4).svg), ("y", (yy + 3).svg), ("text-anchor", "end")]) {
                     $0.write(AxisLabels.count(decade))
                 }
-                decade *= decade < 10 ? 10 : 100
+                decade *= step
             }
             var path = ""
             for (i, count) in model.counts.enumerated() where count > 0 {

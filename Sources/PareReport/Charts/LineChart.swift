@@ -27,13 +27,14 @@ struct LineChart {
         let finite = series.flatMap { $0.values.compactMap { $0 }.filter(\.isFinite) }
         var (low, high) = yRange ?? ((finite.min() ?? 0), (finite.max() ?? 1))
         if high <= low { (low, high) = (low - 0.5, high + 0.5) }
+        let ticks = NiceTicks(low: low, high: high, count: 4)
+        (low, high) = (ticks.low, ticks.high)
         let plotW = Self.width - Self.left - Self.right, plotH = Self.height - Self.top - Self.bottom
         func x(_ i: Int) -> Double { Self.left + (count <= 1 ? plotW / 2 : Double(i) / Double(count - 1) * plotW) }
         func y(_ v: Double) -> Double { Self.top + plotH - (Swift.min(Swift.max(v, low), high) - low) / (high - low) * plotH }
         m.element("svg", ["viewBox": "0 0 \(Int(Self.width)) \(Int(Self.height))", "role": "img"]) { svg in
             svg.element("title", text: title)
-            for step in 0...4 {
-                let v = low + (high - low) * Double(step) / 4
+            for v in ticks.values {
                 svg.empty("line", attributes: [("class", "gridline"), ("x1", Self.left.svg), ("x2", (Self.width - Self.right).svg), ("y1", y(v).svg), ("y2", y(v).svg)])
                 svg.element("text", attributes: [("class", "small"), ("x", (Self.left - 4).svg), ("y", (y(v) + 3).svg), ("text-anchor", "end")]) {
                     $0.write(AxisLabels.number(v))
@@ -73,9 +74,6 @@ struct LineChart {
                 svg.element("text", attributes: [("class", "small"), ("x", x(i).svg), ("y", (Self.height - 8).svg), ("text-anchor", "middle")]) {
                     $0.write(String(i + 1))
                 }
-            }
-            svg.element("text", attributes: [("class", "small"), ("x", (Self.width - Self.right).svg), ("y", (Self.height - 8).svg), ("text-anchor", "end")]) {
-                $0.write(count > 0 ? "epoch" : "no epochs")
             }
         }
     }

@@ -27,8 +27,7 @@ enum Page {
     --model:#2f6fdf;--compare:#d4453a;--train:#2f6fdf;--test:#d4453a;--sparsity:#2da160;--clip:#e0862a;--front:#d4453a}
     @media (prefers-color-scheme:dark){:root{--bg:#0f1216;--fg:#e6e8eb;--muted:#9ba5b0;--card:#181c21;--line:#30363d;\
     --grid:#252b32;--values:#6c9cff;--indices:#f0a052;--scales:#4cc387;--header:#b48cf2;--other:#6e7781;\
-    --model:#6c9cff;--compare:#ff7b72;--train:#6c9cff;--test:#ff7b72;--sparsity:#4cc387;--clip:#f0a052;--front:#ff7b72}\
-    img.mask{filter:invert(1)}}
+    --model:#6c9cff;--compare:#ff7b72;--train:#6c9cff;--test:#ff7b72;--sparsity:#4cc387;--clip:#f0a052;--front:#ff7b72}}
     *{box-sizing:border-box}
     body{margin:0;background:var(--bg);color:var(--fg);font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
     main{max-width:1360px;margin:0 auto;padding:20px 16px 40px}
@@ -48,11 +47,13 @@ enum Page {
     th,td{padding:4px 8px;border-bottom:1px solid var(--grid);text-align:left;vertical-align:middle;white-space:nowrap}
     th{color:var(--muted);font-weight:600;font-size:12px}
     td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-    td.name{white-space:normal;overflow-wrap:anywhere;min-width:140px;max-width:360px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
+    td.name{white-space:normal;overflow-wrap:anywhere;min-width:180px;max-width:360px;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
     td.bar{width:32%;min-width:140px}
+    td.key{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
     td.meta{white-space:normal;overflow-wrap:anywhere;font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:12px}
     svg{display:block;width:100%;height:auto;overflow:visible}
     svg.bar{height:14px}
+    svg.wide{max-width:960px;margin:0 auto}
     svg text{fill:var(--fg);font-size:11px;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif}
     svg text.small{font-size:9.5px;fill:var(--muted)}
     .axis{stroke:var(--line);stroke-width:1;fill:none}
@@ -70,7 +71,7 @@ enum Page {
     .point-front{fill:var(--front);stroke:var(--bg);stroke-width:1}
     .legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;color:var(--muted);margin:6px 0}
     .legend span::before{content:"";display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:5px;vertical-align:-1px;background:var(--c)}
-    img.mask{display:block;width:100%;max-width:512px;image-rendering:pixelated;border:1px solid var(--line);background:#fff}
+    img.mask{display:block;width:100%;height:auto;image-rendering:pixelated;border:1px solid var(--line);background:#fff}
     details{border:1px solid var(--line);border-radius:8px;margin:8px 0;background:var(--card)}
     details>summary{cursor:pointer;padding:8px 12px;font-weight:600;overflow-wrap:anywhere}
     details>div{padding:0 12px 12px;background:var(--bg);border-radius:0 0 8px 8px}
