@@ -25,15 +25,19 @@ public struct MaskPicture: Sendable {
         var kept = [Int](repeating: 0, count: width * height)
         var cells = [Int](repeating: 0, count: width * height)
         values.withUnsafeBufferPointer { v in
-            for r in 0..<rows {
-                let base = (r / step) * width
-                let row = r * columns
-                for block in 0..<width {
-                    let end = Swift.min((block + 1) * step, columns)
-                    var count = 0
-                    for c in block * step..<end where v[row + c] != 0 { count += 1 }
-                    kept[base + block] += count
-                    cells[base + block] += end - block * step
+            kept.withUnsafeMutableBufferPointer { kept in
+                cells.withUnsafeMutableBufferPointer { cells in
+                    for r in 0..<rows {
+                        let base = (r / step) * width
+                        let row = r * columns
+                        for block in 0..<width {
+                            let start = block * step, end = Swift.min(start + step, columns)
+                            var count = 0
+                            for c in start..<end where v[row + c] != 0 { count += 1 }
+                            kept[base + block] += count
+                            cells[base + block] += end - start
+                        }
+                    }
                 }
             }
         }

@@ -91,8 +91,15 @@ struct ParetoChart {
                     return total
                 }
                 let costs = candidates.map { cost(box($0)) }
-                let chosen = candidates[costs.indices.min { (costs[$0], $0) < (costs[$1], $1) }!]
-                boxes.append(box(chosen))
+                let pick = costs.indices.min { (costs[$0], $0) < (costs[$1], $1) }!
+                let chosen = candidates[pick]
+                let b = box(chosen)
+                boxes.append(b)
+                if pick >= 4 {
+                    // Not right beside its point: a faint leader from the point to the label's nearest edge.
+                    let lx = Swift.min(Swift.max(px, b.x0), b.x1), ly = Swift.min(Swift.max(py, b.y0), b.y1)
+                    svg.empty("line", attributes: [("class", "leader"), ("x1", px.svg), ("y1", py.svg), ("x2", lx.svg), ("y2", ly.svg)])
+                }
                 svg.element("text", attributes: [("class", "small"), ("x", chosen.x.svg), ("y", chosen.y.svg), ("text-anchor", chosen.anchor)]) { $0.write(names[i]) }
             }
             for i in bytes.indices where accuracy[i].isFinite {

@@ -67,6 +67,7 @@ enum Page {
     .dot-train{fill:var(--train)}.dot-test{fill:var(--test)}.dot-sparsity{fill:var(--sparsity)}.dot-clip{fill:var(--clip)}
     .phase{stroke:var(--muted);stroke-dasharray:3 3;stroke-width:1;fill:none}
     .front{fill:none;stroke:var(--front);stroke-width:1.5;stroke-dasharray:5 3}
+    .leader{stroke:var(--muted);stroke-width:.7;opacity:.7}
     .point{fill:var(--model);stroke:var(--bg);stroke-width:1}
     .point-front{fill:var(--front);stroke:var(--bg);stroke-width:1}
     .legend{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:12px;color:var(--muted);margin:6px 0}
