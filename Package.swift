@@ -3,6 +3,7 @@
 //
 // Dependency arrows point one way:
 //   pare (executable) → PareCLI → PareConvert / PareRuntime / PareNN → PareInterchange → PareEncodings → PareFormat → CZlib
+//   PareCLI → PareReport → PareEncodings (`pare report`'s HTML pages)
 //   PareFormat: the container. PareEncodings: tensor encodings (structure × coding). PareInterchange:
 //   every foreign file format. PareConvert: streaming conversion as a library. PareNN: the trainer.
 //   PareRuntime: packed execution. PareRuntime and PareNN also share the dense math in PareKernels
