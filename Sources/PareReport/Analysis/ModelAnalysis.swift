@@ -79,7 +79,6 @@ struct ModelAnalysis {
             }
             // Zeros come with the histogram's pass over the values; smaller tensors count them here.
             let zeros = fact.histogram?.zeros ?? values.withUnsafeBufferPointer { v in v.reduce(0) { $0 + ($1 == 0 ? 1 : 0) } }
-            fact.zeroCount = zeros
             if entry.shape.count == 2, rows > 0, columns > 0, wantsMask || zeros * 4 >= values.count {
                 fact.mask = MaskPicture(values: values, rows: rows, columns: columns, maxSide: options.maxMaskSide)
             }

@@ -4,11 +4,11 @@ import PareFormat
 /// Everything the page shows about one tensor, gathered in one pass over the file.
 struct TensorFacts {
     /// Where the error figure came from.
-    enum ErrorSource: String {
+    enum ErrorSource {
         /// `pare convert` measured it against its input (metadata `convert.*`).
-        case convert = "convert metadata"
+        case convert
         /// Measured here against the first `--compare` file.
-        case compare = "measured vs compare"
+        case compare
     }
 
     var entry: TensorEntry
@@ -21,6 +21,4 @@ struct TensorFacts {
     var compareHistogram: WeightHistogram?
     /// Present for 2-D tensors with pruned (zero) cells.
     var mask: MaskPicture?
-    /// Decoded values that are exactly zero, when the tensor was decoded.
-    var zeroCount: Int?
 }

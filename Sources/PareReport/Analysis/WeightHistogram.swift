@@ -73,7 +73,4 @@ public struct WeightHistogram: Hashable, Sendable {
 
     /// Every value counted: the bins plus the non-finite ones (equals the element count of what was added).
     public var total: Int { counts.reduce(0, +) + nonFinite }
-
-    /// Width of one bin.
-    public var binWidth: Double { (upper - lower) / Double(counts.count) }
 }
