@@ -50,7 +50,7 @@ let package = Package(
         // C library calls the Glibc module lacks (malloc_trim), for long conversions.
         .target(name: "CPareSystem"),
         // `pare report`'s pages: HTML + SVG charts of a model, written without any web dependency.
-        .target(name: "PareReport", dependencies: ["PareEncodings"]),
+        .target(name: "PareReport", dependencies: ["PareEncodings"], exclude: ["README.md"]),
         .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
