@@ -60,9 +60,9 @@ public struct Converter: Sendable {
             progress(ConvertProgress(phase: .tensors, completed: total, total: total, label: ""))
             let changed = tensors.filter(\.compressed)
             if !changed.isEmpty {
-                writer.metadata["convert.tensors"] = .array(changed.map { .string($0.name) })
-                writer.metadata["convert.max_abs_error"] = .array(changed.map { .float($0.maxAbsError) })
-                writer.metadata["convert.rel_rms_error"] = .array(changed.map { .float($0.relRMSError) })
+                writer.metadata[MetadataKey.convertTensors] = .array(changed.map { .string($0.name) })
+                writer.metadata[MetadataKey.convertMaxAbsError] = .array(changed.map { .float($0.maxAbsError) })
+                writer.metadata[MetadataKey.convertRelRMSError] = .array(changed.map { .float($0.relRMSError) })
             }
             try writer.finish()
         } catch {
