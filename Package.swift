@@ -3,6 +3,7 @@
 //
 // Dependency arrows point one way:
 //   pare (executable) → PareCLI → PareConvert / PareRuntime / PareNN → PareInterchange → PareEncodings → PareFormat → CZlib
+//   PareCLI → PareReport → PareEncodings (`pare report`'s HTML pages)
 //   PareFormat: the container. PareEncodings: tensor encodings (structure × coding). PareInterchange:
 //   every foreign file format. PareConvert: streaming conversion as a library. PareNN: the trainer.
 //   PareRuntime: packed execution. PareRuntime and PareNN also share the dense math in PareKernels
@@ -28,6 +29,7 @@ let package = Package(
         .library(name: "PareConvert", targets: ["PareConvert"]),
         .library(name: "PareNN", targets: ["PareNN"]),
         .library(name: "PareRuntime", targets: ["PareRuntime"]),
+        .library(name: "PareReport", targets: ["PareReport"]),
         .library(name: "PareText", targets: ["PareText"]),
     ],
     dependencies: [
@@ -47,11 +49,13 @@ let package = Package(
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
         // C library calls the Glibc module lacks (malloc_trim), for long conversions.
         .target(name: "CPareSystem"),
+        // `pare report`'s pages: HTML + SVG charts of a model, written without any web dependency.
+        .target(name: "PareReport", dependencies: ["PareEncodings"], exclude: ["README.md"]),
         .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "PareText", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [
-                "PareConvert", "PareRuntime", "PareNN", "PareKernels", "PareDemoData",
+                "PareConvert", "PareRuntime", "PareNN", "PareKernels", "PareReport", "PareDemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
         ),
@@ -70,6 +74,7 @@ let package = Package(
         .testTarget(name: "PareEncodingsTests", dependencies: ["PareEncodings", "PareKernels"]),
         .testTarget(name: "PareInterchangeTests", dependencies: ["PareInterchange", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
+        .testTarget(name: "PareReportTests", dependencies: ["PareReport"]),
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN", "PareTestSupport"]),
         .testTarget(name: "PareTextTests", dependencies: ["PareText"]),
         .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
