@@ -4,6 +4,7 @@
 // Dependency arrows point one way:
 //   pare (executable) → PareCLI → PareConvert / PareRuntime / PareNN → PareInterchange → PareEncodings → PareFormat → CZlib
 //   PareCLI → PareCalibrate → PareConvert + PareRuntime (calibrated conversion needs both the converter and the encoder runtime).
+//   PareCLI → PareReport → PareEncodings (`pare report`'s HTML pages)
 //   PareFormat: the container. PareEncodings: tensor encodings (structure × coding). PareInterchange:
 //   every foreign file format. PareConvert: streaming conversion as a library. PareNN: the trainer.
 //   PareRuntime: packed execution. PareRuntime and PareNN also share the dense math in PareKernels
@@ -29,6 +30,7 @@ let package = Package(
         .library(name: "PareConvert", targets: ["PareConvert"]),
         .library(name: "PareNN", targets: ["PareNN"]),
         .library(name: "PareRuntime", targets: ["PareRuntime"]),
+        .library(name: "PareReport", targets: ["PareReport"]),
         .library(name: "PareText", targets: ["PareText"]),
         .library(name: "PareCalibrate", targets: ["PareCalibrate"]),
     ],
@@ -49,6 +51,8 @@ let package = Package(
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
         // C library calls the Glibc module lacks (malloc_trim), for long conversions.
         .target(name: "CPareSystem"),
+        // `pare report`'s pages: HTML + SVG charts of a model, written without any web dependency.
+        .target(name: "PareReport", dependencies: ["PareEncodings"], exclude: ["README.md"]),
         .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "PareText", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
         // Compression that looks at data: calibration statistics through the runtime, Wanda / SparseGPT /
         // GPTQ / importance-weighted scales, double-precision Cholesky; writes standard encodings.
@@ -56,7 +60,7 @@ let package = Package(
         .target(
             name: "PareCLI",
             dependencies: [
-                "PareCalibrate", "PareConvert", "PareRuntime", "PareNN", "PareKernels", "PareDemoData",
+                "PareCalibrate", "PareConvert", "PareRuntime", "PareNN", "PareKernels", "PareReport", "PareDemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
         ),
@@ -75,6 +79,7 @@ let package = Package(
         .testTarget(name: "PareEncodingsTests", dependencies: ["PareEncodings", "PareKernels"]),
         .testTarget(name: "PareInterchangeTests", dependencies: ["PareInterchange", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
+        .testTarget(name: "PareReportTests", dependencies: ["PareReport"]),
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN", "PareTestSupport"]),
         .testTarget(name: "PareTextTests", dependencies: ["PareText"]),
         .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),

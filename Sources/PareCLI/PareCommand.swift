@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The `pare` command line: train, convert, inspect, verify, export, run, eval, size, bench, demo.
+/// The `pare` command line: train, convert, inspect, verify, export, run, eval, size, bench, demo, report.
 ///
 /// Each subcommand is one type in `Commands/`; to add one, append it to `subcommands`.
 public struct PareCommand: ParsableCommand {
@@ -20,6 +20,7 @@ public struct PareCommand: ParsableCommand {
             EmbedCommand.self,
             BenchCommand.self,
             DemoCommand.self,
+            ReportCommand.self,
         ]
     )
 

@@ -24,9 +24,12 @@ public struct Converter: Sendable {
         let settings = options
         let start = Date()
         let source = try ModelSources.open(input)
-        let inputBytes = try InputFile.regularFileSize((source as? HuggingFaceSource)?.folder.weightsPath ?? input)
+        let inputBytes = try source.inputBytes()
         let selected = source.tensors.map { settings.filter.includes(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
-        let compress = source.tensors.indices.map { settings.precomputed[source.tensors[$0].name] != nil || settings.transforms && selected[$0] }
+        let compress = source.tensors.indices.map {
+            settings.precomputed[source.tensors[$0].name] != nil
+                || selected[$0] && settings.transforms && !settings.keepsAsStored(source.storedEncoding($0))
+        }
 
         var globalThreshold: MagnitudeThreshold?
         if let pruner = settings.pruner, pruner.scope == .global {
@@ -60,9 +63,9 @@ public struct Converter: Sendable {
             progress(ConvertProgress(phase: .tensors, completed: total, total: total, label: ""))
             let changed = tensors.filter(\.compressed)
             if !changed.isEmpty {
-                writer.metadata["convert.tensors"] = .array(changed.map { .string($0.name) })
-                writer.metadata["convert.max_abs_error"] = .array(changed.map { .float($0.maxAbsError) })
-                writer.metadata["convert.rel_rms_error"] = .array(changed.map { .float($0.relRMSError) })
+                writer.metadata[MetadataKey.convertTensors] = .array(changed.map { .string($0.name) })
+                writer.metadata[MetadataKey.convertMaxAbsError] = .array(changed.map { .float($0.maxAbsError) })
+                writer.metadata[MetadataKey.convertRelRMSError] = .array(changed.map { .float($0.relRMSError) })
             }
             if !settings.choices.isEmpty {
                 let names = settings.choices.keys.sorted()
@@ -108,16 +111,14 @@ public struct Converter: Sendable {
         return ErrorStats(original: original, decoded: try encoded.decoded(shape: tensor.shape))
     }
 
-    /// Copies a tensor unchanged: encoded `.pare` tensors keep their sections, others are stored dense in their dtype.
+    /// Copies a tensor unchanged: encoded tensors (`.pare` encodings, GGUF Q8_0 / Q4_0 blocks) keep
+    /// their sections, others are stored dense in their dtype.
     static func copy(_ index: Int, of source: ModelSource, into writer: PareWriter, zlibLevel: Int?) throws {
-        if let pare = source as? PareSource, pare.file.tensors[index].encoding != .dense {
-            let entry = pare.file.tensors[index]
-            defer { pare.release(index) }
-            let sections = try entry.sections.map { section in
-                SectionPayload(kind: section.kind, dtype: section.dtype, bytes: try pare.file.section(section.kind, of: entry).bytes)
-            }
-            try writer.add(name: entry.name, dtype: entry.dtype, shape: entry.shape, encoding: entry.encoding,
-                           storedCount: entry.storedCount, sections: sections, zlibLevel: zlibLevel)
+        if let encoding = source.storedEncoding(index) {
+            let tensor = source.tensors[index]
+            let (storedCount, sections) = try source.storedSections(index)
+            try writer.add(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, encoding: encoding,
+                           storedCount: storedCount, sections: sections, zlibLevel: zlibLevel)
         } else {
             try writer.addDense(try source.dense(index), zlibLevel: zlibLevel)
         }

@@ -38,7 +38,9 @@ public struct HuggingFaceFolder: Sendable {
         guard Self.supportedModelTypes.contains(modelType) else {
             throw HuggingFaceError.unsupportedModelType(file: configPath, modelType: modelType)
         }
-        weightsPath = Self.join(path, "model.safetensors")
+        // One file, or shards named by model.safetensors.index.json (ShardedSafetensorsSource).
+        let single = Self.join(path, "model.safetensors"), index = Self.join(path, ShardedSafetensorsSource.indexName)
+        weightsPath = !FileManager.default.fileExists(atPath: single) && FileManager.default.fileExists(atPath: index) ? index : single
         guard FileManager.default.fileExists(atPath: weightsPath) else {
             throw HuggingFaceError.missingFile(path: weightsPath, why: "the weights must be safetensors; pytorch_model.bin is not read")
         }

@@ -6,15 +6,16 @@ import PareFormat
 /// so the converted `.pare` file embeds text on its own.
 final class HuggingFaceSource: ModelSource {
     let folder: HuggingFaceFolder
-    let weights: InterchangeSource
+    let weights: ModelSource
     let tensors: [SourceTensor]
     let metadata: Metadata
     let vocabularyBytes: [UInt8]
 
     init(path: String) throws {
-        var weights: InterchangeSource?
+        var weights: ModelSource?
         folder = try HuggingFaceFolder(path: path) { weightsPath in
-            let source = try InterchangeSource(path: weightsPath)
+            let source: ModelSource = ShardedSafetensorsSource.isSharded(weightsPath)
+                ? try ShardedSafetensorsSource(path: weightsPath) : try InterchangeSource(path: weightsPath)
             weights = source
             return Dictionary(source.tensors.map { ($0.name, $0.shape) }, uniquingKeysWith: { first, _ in first })
         }
@@ -30,6 +31,8 @@ final class HuggingFaceSource: ModelSource {
     }
 
     var path: String { folder.path }
+
+    func inputBytes() throws -> UInt64 { try weights.inputBytes() }
 
     func floats(_ index: Int) throws -> [Float] {
         index < weights.tensors.count ? try weights.floats(index) : vocabularyBytes.map(Float.init)

@@ -2,10 +2,11 @@ import ArgumentParser
 import Foundation
 import PareDemoData
 import PareFormat
+import PareReport
 
 /// `pare demo [--out DIR] [--json]`: the main job on the bundled data — train LeNet-300-100, prune with
-/// masked retraining, quantize, write every variant, inspect, evaluate each file with the runtime, and
-/// print the size/accuracy table.
+/// masked retraining, quantize, write every variant, inspect, evaluate each file with the runtime,
+/// print the size/accuracy table, and write `report.html` comparing the variants.
 public struct DemoCommand: ConsoleCommand {
     /// The command's name and help.
     public static let configuration = CommandConfiguration(
@@ -72,6 +73,10 @@ public struct DemoCommand: ConsoleCommand {
         let dense = result.variants[0]
         // The file the README points at: the smallest one within a point of the dense accuracy.
         let pick = result.variants.filter { $0.accuracy >= dense.accuracy - 0.01 }.min { $0.bytes < $1.bytes } ?? dense
+        let reportPath = (out as NSString).appendingPathComponent("report.html")
+        try VariantComparison(title: "pare demo: \(result.architecture), \(result.variants.count) variants",
+                              variants: result.variants.map { .init(name: $0.name, file: $0.file, accuracy: $0.accuracy) })
+            .write(to: reportPath)
 
         if jsonOption.json {
             console.printJSON(.object([
@@ -86,6 +91,7 @@ public struct DemoCommand: ConsoleCommand {
                 ("parameters", .integer(result.parameterCount)),
                 ("train_cpu_seconds_per_epoch", .number(result.trainSecondsPerEpoch)),
                 ("best_within_1pt", .string(pick.name)),
+                ("report", .string(reportPath)),
             ]))
             return
         }
@@ -103,5 +109,6 @@ public struct DemoCommand: ConsoleCommand {
         console.print("")
         console.print("MLP \(result.architecture), \(result.parameterCount) parameters; dense training \(Formatting.fixed(result.trainSecondsPerEpoch)) CPU s/epoch; "
                       + "smallest file within 1 point of dense accuracy: \(pick.name) (\(Formatting.ratio(pick.ratioVsDenseF32)), \(Formatting.fixed(pick.accuracy, 3))). Files in \(out)/.")
+        console.print("Comparison page: \(reportPath) (pare report FILE --out PAGE.html draws one file).")
     }
 }

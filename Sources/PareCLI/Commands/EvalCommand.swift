@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PareFormat
 import PareNN
 import PareRuntime
 

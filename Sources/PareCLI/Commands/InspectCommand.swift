@@ -42,7 +42,7 @@ public struct InspectCommand: ConsoleCommand {
     func load() throws -> (PareFile, [TensorSizeReport], TensorSizeReport.Totals) {
         let pare = try PareFile(path: file)
         let reports = pare.tensors.map(TensorSizeReport.init)
-        return (pare, reports, TensorSizeReport.Totals(reports))
+        return (pare, reports, TensorSizeTotals(pare.tensors))
     }
 
     /// The human-readable report of `path` (what `pare inspect PATH` prints), for other commands.

@@ -155,8 +155,10 @@ public struct TrainCommand: ConsoleCommand {
             config.distillation = try teacher(distillFrom, train: raw.train, folder: folder)
         }
         var history: [EpochMetrics] = []
+        var phases: [(phase: String, epochs: [EpochMetrics])] = []
         let progress = EpochProgress(console: console)
-        history += try Trainer(config: config).fit(&network, train: splits.train, test: splits.test) { progress.show("train", $0) }
+        phases.append(("train", try Trainer(config: config).fit(&network, train: splits.train, test: splits.test) { progress.show("train", $0) }))
+        history += phases.last!.epochs
         if prune != .none {
             let criterion: PruningCriterion = switch prune {
             case .magnitude, .none: .magnitude
@@ -173,6 +175,7 @@ public struct TrainCommand: ConsoleCommand {
             let report = try Trainer(config: config).prune(&network, schedule: plan, pruner: pruner, train: splits.train, test: splits.test) {
                 progress.show("prune", $0)
             }
+            phases.append(("prune", report.epochs))
             history += report.epochs
         }
         let quantization = try coding.quantization()
@@ -182,7 +185,8 @@ public struct TrainCommand: ConsoleCommand {
             qat.epochs = qatEpochs
             qat.seed = seed &+ 1000
             qat.fakeQuantization = .codecs(compression)
-            history += try Trainer(config: qat).fit(&network, train: splits.train, test: splits.test) { progress.show("qat", $0) }
+            phases.append(("qat", try Trainer(config: qat).fit(&network, train: splits.train, test: splits.test) { progress.show("qat", $0) }))
+            history += phases.last!.epochs
         }
         progress.finish()
 
@@ -198,6 +202,7 @@ public struct TrainCommand: ConsoleCommand {
             "train.seconds": .float(seconds),
             "train.clip_fraction": .float(clipFraction),
             "train.sparsity": .float(network.sparsity),
+            TrainingHistory.metadataKey: TrainingHistory(phases: phases).metadataValue,
         ]
         if let last = history.last?.test {
             metadata["train.test_accuracy"] = .float(last.accuracy)
