@@ -31,13 +31,14 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "PareFormat", dependencies: ["CZlib"]),
+        .target(name: "PareFormat", dependencies: ["CZlib", "CPareSystem"]),
         .target(name: "PareKernels", swiftSettings: optimize + targetCPU),
         .target(name: "PareCodecs", dependencies: ["PareFormat"]),
         .target(name: "PareNN", dependencies: ["PareCodecs", "PareKernels"], swiftSettings: optimize + targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
-        // C library calls the Glibc module lacks (malloc_trim), for the CLI's long conversions.
+        // C library calls the Glibc module lacks (malloc_trim, for the CLI's long conversions) and the
+        // SIGBUS guard that turns a mapped file truncated under a reader into a typed error.
         .target(name: "CPareSystem"),
         .target(name: "PareRuntime", dependencies: ["PareCodecs", "PareKernels", "CPareSIMD"], swiftSettings: targetCPU),
         .target(

@@ -36,6 +36,7 @@ extension LinearWeights {
         self.init(name: entry.name, rows: rows, columns: columns, encoding: entry.encoding,
                   storedCount: entry.storedCount, layout: layout, values: values,
                   keepAlive: loader.keepAlive, residentBytes: loader.residentBytes)
+        maxArrangementBytes = limits.maxArrangementBytes
     }
 }
 
