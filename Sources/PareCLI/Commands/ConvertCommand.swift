@@ -110,6 +110,7 @@ public struct ConvertCommand: ConsoleCommand {
 
     /// Converts and prints the report.
     public func run(console: Console) throws {
+        try OutputPath.check(output)
         let report = try Converter.run(input: input, output: output, settings: try settings(), console: console)
         if jsonOption.json {
             console.printJSON(.object([

@@ -41,6 +41,7 @@ public struct ExportCommand: ConsoleCommand {
 
     /// Exports and prints what was written.
     public func run(console: Console) throws {
+        try OutputPath.check(output)
         let source = try PareSource(path: model)
         let tensors = source.file.tensors
         let progress = ProgressBar(console: console, total: tensors.count)
@@ -76,20 +77,20 @@ public struct ExportCommand: ConsoleCommand {
             }
         }
         progress.update(tensors.count)
-        let bytes = try SizeCommand.fileSize(output)
+        let bytes = try OutputPath.writtenSize(output)  // nil for a device or FIFO
         if jsonOption.json {
             console.printJSON(.object([
                 ("model", .string(model)),
                 ("output", .string(output)),
                 ("format", .string(to.rawValue)),
-                ("bytes", .integer(bytes)),
+                ("bytes", bytes.map { .integer(Int($0)) } ?? .null),
                 ("tensors", .array(tensors.map { entry in
                     .object([("name", .string(entry.name)), ("shape", .shape(entry.shape)),
                              ("dtype", .string(exportedType(entry).name)), ("encoding", .string(entry.encoding.label))])
                 })),
             ]))
         } else {
-            console.print("\(model) → \(output): \(tensors.count) tensors as \(to.rawValue), \(Formatting.size(bytes))")
+            console.print("\(model) → \(output): \(tensors.count) tensors as \(to.rawValue)\(bytes.map { ", " + Formatting.size($0) } ?? "")")
         }
     }
 }

@@ -106,7 +106,7 @@ enum Converter {
             writer.cancel()
             throw error
         }
-        return ConvertReport(input: input, output: output, inputBytes: inputBytes, outputBytes: try SizeCommand.fileSize(output),
+        return ConvertReport(input: input, output: output, inputBytes: inputBytes, outputBytes: writer.bytesWritten,
                              tensors: tensors, seconds: Date().timeIntervalSince(start))
     }
 

@@ -15,6 +15,13 @@ public enum OutputTarget: Equatable, Sendable {
     /// A character device or FIFO: write the bytes through to it; it is never renamed over.
     case stream(String)
 
+    /// The path the bytes finally go to.
+    public var path: String {
+        switch self {
+        case let .replace(path), let .stream(path): path
+        }
+    }
+
     /// Most symlinks followed before giving up (as the kernel's ELOOP limit).
     static let maxLinks = 40
 
