@@ -2,10 +2,12 @@
 // Pare: compressed neural-network models — container, codecs, trainer, runtime, CLI.
 //
 // Dependency arrows point one way:
-//   pare (executable) → PareCLI → PareRuntime / PareNN → PareCodecs → PareFormat → CZlib
-//   PareRuntime and PareNN also share the dense math in PareKernels (which depends on nothing);
-//   PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in CPareSIMD (runtime-checked);
-//   PareCLI calls malloc_trim through CPareSystem.
+//   pare (executable) → PareCLI → PareConvert / PareRuntime / PareNN → PareInterchange → PareEncodings → PareFormat → CZlib
+//   PareFormat: the container. PareEncodings: tensor encodings (structure × coding). PareInterchange:
+//   every foreign file format. PareConvert: streaming conversion as a library. PareNN: the trainer.
+//   PareRuntime: packed execution. PareRuntime and PareNN also share the dense math in PareKernels
+//   (which depends on nothing); PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in
+//   CPareSIMD (runtime-checked); PareConvert calls malloc_trim through CPareSystem.
 import Foundation
 import PackageDescription
 
@@ -22,7 +24,9 @@ let package = Package(
     products: [
         .executable(name: "pare", targets: ["pare"]),
         .library(name: "PareFormat", targets: ["PareFormat"]),
-        .library(name: "PareCodecs", targets: ["PareCodecs"]),
+        .library(name: "PareEncodings", targets: ["PareEncodings"]),
+        .library(name: "PareInterchange", targets: ["PareInterchange"]),
+        .library(name: "PareConvert", targets: ["PareConvert"]),
         .library(name: "PareNN", targets: ["PareNN"]),
         .library(name: "PareRuntime", targets: ["PareRuntime"]),
     ],
@@ -33,18 +37,20 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PareFormat", dependencies: ["CZlib", "CPareSystem"]),
         .target(name: "PareKernels", swiftSettings: optimize + targetCPU),
-        .target(name: "PareCodecs", dependencies: ["PareFormat"]),
-        .target(name: "PareNN", dependencies: ["PareCodecs", "PareKernels"], swiftSettings: optimize + targetCPU),
+        .target(name: "PareEncodings", dependencies: ["PareFormat"]),
+        .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
+        .target(name: "PareConvert", dependencies: ["PareInterchange", "CPareSystem"]),
+        .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: optimize + targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
-        // C library calls the Glibc module lacks (malloc_trim, for the CLI's long conversions) and the
-        // SIGBUS guard that turns a mapped file truncated under a reader into a typed error.
+        // C library calls the Glibc module lacks (malloc_trim, for long conversions) and the SIGBUS
+        // guard that turns a mapped file truncated under a reader into a typed error.
         .target(name: "CPareSystem"),
-        .target(name: "PareRuntime", dependencies: ["PareCodecs", "PareKernels", "CPareSIMD"], swiftSettings: targetCPU),
+        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "CPareSIMD"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [
-                "PareRuntime", "PareNN", "PareKernels", "PareDemoData", "CPareSystem",
+                "PareConvert", "PareRuntime", "PareNN", "PareKernels", "PareDemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
         ),
@@ -58,9 +64,11 @@ let package = Package(
         .executableTarget(name: "pare", dependencies: ["PareCLI"]),
         .testTarget(name: "PareFormatTests", dependencies: ["PareFormat", "PareKernels"]),
         .testTarget(name: "PareKernelsTests", dependencies: ["PareKernels"]),
-        .testTarget(name: "PareCodecsTests", dependencies: ["PareCodecs", "PareKernels"]),
+        .testTarget(name: "PareEncodingsTests", dependencies: ["PareEncodings", "PareKernels"]),
+        .testTarget(name: "PareInterchangeTests", dependencies: ["PareInterchange", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN"]),
-        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareKernels", "PareRuntime"]),
+        .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
+        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime"]),
     ]
 )

@@ -1,5 +1,5 @@
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import PareNN
 import Testing

@@ -1,5 +1,5 @@
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import PareNN
 @testable import PareRuntime
@@ -24,7 +24,7 @@ final class TemporaryDirectory {
     func file(_ name: String) -> String { path + "/" + name }
 }
 
-/// Writes `tensors` (name, values, shape, options) encoded by PareCodecs to `path` and opens it.
+/// Writes `tensors` (name, values, shape, options) encoded by PareEncodings to `path` and opens it.
 func writeEncoded(_ tensors: [(String, [Float], [Int], CompressionOptions)], to path: String,
                   metadata: Metadata = [:], zlibLevel: Int? = nil) throws -> PareFile {
     let writer = try PareWriter(path: path, metadata: metadata)

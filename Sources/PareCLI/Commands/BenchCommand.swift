@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareKernels
 import PareRuntime
 

@@ -1,5 +1,6 @@
 import ArgumentParser
-import PareCodecs
+import PareConvert
+import PareEncodings
 import PareFormat
 
 /// `pare convert IN OUT [options]`: a dense or packed model (`.pare`, `.safetensors`, `.npy`, `.npz`)
@@ -75,9 +76,9 @@ public struct ConvertCommand: ConsoleCommand {
         _ = try settings()
     }
 
-    /// The settings these options describe, or a one-line error about the first bad one.
-    func settings() throws -> ConvertSettings {
-        var settings = ConvertSettings()
+    /// The conversion these options describe, or a one-line error about the first bad one.
+    func settings() throws -> ConvertOptions {
+        var settings = ConvertOptions()
         switch (sparsity, threshold) {
         case (nil, nil): break
         case let (s?, nil):
@@ -111,7 +112,8 @@ public struct ConvertCommand: ConsoleCommand {
     /// Converts and prints the report.
     public func run(console: Console) throws {
         try OutputPath.check(output)
-        let report = try Converter.run(input: input, output: output, settings: try settings(), console: console)
+        let progress = ConvertProgressBar(console: console)
+        let report = try Converter(options: try settings()).convert(from: input, to: output, progress: progress.show)
         if jsonOption.json {
             console.printJSON(.object([
                 ("input", .string(report.input)),

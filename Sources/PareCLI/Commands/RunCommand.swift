@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import PareRuntime
+import PareInterchange
 
 /// `pare run MODEL --input FILE [--output FILE] [--json]`: inference on inputs from a `.npy`, IDX or
 /// CSV file, running the packed model directly.

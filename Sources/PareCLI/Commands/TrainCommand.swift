@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareDemoData
 import PareFormat
 import PareNN
@@ -254,7 +254,7 @@ public struct TrainCommand: ConsoleCommand {
         // The reported figures are the written file's, run packed.
         let packed = try PackedModel(path: written)
         let result = try Evaluator.evaluate(packed, inputs: raw.test.inputs, labels: raw.test.labels, batch: 256, threads: 1)
-        let bytes = Int(try SizeCommand.fileSize(written))
+        let bytes = Int(try InputFile.regularFileSize(written))
         if streamed { try OutputPath.copy(written, to: out) }
         if jsonOption.json {
             console.printJSON(.object([

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PareCodecs
+import PareEncodings
 import PareFormat
 
 /// The value-coding options shared by `pare convert` and `pare train`: `--quant --bits --granularity

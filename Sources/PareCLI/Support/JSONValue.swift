@@ -1,4 +1,5 @@
-import PareCodecs
+import PareEncodings
+import PareInterchange
 /// A JSON document built in code and written with a deterministic key order.
 ///
 /// Objects keep the order their keys were given in (not a dictionary's random order), strings are

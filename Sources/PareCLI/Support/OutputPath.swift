@@ -14,12 +14,6 @@ enum OutputPath {
     /// Throws `PareError.io` when `path` is a special file no writer may replace (a directory,
     /// socket, block device) or its directory is missing or not writable. Character devices and
     /// FIFOs are accepted (written through); symlinks are judged by their target.
-    /// The size of the file written at `path` (a symlink's target), or nil for a device or FIFO.
-    static func writtenSize(_ path: String) throws -> UInt64? {
-        guard case .replace = try OutputTarget.resolve(path) else { return nil }
-        return try SizeCommand.fileSize(path)
-    }
-
     /// A fresh temporary path for a file that will be copied to the device or FIFO `path`.
     static func scratchFile(for path: String) throws -> String {
         let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"

@@ -22,6 +22,12 @@ public enum OutputTarget: Equatable, Sendable {
         }
     }
 
+    /// The size of the file a writer left at this target, or nil for a device or FIFO.
+    public func writtenSize() throws -> UInt64? {
+        guard case let .replace(path) = self else { return nil }
+        return try InputFile.regularFileSize(path)
+    }
+
     /// Most symlinks followed before giving up (as the kernel's ELOOP limit).
     static let maxLinks = 40
 

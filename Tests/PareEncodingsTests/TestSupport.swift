@@ -1,5 +1,5 @@
 import Foundation
-@testable import PareCodecs
+@testable import PareEncodings
 import PareFormat
 import PareKernels
 

@@ -1,7 +1,8 @@
 import Foundation
 import PareFormat
 import Testing
-@testable import PareCodecs
+@testable import PareEncodings
+@testable import PareInterchange
 
 /// `InterchangeFile` recognises each format by its bytes and reads the same tensors from each.
 @Suite struct NpzInterchangeFileTests {

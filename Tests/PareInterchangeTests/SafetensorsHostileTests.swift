@@ -1,7 +1,8 @@
 import Foundation
 import PareFormat
 import Testing
-@testable import PareCodecs
+@testable import PareEncodings
+@testable import PareInterchange
 
 /// Malformed safetensors files: each validation rule of the reference loader, one file per rule.
 @Suite struct SafetensorsHostileTests {

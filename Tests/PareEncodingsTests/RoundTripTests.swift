@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import PareCodecs
+@testable import PareEncodings
 import PareFormat
 
 private let allQuantizations: [Quantization] = [

@@ -1,11 +1,12 @@
-import PareCodecs
+import PareEncodings
 import PareFormat
+import PareInterchange
 
 /// A model file read one tensor at a time: a `.pare`, `.safetensors`, `.npy` or `.npz` file.
 ///
 /// Only the header (or directory) is read on opening; each tensor's bytes are read when asked for,
 /// so a conversion holds one tensor in memory at a time.
-protocol ModelSource: AnyObject {
+public protocol ModelSource: AnyObject {
     /// The path the model was read from.
     var path: String { get }
     /// The file's metadata (safetensors `__metadata__` strings become string values).
@@ -19,24 +20,26 @@ protocol ModelSource: AnyObject {
 }
 
 /// What a source says about one tensor before its bytes are read.
-struct SourceTensor: Sendable {
-    /// The tensor's name.
-    var name: String
-    /// Its element type.
-    var dtype: DType
-    /// Its dimensions.
-    var shape: [Int]
+public struct SourceTensor: Sendable {
+    public var name: String
+    public var dtype: DType
+    public var shape: [Int]
 
-    /// Number of elements.
-    var elementCount: Int { shape.reduce(1, *) }
+    public init(name: String, dtype: DType, shape: [Int]) {
+        self.name = name
+        self.dtype = dtype
+        self.shape = shape
+    }
+
+    public var elementCount: Int { shape.reduce(1, *) }
 }
 
 /// Opens model files: `.pare` by extension or magic bytes, the others by their first bytes
 /// (`InterchangeFile`: `.npy`, `.npz`, else safetensors).
-enum ModelSources {
+public enum ModelSources {
     /// Opens `path` as whatever model format it holds.
-    static func open(_ path: String) throws -> ModelSource {
-        if SizeCommand.format(of: path) == "pare" { return try PareSource(path: path) }
+    public static func open(_ path: String) throws -> ModelSource {
+        if FileFormatName.byExtension(of: path) == "pare" { return try PareSource(path: path) }
         if let pare = try? PareSource(path: path) { return pare }
         return try InterchangeSource(path: path)
     }

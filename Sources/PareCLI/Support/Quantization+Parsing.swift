@@ -1,3 +1,4 @@
+import PareEncodings
 import PareFormat
 
 extension Quantization {

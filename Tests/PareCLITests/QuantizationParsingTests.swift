@@ -1,6 +1,6 @@
-import Foundation
 import Testing
-import PareCodecs
+@testable import PareCLI
+import PareEncodings
 import PareFormat
 
 @Test func quantizationNamesFollowTheCommandLineContract() throws {
@@ -20,14 +20,4 @@ import PareFormat
     #expect(throws: PareError.self) { try Quantization(name: "int4", asymmetric: true) }
     #expect(throws: PareError.self) { try Quantization(name: "int8", granularity: "block", asymmetric: true) }
     #expect(IndexChoice(rawValue: "csr_delta") == .deltaCSR && IndexChoice(rawValue: "bitmask") == .bitmask)
-}
-
-@Test func writerRefusesEncodedNonFloatTensors() throws {
-    let path = temporaryPath("nonfloat")
-    defer { try? FileManager.default.removeItem(atPath: path) }
-    let writer = try PareWriter(path: path)
-    defer { writer.cancel() }
-    let encoded = try TensorEncoder.encode([1, 2, 3, 4], shape: [4], options: .init())
-    #expect(throws: PareError.self) { try writer.add(encoded, name: "ids", dtype: .i64, shape: [4], zlibLevel: nil) }
-    try writer.add(encoded, name: "bias", dtype: .f16, shape: [4], zlibLevel: nil)  // logical f16, stored f32: fine
 }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import PareCodecs
+@testable import PareEncodings
 import PareFormat
 
 /// Decodes `encoded` after `mutate` rewrote one section's bytes (lengths unchanged, so the layout check

@@ -1,7 +1,8 @@
 import Foundation
 import PareFormat
 import Testing
-@testable import PareCodecs
+@testable import PareEncodings
+@testable import PareInterchange
 
 @Suite struct SafetensorsRoundTripTests {
     /// One tensor of every dtype, with rank 0, empty and odd-length (misaligning) tensors.

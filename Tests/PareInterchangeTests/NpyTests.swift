@@ -1,7 +1,8 @@
 import Foundation
 import PareFormat
 import Testing
-@testable import PareCodecs
+@testable import PareEncodings
+@testable import PareInterchange
 
 @Suite struct NpyTests {
     /// A version-1.0 `.npy` image with the given header text and data.

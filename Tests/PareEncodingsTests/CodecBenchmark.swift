@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import PareCodecs
+@testable import PareEncodings
 import PareFormat
 
 /// Encode / decode throughput per coding (MB/s of f32 input). Runs only with PARE_CODECS_BENCH=1, e.g.

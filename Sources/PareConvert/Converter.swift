@@ -1,89 +1,54 @@
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
-
-/// What `convert` does, independent of how the options were spelled.
-struct ConvertSettings: Sendable {
-    /// Pruning applied to the selected tensors, if any.
-    var pruner: MagnitudePruner?
-    /// Coding of the selected tensors' stored values.
-    var quantization: Quantization = .none
-    /// Sparse structure of the selected tensors.
-    var index: IndexChoice = .auto
-    /// zlib level for every section (applied only where it helps), or nil for none.
-    var zlibLevel: Int?
-    /// Which tensors are compressed.
-    var filter = TensorFilter.default
-    /// The options as given, recorded in the output's metadata.
-    var optionsText = ""
-
-    /// True when selected tensors are re-encoded at all (otherwise they are copied like the rest).
-    var transforms: Bool { pruner != nil || quantization != .none || index != .auto }
-}
-
-/// The outcome of one conversion.
-struct ConvertReport: Sendable {
-    /// One tensor of the output.
-    struct Tensor: Sendable {
-        var name: String
-        var shape: [Int]
-        var dtype: DType
-        var encoding: String
-        var compressed: Bool
-        var sparsity: Double
-        var bytes: UInt64
-        var denseF32Bytes: UInt64
-        var maxAbsError: Double
-        var relRMSError: Double
-    }
-
-    var input: String
-    var output: String
-    var inputBytes: UInt64
-    var outputBytes: UInt64
-    var tensors: [Tensor]
-    var seconds: Double
-
-    /// Input bytes over output bytes.
-    var ratio: Double { Formatting.divide(inputBytes, outputBytes) }
-    /// Dense f32 size of all tensors.
-    var denseF32Bytes: UInt64 { tensors.reduce(0) { $0 + $1.denseF32Bytes } }
-}
 
 /// Converts a model file into a packed `.pare`, one tensor at a time.
 ///
 /// Memory stays near a small multiple of the largest tensor (its original values, the pruned copy,
 /// the encoded sections and a decoded copy to measure the error): global pruning makes two extra
 /// streaming passes over the selected tensors (`MagnitudePruner.globalThreshold`) instead of holding them.
-enum Converter {
-    /// Converts `input` to `output` with `settings`; progress goes to `console.err`.
-    static func run(input: String, output: String, settings: ConvertSettings, console: Console) throws -> ConvertReport {
+public struct Converter: Sendable {
+    /// What happens to the selected tensors.
+    public var options: ConvertOptions
+
+    /// A converter applying `options`.
+    public init(options: ConvertOptions) {
+        self.options = options
+    }
+
+    /// Converts the model at `input` (`.pare`, safetensors, `.npy`, `.npz`) into a packed `.pare` at
+    /// `output`, written atomically, keeping the input's metadata and model description and adding
+    /// provenance and per-tensor error figures. `progress` is called on this thread between tensors.
+    public func convert(from input: String, to output: String,
+                        progress: (ConvertProgress) -> Void = { _ in }) throws -> ConvertReport {
+        let settings = options
         let start = Date()
         let source = try ModelSources.open(input)
-        let inputBytes = try SizeCommand.fileSize(input)
+        let inputBytes = try InputFile.regularFileSize(input)
         let selected = source.tensors.map { settings.filter.includes(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
         let compress = settings.transforms ? selected : selected.map { _ in false }
 
         var globalThreshold: MagnitudeThreshold?
         if let pruner = settings.pruner, pruner.scope == .global {
-            globalThreshold = try globalMagnitudeThreshold(source, compress: compress, pruner: pruner, console: console)
+            globalThreshold = try Self.globalMagnitudeThreshold(source, compress: compress, pruner: pruner, progress: progress)
         }
 
         var metadata = source.metadata
-        metadata[MetadataKey.source] = .string(input)
+        // The file's name only: a path from the converting machine says nothing to the reader and leaks.
+        metadata[MetadataKey.source] = .string((input as NSString).lastPathComponent)
         metadata[MetadataKey.producer] = .string("pare convert")
         metadata["convert.options"] = .string(settings.optionsText)
         let writer = try PareWriter(path: output, metadata: metadata)
         var tensors: [ConvertReport.Tensor] = []
-        let progress = ProgressBar(console: console, total: source.tensors.count)
+        let total = source.tensors.count
         do {
             for (index, tensor) in source.tensors.enumerated() {
-                progress.update(index, label: tensor.name)
+                progress(ConvertProgress(phase: .tensors, completed: index, total: total, label: tensor.name))
                 var error = ErrorStats(maxAbsError: 0, relativeRMSError: 0)
                 if compress[index] {
-                    error = try encode(index, of: source, settings: settings, globalThreshold: &globalThreshold, into: writer)
+                    error = try Self.encode(index, of: source, settings: settings, globalThreshold: &globalThreshold, into: writer)
                 } else {
-                    try copy(index, of: source, into: writer, zlibLevel: settings.zlibLevel)
+                    try Self.copy(index, of: source, into: writer, zlibLevel: settings.zlibLevel)
                 }
                 let entry = writer.tensors[writer.tensors.count - 1]
                 tensors.append(.init(name: entry.name, shape: entry.shape, dtype: entry.dtype, encoding: entry.encoding.label,
@@ -92,8 +57,7 @@ enum Converter {
                                      relRMSError: Double(error.relativeRMSError)))
                 FreedHeap.trim()
             }
-            progress.update(source.tensors.count)
-            progress.finish()
+            progress(ConvertProgress(phase: .tensors, completed: total, total: total, label: ""))
             let changed = tensors.filter(\.compressed)
             if !changed.isEmpty {
                 writer.metadata["convert.tensors"] = .array(changed.map { .string($0.name) })
@@ -102,7 +66,6 @@ enum Converter {
             }
             try writer.finish()
         } catch {
-            progress.finish()
             writer.cancel()
             throw error
         }
@@ -111,7 +74,7 @@ enum Converter {
     }
 
     /// Prunes and encodes one selected tensor, writes it, and returns its error against the input.
-    static func encode(_ index: Int, of source: ModelSource, settings: ConvertSettings,
+    static func encode(_ index: Int, of source: ModelSource, settings: ConvertOptions,
                        globalThreshold: inout MagnitudeThreshold?, into writer: PareWriter) throws -> ErrorStats {
         let tensor = source.tensors[index]
         let original = try source.floats(index)
@@ -128,7 +91,7 @@ enum Converter {
             encoded = try TensorEncoder.encode(values, shape: tensor.shape,
                                                options: CompressionOptions(quantization: settings.quantization, index: settings.index))
         } catch {
-            throw CLIError("\(source.path): tensor '\(tensor.name)': \(error)")
+            throw ConvertError(file: source.path, tensor: tensor.name, underlying: error)
         }
         try writer.add(encoded, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, zlibLevel: settings.zlibLevel)
         guard settings.pruner != nil else { return encoded.error }
@@ -153,14 +116,15 @@ enum Converter {
 
     /// The pruner's global cut over the selected tensors, streaming them once per pass.
     static func globalMagnitudeThreshold(_ source: ModelSource, compress: [Bool], pruner: MagnitudePruner,
-                                         console: Console) throws -> MagnitudeThreshold {
+                                         progress: (ConvertProgress) -> Void) throws -> MagnitudeThreshold {
         let chosen = compress.indices.filter { compress[$0] }
-        let progress = ProgressBar(console: console, total: chosen.count * 2)
-        defer { progress.finish() }
+        let total = chosen.count * 2
+        defer { progress(ConvertProgress(phase: .magnitudes, completed: total, total: total, label: "")) }
         var step = 0
         return try pruner.globalThreshold { visit in
             for index in chosen {
-                progress.update(step, label: "magnitudes: " + source.tensors[index].name)
+                progress(ConvertProgress(phase: .magnitudes, completed: step, total: total,
+                                         label: "magnitudes: " + source.tensors[index].name))
                 step += 1
                 visit(try source.floats(index))
             }

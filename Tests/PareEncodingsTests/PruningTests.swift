@@ -1,5 +1,5 @@
 import Testing
-@testable import PareCodecs
+@testable import PareEncodings
 import PareFormat
 
 /// The reference: zero the round(s·n) smallest |w|, ties by position, over the concatenation.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import PareCodecs
+@testable import PareEncodings
 import PareFormat
 
 /// Fixtures/golden holds a value stream and the Q8_0 / Q4_0 blocks gguf-py's reference quantizer made

@@ -1,5 +1,6 @@
 import Testing
-@testable import PareCodecs
+@testable import PareEncodings
+@testable import PareInterchange
 
 @Suite struct CSVTests {
     @Test func parsesHeaderQuotesAndBlankLines() throws {

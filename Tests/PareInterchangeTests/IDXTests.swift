@@ -1,7 +1,8 @@
 import Foundation
 import PareFormat
 import Testing
-@testable import PareCodecs
+@testable import PareEncodings
+@testable import PareInterchange
 
 @Suite struct IDXTests {
     @Test func roundTripsEveryElementType() throws {

@@ -1,7 +1,8 @@
 import Foundation
 import PareFormat
 import Testing
-@testable import PareCodecs
+@testable import PareEncodings
+@testable import PareInterchange
 
 /// safetensors files written by the reference Python package (Fixtures/interop/make_interop.py).
 @Suite struct SafetensorsInteropTests {
