@@ -19,8 +19,16 @@ public struct Converter: Sendable {
     /// Converts the model at `input` (`.pare`, safetensors, `.npy`, `.npz`) into a packed `.pare` at
     /// `output`, written atomically, keeping the input's metadata and model description and adding
     /// provenance and per-tensor error figures. `progress` is called on this thread between tensors.
+    /// Decoded tensors and derived tables are held to the budget in force narrowed to the input's
+    /// size (`Limits.scaled(toInputBytes:)`), so a tiny input declaring huge empty shapes fails fast.
     public func convert(from input: String, to output: String,
                         progress: (ConvertProgress) -> Void = { _ in }) throws -> ConvertReport {
+        let limits = Limits().scaled(toInputBytes: try InputFile.regularFileSize(input))
+        return try Limits.$current.withValue(limits) { try convertWithinBudget(from: input, to: output, progress: progress) }
+    }
+
+    private func convertWithinBudget(from input: String, to output: String,
+                                      progress: (ConvertProgress) -> Void) throws -> ConvertReport {
         let settings = options
         let start = Date()
         let source = try ModelSources.open(input)

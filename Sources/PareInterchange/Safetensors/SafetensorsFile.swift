@@ -69,6 +69,10 @@ public final class SafetensorsFile: @unchecked Sendable {
 
     /// The tensor as a `DenseTensor` in its own dtype.
     public func dense(_ entry: Entry) throws -> DenseTensor {
-        try DenseTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, bytes: rawBytes(of: entry))
+        let bytes = try rawBytes(of: entry)
+        if entry.dtype == .bool, let bad = DenseTensor.firstInvalidBoolean(bytes) {
+            throw PareError.malformedTensor(file: path, tensor: entry.name, message: "BOOL element \(bad) is \(bytes[bad]), not 0 or 1")
+        }
+        return try DenseTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, bytes: bytes)
     }
 }
