@@ -27,6 +27,21 @@ public struct Converter: Sendable {
         return try Limits.$current.withValue(limits) { try convertWithinBudget(from: input, to: output, progress: progress) }
     }
 
+    /// Adds the converter's own entries to `metadata` while the count stays within
+    /// `Limits.maxMetadataEntries`: the input's metadata is always kept whole, so an input that
+    /// already has the maximum (65,536 entries) still converts, without the provenance keys that
+    /// did not fit (listed in `omitted`).
+    static func addProvenance(_ entries: [(String, MetadataValue)], to metadata: inout Metadata, omitted: inout [String]) {
+        let limit = Limits().maxMetadataEntries
+        for (key, value) in entries {
+            if metadata[key] != nil || metadata.count < limit {
+                metadata[key] = value
+            } else {
+                omitted.append(key)
+            }
+        }
+    }
+
     private func convertWithinBudget(from input: String, to output: String,
                                       progress: (ConvertProgress) -> Void) throws -> ConvertReport {
         let settings = options
@@ -42,10 +57,11 @@ public struct Converter: Sendable {
         }
 
         var metadata = source.metadata
+        var omitted: [String] = []
         // The file's name only: a path from the converting machine says nothing to the reader and leaks.
-        metadata[MetadataKey.source] = .string((input as NSString).lastPathComponent)
-        metadata[MetadataKey.producer] = .string("pare convert")
-        metadata["convert.options"] = .string(settings.optionsText)
+        Self.addProvenance([(MetadataKey.source, .string((input as NSString).lastPathComponent)),
+                            (MetadataKey.producer, .string("pare convert")),
+                            ("convert.options", .string(settings.optionsText))], to: &metadata, omitted: &omitted)
         let writer = try PareWriter(path: output, metadata: metadata)
         var tensors: [ConvertReport.Tensor] = []
         let total = source.tensors.count
@@ -68,9 +84,10 @@ public struct Converter: Sendable {
             progress(ConvertProgress(phase: .tensors, completed: total, total: total, label: ""))
             let changed = tensors.filter(\.compressed)
             if !changed.isEmpty {
-                writer.metadata["convert.tensors"] = .array(changed.map { .string($0.name) })
-                writer.metadata["convert.max_abs_error"] = .array(changed.map { .float($0.maxAbsError) })
-                writer.metadata["convert.rel_rms_error"] = .array(changed.map { .float($0.relRMSError) })
+                Self.addProvenance([("convert.tensors", .array(changed.map { .string($0.name) })),
+                                    ("convert.max_abs_error", .array(changed.map { .float($0.maxAbsError) })),
+                                    ("convert.rel_rms_error", .array(changed.map { .float($0.relRMSError) }))],
+                                   to: &writer.metadata, omitted: &omitted)
             }
             try writer.finish()
         } catch {
@@ -78,7 +95,7 @@ public struct Converter: Sendable {
             throw error
         }
         return ConvertReport(input: input, output: output, inputBytes: inputBytes, outputBytes: writer.bytesWritten,
-                             tensors: tensors, seconds: Date().timeIntervalSince(start))
+                             tensors: tensors, seconds: Date().timeIntervalSince(start), omittedMetadata: omitted)
     }
 
     /// Prunes and encodes one selected tensor, writes it, and returns its error against the input.

@@ -114,6 +114,9 @@ public struct ConvertCommand: ConsoleCommand {
         try OutputPath.check(output)
         let progress = ConvertProgressBar(console: console)
         let report = try Converter(options: try settings()).convert(from: input, to: output, progress: progress.show)
+        if !report.omittedMetadata.isEmpty {
+            console.log("pare: note: \(input) already has the most metadata entries a file may hold; left out: \(report.omittedMetadata.joined(separator: ", "))")
+        }
         if jsonOption.json {
             console.printJSON(.object([
                 ("input", .string(report.input)),
