@@ -176,6 +176,13 @@ public final class PareFile: @unchecked Sendable {
         public var section: String
         /// What is wrong.
         public var message: String
+
+        /// Creates a damage report.
+        public init(tensor: String?, section: String, message: String) {
+            self.tensor = tensor
+            self.section = section
+            self.message = message
+        }
     }
 
     /// Checks every section's CRC-32 and that the padding between sections is zero, without inflating.
