@@ -35,7 +35,8 @@ public final class InputFile: @unchecked Sendable {
         guard stat(path, &info) == 0 else {
             throw PareError.io(file: path, message: String(cString: strerror(errno)))
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw PareError.io(file: path, message: "not a regular file") }
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFREG else { throw PareError.io(file: path, message: "not a regular file (\(FileIO.kindName(type)))") }
         return UInt64(info.st_size)
     }
 
