@@ -31,7 +31,7 @@ public final class NpzWriter {
         let header: [UInt8]
         do { header = try NpyHeader.encode(dtype: tensor.dtype, shape: tensor.shape) } catch {
             zip.cancel()
-            throw error
+            throw PareError.invalidArgument("\(path): tensor '\(tensor.name)': \(error)")
         }
         try zip.addStored(name: tensor.name + ".npy", parts: [header, tensor.bytes])
     }
