@@ -16,9 +16,8 @@ enum OutputPath {
     /// FIFOs are accepted (written through); symlinks are judged by their target.
     /// A fresh temporary path for a file that will be copied to the device or FIFO `path`.
     static func scratchFile(for path: String) throws -> String {
-        let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var random = SystemRandomNumberGenerator()
-        return "\(directory)/.pare-scratch-\(getpid())-\(String(random.next() as UInt32, radix: 16)).pare"
+        return "\(OutputTarget.temporaryDirectory)/.pare-scratch-\(getpid())-\(String(random.next() as UInt32, radix: 16)).pare"
     }
 
     /// Copies the regular file `source` to `destination` through an `AtomicFileWriter` (which

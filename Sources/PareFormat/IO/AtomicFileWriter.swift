@@ -5,7 +5,6 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// Writes a new file crash-safely: bytes go to a temporary file beside the destination, and
 /// `commit()` flushes it and renames it into place. A writer that fails, is cancelled or is dropped
@@ -49,8 +48,7 @@ public final class AtomicFileWriter {
             // Bytes may be patched at earlier offsets (headers written last), which a FIFO cannot
             // seek to: they collect in a temporary file that commit() copies through to the device.
             streamTarget = device
-            let directory = ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-            temporaryPath = "\(directory)/.pare-stream.\(suffix)"
+            temporaryPath = "\(OutputTarget.temporaryDirectory)/.pare-stream.\(suffix)"
         }
         fd = open(temporaryPath, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw PareError.io(file: path, message: "cannot create \(temporaryPath): \(FileIO.errorText())") }

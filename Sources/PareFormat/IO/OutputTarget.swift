@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Foundation
 
 /// Where the bytes for an output path really go, decided before anything is written, so writing
 /// `pare convert M /dev/null` or onto a symlink never replaces someone else's file.
@@ -14,6 +15,11 @@ public enum OutputTarget: Equatable, Sendable {
     case replace(String)
     /// A character device or FIFO: write the bytes through to it; it is never renamed over.
     case stream(String)
+
+    /// Where bytes bound for a device or FIFO collect first: `$TMPDIR`, or `/tmp`.
+    public static var temporaryDirectory: String {
+        ProcessInfo.processInfo.environment["TMPDIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+    }
 
     /// The path the bytes finally go to.
     public var path: String {

@@ -73,7 +73,10 @@ public struct CSVTable: Sendable, Equatable {
     /// Reads and parses a UTF-8 CSV file (a regular file: a FIFO is refused, not waited on; at most
     /// `Limits.maxDecodedBytes / 2` bytes, since every two bytes of text may be a 4-byte value).
     public init(contentsOf path: String, hasHeader: Bool? = nil, separator: Character = ",", limits: Limits = Limits()) throws {
-        let bytes = try InputFile.contents(of: path, limit: limits.maxDecodedBytes / 2)
+        let bytes: [UInt8]
+        do { bytes = try InputFile.contents(of: path, limit: limits.maxDecodedBytes / 2) } catch let PareError.io(file, message) {
+            throw Failure.io(file: file, message: message)
+        }
         guard let text = String(validating: bytes, as: UTF8.self) else { throw Failure.io(file: path, message: "not UTF-8 text") }
         try self.init(text: text, file: path, hasHeader: hasHeader, separator: separator)
     }

@@ -125,7 +125,10 @@ public struct IDXArray: Sendable, Equatable {
     /// `Limits.maxDecompressedBytes` and DEFLATE's 1032:1 bound of the file — so a small file whose
     /// header declares a small array stops inflating there, whatever the stream holds after it.
     public init(contentsOf path: String, limits: Limits = Limits()) throws {
-        var bytes = try InputFile.contents(of: path, limit: UInt64(Self.maxPayloadBytes + 4 + 4 * Self.maxRank))
+        var bytes: [UInt8]
+        do { bytes = try InputFile.contents(of: path, limit: UInt64(Self.maxPayloadBytes + 4 + 4 * Self.maxRank)) } catch let PareError.io(file, message) {
+            throw Failure.io(file: file, message: message)
+        }
         if bytes.count >= 2, bytes[0] == 0x1f, bytes[1] == 0x8b {
             do {
                 let inflater = try Zlib.Inflater(bytes)
