@@ -67,7 +67,9 @@ public struct VerifyCommand: ConsoleCommand {
         }
         guard damage.isEmpty else {
             if deep, try pare.verify().isEmpty {
-                throw CLIError("\(file): \(damage.count) problem\(damage.count == 1 ? "" : "s") found decoding its \(pare.tensors.count) tensors and model description")
+                let first = damage[0]
+                let place = first.tensor.map { "tensor '\($0)' section '\(first.section)'" } ?? first.section
+                throw CLIError("\(file): \(damage.count) problem\(damage.count == 1 ? "" : "s") found decoding its \(pare.tensors.count) tensors and model description; first: \(place): \(first.message)")
             }
             throw CLIError("\(file): \(damage.count) damaged section\(damage.count == 1 ? "" : "s") of \(sectionCount)")
         }

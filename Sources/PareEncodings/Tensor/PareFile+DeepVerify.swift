@@ -19,11 +19,22 @@ extension PareFile {
                     _ = try TensorDecoder.decode(entry, in: self)
                 }
             } catch {
-                damage.append(Damage(tensor: entry.name, section: Self.sectionName(of: error) ?? "decode", message: "\(error)"))
+                damage.append(Damage(tensor: entry.name, section: Self.sectionName(of: error) ?? "decode", message: Self.detail(of: error)))
             }
             releaseCachedSections()
         }
         return damage
+    }
+
+    /// What an error says beyond the file, tensor and section it names (those are in the `Damage`).
+    static func detail(of error: Error) -> String {
+        switch error as? PareError {
+        case let .malformedSection(_, _, _, message)?, let .malformedTensor(_, _, message)?: return message
+        case let .limitExceeded(_, message)?: return "limit exceeded: " + message
+        case let .unsupportedFeature(_, _, feature)?: return "unsupported " + feature
+        case .checksumMismatch?: return "CRC-32 mismatch"
+        default: return "\(error)"
+        }
     }
 
     /// The section an error names, if it names one.
