@@ -2,7 +2,7 @@
 //
 // Why not sigsetjmp/siglongjmp: readers touch mapped bytes from arbitrary Swift code (CRC loops,
 // the runtime's kernels), and jumping out of Swift frames skips their cleanup. Instead the handler
-// repairs the fault — a private zero page replaces the page past the file's new end — flags the
+// repairs the fault — private zero pages replace the pages past the file's new end — flags the
 // mapping, and returns; the reader finishes with zeros and then throws when it checks the flag.
 // mmap is a plain system call on Linux, safe to make from a signal handler in practice.
 #define _GNU_SOURCE
@@ -49,9 +49,12 @@ static void handle(int signal, siginfo_t *info, void *context) {
         if (base == 0) continue;
         size_t length = atomic_load(&slots[i].length);
         if (address < base || address - base >= length) continue;
+        // Everything from the faulting page to the end of the mapping lies past the file's new end
+        // too: replace it all at once, so a reader walking the rest faults no more.
         uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
-        void *start = (void *)(address & ~(page - 1));
-        if (mmap(start, page, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) break;
+        uintptr_t start = address & ~(page - 1);
+        size_t span = (size_t)(base + length - start + page - 1) & ~(page - 1);
+        if (mmap((void *)start, span, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED) break;
         atomic_store(&slots[i].faulted, 1);
         return;
     }

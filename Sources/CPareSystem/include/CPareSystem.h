@@ -11,7 +11,7 @@ void pare_release_freed_heap(void);
 /// Registers the read-only mapping [base, base + length) with the SIGBUS guard (installing the
 /// handler on first use) and returns its slot, or -1 when every slot is taken (the mapping is then
 /// unguarded). A fault on a page of a registered mapping — the file was truncated by another
-/// process while mapped — maps a zero page over the missing one and marks the slot, so the reader
+/// process while mapped — maps zero pages from there to the mapping's end and marks the slot, so the reader
 /// sees zeros instead of dying, and `pare_mapping_faulted` tells it to discard what it read.
 /// A SIGBUS anywhere else goes to the previous handler (by default: the process dies as before).
 int pare_mapping_register(const void *base, size_t length);
