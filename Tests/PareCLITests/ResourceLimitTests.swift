@@ -202,7 +202,7 @@ import Testing
 
     @Test func usageErrorsAreOneLineWithStatus64() {
         for arguments in [["verify"], ["frob"], ["run", "m.pare", "--threads", "0", "--input", "x"], ["train", "--out", "x", "--prune-step", "0", "--prune", "magnitude"],
-                          ["train", "--out", "x", "--momentum", "2"], ["convert", "a", "b", "--quant", "nope"], ["export", "m", "--to", "zip", "o"]] {
+                          ["train", "--out", "x", "--momentum", "2"], ["train", "--out", "x", "--qat-epochs", "2"], ["convert", "a", "b", "--quant", "nope"], ["export", "m", "--to", "zip", "o"]] {
             let result = pare(arguments)
             expectOneLine(result, status: 64, "usage error")
         }
@@ -216,7 +216,7 @@ import Testing
 
     @Test func boolBytesOtherThanZeroOrOneAreRefused() throws {
         let input = try safetensors("bool.safetensors", dtype: "BOOL", shape: [4], data: [0, 1, 2, 1])
-        expectOneLine(pare(["convert", input, dir.file("o.pare")]), status: 1, "bool element 2 is 2")
+        expectOneLine(pare(["convert", input, dir.file("o.pare")]), status: 1, "bool.safetensors", "element 2 is 2, not 0 or 1")
     }
 
     @Test func gzipTrailingGarbageAndMultipleMembers() throws {

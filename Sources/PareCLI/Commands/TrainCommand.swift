@@ -135,8 +135,9 @@ public struct TrainCommand: ConsoleCommand {
                 throw ValidationError("--arch: \(error)")
             }
         }
-        _ = try coding.quantization()
+        let quantization = try coding.quantization()
         _ = try coding.zlibLevel()
+        guard qatEpochs == 0 || quantization != .none else { throw ValidationError("--qat-epochs needs --quant") }
     }
 
     /// The pruning schedule the options describe.
