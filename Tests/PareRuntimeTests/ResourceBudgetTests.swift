@@ -41,6 +41,35 @@ import Testing
         #expect(loaded.activationBytesPerSample > 32 << 20)
     }
 
+    /// The issue's own model, with the default budget: padding 4095 makes 8191² activations per
+    /// sample; the sparse dense layer's sections are written by hand (one stored value), so the file
+    /// is a few KB and the test allocates nothing large.
+    @Test func theAttackersPaddedConvolutionIsRefusedWithDefaultLimits() throws {
+        let columns = 8191 * 8191
+        let description = ModelDescription(inputShape: [1, 1, 1], layers: [
+            .conv2d(weight: "c", bias: nil, stride: 1, padding: 4095), .flatten, .dense(weight: "d", bias: nil),
+        ])
+        let path = directory.file("attack.pare")
+        let writer = try PareWriter(path: path, metadata: [MetadataKey.model: .string(description.json())])
+        try writer.add(name: "c", dtype: .f32, shape: [1, 1, 1, 1], encoding: Encoding(), storedCount: 1,
+                       sections: [SectionPayload(kind: .values, dtype: .f32, bytes: [0, 0, 128, 63])])
+        try writer.add(name: "d", dtype: .f32, shape: [2, columns], encoding: Encoding(structure: .csr), storedCount: 1, sections: [
+            SectionPayload(kind: .rowPointers, dtype: .u16, bytes: [0, 0, 1, 0, 1, 0]),
+            SectionPayload(kind: .columnIndices, dtype: .u32, bytes: [5, 0, 0, 0]),
+            SectionPayload(kind: .values, dtype: .f32, bytes: [0, 0, 128, 63]),
+        ])
+        try writer.finish()
+        #expect(try PareFile(path: path).preamble.fileLength < 8192)
+        let began = Date()
+        do {
+            _ = try PackedModel(path: path)
+            Issue.record("the 8191² activation model loaded under the default budget")
+        } catch let error as PareError {
+            #expect(error.description.contains("PARE_MAX_ACTIVATION_BYTES"))
+        }
+        #expect(Date().timeIntervalSince(began) < 5)
+    }
+
     /// The sliced batch-1 arrangement refuses a table of millions of (slice, tile) cells for a few
     /// stored values before allocating it; the weight keeps its CSR kernel and still computes right.
     @Test func slicedTableIsCheckedBeforeAllocating() throws {
