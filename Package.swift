@@ -11,8 +11,6 @@
 import Foundation
 import PackageDescription
 
-let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
-
 // `PARE_TARGET_CPU=native swift build -c release` compiles the dense math for this machine's CPU
 // (AVX2/FMA, AVX-512…); unset, the build is portable to any CPU of the architecture.
 let targetCPU: [SwiftSetting] = ProcessInfo.processInfo.environment["PARE_TARGET_CPU"].flatMap {
@@ -36,17 +34,17 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PareFormat", dependencies: ["CZlib", "CPareSystem"]),
-        .target(name: "PareKernels", swiftSettings: optimize + targetCPU),
+        .target(name: "PareKernels", exclude: ["README.md"], swiftSettings: targetCPU),
         .target(name: "PareEncodings", dependencies: ["PareFormat"]),
         .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
         .target(name: "PareConvert", dependencies: ["PareInterchange", "CPareSystem"]),
-        .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: optimize + targetCPU),
+        .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
         // C library calls the Glibc module lacks (malloc_trim, for long conversions) and the SIGBUS
         // guard that turns a mapped file truncated under a reader into a typed error.
         .target(name: "CPareSystem"),
-        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "CPareSIMD"], swiftSettings: targetCPU),
+        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [
@@ -62,13 +60,15 @@ let package = Package(
             resources: [.copy("mnist5k"), .copy("digits")]
         ),
         .executableTarget(name: "pare", dependencies: ["PareCLI"]),
+        // Test helpers every test target shares (comparisons that see NaN and length mismatches).
+        .target(name: "PareTestSupport", path: "Tests/PareTestSupport"),
         .testTarget(name: "PareFormatTests", dependencies: ["PareFormat", "PareKernels"]),
         .testTarget(name: "PareKernelsTests", dependencies: ["PareKernels"]),
         .testTarget(name: "PareEncodingsTests", dependencies: ["PareEncodings", "PareKernels"]),
         .testTarget(name: "PareInterchangeTests", dependencies: ["PareInterchange", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
-        .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN"]),
+        .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN", "PareTestSupport"]),
         .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
-        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime"]),
+        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareTestSupport"]),
     ]
 )

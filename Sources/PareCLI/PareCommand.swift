@@ -33,6 +33,5 @@ public struct PareCommand: ParsableCommand {
         ]
     )
 
-    /// Creates the root command.
     public init() {}
 }

@@ -46,29 +46,16 @@ public struct Exporter: Sendable {
             return try DenseTensor(name: entry.name, shape: entry.shape, floats: source.floats(index))
         }
         let exportedType = { (entry: TensorEntry) in entry.dtype.isFloat && entry.encoding != .dense ? DType.f32 : entry.dtype }
-        switch format {
+        let writer: any DenseTensorWriter = switch format {
         case .safetensors:
-            let declarations = tensors.map { SafetensorsWriter.Declaration(name: $0.name, dtype: exportedType($0), shape: $0.shape) }
-            let metadata = source.metadata.mapValues(\.description)
-            let writer = try SafetensorsWriter(path: output, tensors: declarations, metadata: metadata)
-            do {
-                // The writer places each tensor at its declared offset, so file order is fine.
-                for index in tensors.indices { try writer.write(try decoded(index)) }
-                try writer.finish()
-            } catch {
-                writer.cancel()
-                throw error
-            }
+            // Declared up front; the writer places each tensor at its declared offset, so file order is fine.
+            try SafetensorsWriter(path: output, tensors: tensors.map {
+                TensorDeclaration(name: $0.name, dtype: exportedType($0), shape: $0.shape)
+            }, metadata: source.metadata.mapValues(\.description))
         case .npz:
-            let writer = try NpzWriter(path: output)
-            do {
-                for index in tensors.indices { try writer.add(try decoded(index)) }
-                try writer.finish()
-            } catch {
-                writer.cancel()
-                throw error
-            }
+            try NpzWriter(path: output)
         }
+        try writer.writeAll(count: tensors.count, decoded)
         progress(ConvertProgress(phase: .tensors, completed: tensors.count, total: tensors.count, label: ""))
         return ExportReport(
             tensors: tensors.map { .init(name: $0.name, shape: $0.shape, dtype: exportedType($0), encoding: $0.encoding.label) },

@@ -20,19 +20,7 @@ public protocol ModelSource: AnyObject {
 }
 
 /// What a source says about one tensor before its bytes are read.
-public struct SourceTensor: Sendable {
-    public var name: String
-    public var dtype: DType
-    public var shape: [Int]
-
-    public init(name: String, dtype: DType, shape: [Int]) {
-        self.name = name
-        self.dtype = dtype
-        self.shape = shape
-    }
-
-    public var elementCount: Int { shape.reduce(1, *) }
-}
+public typealias SourceTensor = TensorDeclaration
 
 /// Opens model files: `.pare` by extension or magic bytes, the others by their first bytes
 /// (`InterchangeFile`: `.npy`, `.npz`, else safetensors).

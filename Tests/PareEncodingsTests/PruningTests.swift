@@ -87,3 +87,26 @@ func globalSparsityMatchesSelectionOverAllTensors(sparsity: Double) {
     #expect(!custom.includes(name: "conv.weight", dtype: .f32, shape: [64, 64]))
     #expect(!TensorFilter(skip: ["emb*"]).includes(name: "embed.weight", dtype: .f32, shape: [100, 64]))
 }
+
+/// `LowestScores` (radix selection) picks exactly what sorting by (score, position) picks — with ties,
+/// −∞ (already pruned) scores, zeros and several tensors.
+@Test(arguments: [0.0, 0.1, 0.5, 0.93, 1.0])
+func lowestScoresMatchesSorting(fraction: Double) {
+    var rng = SeededGenerator(seed: 7)
+    let tensors: [[Float]] = [37, 1, 0, 300].map { count in
+        (0..<count).map { _ in
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0: -.infinity
+            case 1: 0
+            case 2, 3: Float(Int.random(in: 0..<4, using: &rng)) * 0.25  // many exact ties
+            default: Float.random(in: 0..<3, using: &rng)
+            }
+        }
+    }
+    let flat = tensors.flatMap { $0 }
+    let k = min(flat.count, Int((fraction * Double(flat.count)).rounded()))
+    let order = flat.indices.sorted { flat[$0] != flat[$1] ? flat[$0] < flat[$1] : $0 < $1 }
+    var expected = [Bool](repeating: false, count: flat.count)
+    for i in order.prefix(k) { expected[i] = true }
+    #expect(LowestScores.mask(tensors, fraction: fraction).flatMap { $0 } == expected)
+}

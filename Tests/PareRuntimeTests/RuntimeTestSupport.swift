@@ -3,6 +3,7 @@ import PareEncodings
 import PareFormat
 import PareNN
 @testable import PareRuntime
+import PareTestSupport
 
 /// Seeded values in [-1, 1), with a fraction `sparsity` set to exactly zero.
 func randomWeights(count: Int, sparsity: Double, seed: UInt64) -> [Float] {
@@ -55,7 +56,7 @@ func denseProduct(_ x: [Float], batch: Int, weight: [Float], rows: Int, columns:
     return (y, m)
 }
 
-/// The largest |a − b| / (magnitude + 1) over all outputs.
+/// The largest |a − b| / (magnitude + 1) over all outputs; +∞ on a length mismatch or a non-finite value.
 func worstRelativeError(_ a: [Float], _ b: [Float], magnitude: [Float]) -> Float {
-    zip(zip(a, b), magnitude).map { abs($0.0 - $0.1) / ($1 + 1) }.max() ?? 0
+    FloatComparison.worstRelativeError(a, b, scale: magnitude)
 }

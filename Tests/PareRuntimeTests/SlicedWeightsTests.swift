@@ -2,6 +2,7 @@ import PareEncodings
 import PareFormat
 import Testing
 @testable import PareRuntime
+import PareTestSupport
 
 /// The batch-1 arrangement (`SlicedWeights`): its scalar walk holds every stored value once (checked
 /// on any machine), and the AVX-512 kernel equals that walk (checked where the CPU has it).
@@ -42,7 +43,7 @@ struct SlicedWeightsTests {
         try forEachArrangement(index) { linear, sliced, x, bias, label in
             let want = try linear.applyReference(x, batch: 1, bias: bias)
             let got = sliced.applyReference(x, bias: bias)
-            let worst = zip(got, want).map { abs($0 - $1) / (abs($1) + 1) }.max() ?? 0
+            let worst = FloatComparison.worstRelativeError(got, want)
             #expect(worst < 1e-5, "\(label): worst relative error \(worst)")
             #expect(sliced.steps * SlicedWeights.sliceRows <= SlicedWeights.maximumLanesPerStored * max(linear.storedCount, 1))
         }
@@ -68,7 +69,7 @@ struct SlicedWeightsTests {
                     }
                 }
             }
-            let worst = zip(whole, want).map { abs($0 - $1) / (abs($1) + 1) }.max() ?? 0
+            let worst = FloatComparison.worstRelativeError(whole, want)
             #expect(worst < 1e-5, "\(label): worst relative error \(worst)")
             #expect(whole == banded, "\(label): bands differ from the whole")
         }

@@ -33,10 +33,8 @@ public struct BenchCommand: ConsoleCommand {
     @Option(help: "Only runtime variants whose name contains this text.")
     public var filter: String?
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Rejects non-positive counts.

@@ -30,10 +30,8 @@ public struct ExportCommand: ConsoleCommand {
     @Argument(help: "Output file.")
     public var output: String
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Exports and prints what was written.

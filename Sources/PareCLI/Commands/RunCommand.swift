@@ -37,13 +37,10 @@ public struct RunCommand: ConsoleCommand {
     @Option(help: "Worker threads.")
     public var threads: Int = 1
 
-    /// `--row-kernels`.
     @OptionGroup public var rowKernelsOption: RowKernelsOption
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Rejects a non-positive thread count.

@@ -27,10 +27,8 @@ public struct SizeCommand: ConsoleCommand {
     @Argument(help: "Files to compare; the first is the reference.")
     public var files: [String]
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Checks that at least one file was given.

@@ -29,10 +29,8 @@ public struct VerifyCommand: ConsoleCommand {
     @Flag(help: "Also decode every tensor and plan the model description (see the discussion).")
     public var deep = false
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Checks the file and prints the result; throws when anything is damaged.

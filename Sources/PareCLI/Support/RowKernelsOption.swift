@@ -9,7 +9,6 @@ public struct RowKernelsOption: ParsableArguments {
           help: "Run batch 1–3 on the CSR / bitmask row kernels: no sliced arrangement, memory stays at the packed size.")
     public var rowKernels = false
 
-    /// Creates the option group with its default.
     public init() {}
 
     /// Applies the choice to a freshly loaded model.

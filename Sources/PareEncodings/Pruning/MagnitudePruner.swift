@@ -1,30 +1,11 @@
 /// Magnitude pruning (Han et al. 2015): the smallest-|w| weights become exactly 0, either per tensor or
 /// with one cut shared by all selected tensors (Spec/ENCODINGS.md §3).
 public struct MagnitudePruner: Sendable {
-    /// What to prune to.
-    public enum Target: Hashable, Sendable {
-        /// Prune this fraction (0…1) of the weights: exactly round(s · n) of them, smallest |w| first,
-        /// ties broken by order (earlier tensor, then earlier element).
-        case sparsity(Double)
-        /// Prune every weight with |w| < the threshold.
-        case threshold(Float)
-    }
-
-    /// Where a sparsity target applies.
-    public enum Scope: String, Hashable, Sendable, CaseIterable {
-        /// Each tensor reaches the target sparsity on its own.
-        case layer
-        /// One cut over all selected tensors together (small layers may end up sparser or denser).
-        case global
-    }
-
-    /// The target.
-    public var target: Target
+    public var target: PruningTarget
     /// The scope of a sparsity target (a threshold is the same cut everywhere).
-    public var scope: Scope
+    public var scope: PruningScope
 
-    /// Creates a pruner.
-    public init(target: Target, scope: Scope = .layer) {
+    public init(target: PruningTarget, scope: PruningScope = .layer) {
         self.target = target
         self.scope = scope
     }

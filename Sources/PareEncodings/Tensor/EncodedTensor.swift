@@ -11,7 +11,6 @@ public struct EncodedTensor: Sendable {
     /// The error of decoding these sections against the input (measured by decoding them).
     public var error: ErrorStats
 
-    /// Creates an encoded tensor.
     public init(encoding: Encoding, storedCount: Int, sections: [SectionPayload], error: ErrorStats) {
         self.encoding = encoding
         self.storedCount = storedCount

@@ -8,22 +8,8 @@ import PareFormat
 /// tensors sorted as the reference sorts them (dtype, largest first, then name), `__metadata__` keys
 /// sorted, compact JSON padded with spaces to a multiple of 8 bytes.
 public final class SafetensorsWriter {
-    /// A tensor to be written.
-    public struct Declaration: Hashable, Sendable {
-        /// The tensor's name (must be unique and not `__metadata__`).
-        public var name: String
-        /// Element type.
-        public var dtype: DType
-        /// Dimensions; empty for a scalar.
-        public var shape: [Int]
-
-        /// Declares a tensor.
-        public init(name: String, dtype: DType, shape: [Int]) {
-            self.name = name
-            self.dtype = dtype
-            self.shape = shape
-        }
-    }
+    /// A tensor to be written (its name must be unique and not `__metadata__`).
+    public typealias Declaration = TensorDeclaration
 
     /// The destination path.
     public let path: String

@@ -1,4 +1,5 @@
 import Foundation
+import PareEncodings
 import PareFormat
 
 /// How pruning and retraining alternate.
