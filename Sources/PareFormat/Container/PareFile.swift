@@ -59,7 +59,7 @@ public final class PareFile: @unchecked Sendable {
                 throw PareError.malformedHeader(file: path, message: "\(size - preamble.fileLength) bytes after the declared end \(preamble.fileLength)")
             }
             guard preamble.headerLength <= limits.maxHeaderBytes else {
-                throw PareError.limitExceeded(file: path, message: "header of \(preamble.headerLength) bytes (limit \(limits.maxHeaderBytes))")
+                throw PareError.limitExceeded(file: path, message: "header of \(preamble.headerLength) bytes (limit \(limits.maxHeaderBytes), PARE_MAX_HEADER_BYTES)")
             }
             let (headerEnd, overflow) = preamble.headerOffset.addingReportingOverflow(preamble.headerLength)
             guard !overflow, preamble.headerOffset >= UInt64(Preamble.size), headerEnd == size else {
