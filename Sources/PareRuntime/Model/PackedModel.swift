@@ -163,14 +163,27 @@ private struct Planner {
             }
             // im2col patches and the product before it is reordered to NCHW.
             live += UInt64(positions) + outputValues
-            work += UInt64(positions) + Self.multiplyAdds(conv.weight).multipliedReportingOverflow(by: UInt64(conv.outputHeight * conv.outputWidth)).partialValue
+            let products = Self.saturating(Self.multiplyAdds(conv.weight), times: UInt64(conv.outputHeight * conv.outputWidth))
+            work = Self.saturating(work, plus: Self.saturating(UInt64(positions), plus: products))
         } else if layers.count > layerCount, let dense = layers.last?.linearWeights {
-            work += Self.multiplyAdds(dense)
+            work = Self.saturating(work, plus: Self.multiplyAdds(dense))
         } else if layers.count > layerCount, let pool = layers.last as? MaxPool2DLayer {
-            work += outputValues * UInt64(pool.size * pool.size)
+            work = Self.saturating(work, plus: Self.saturating(outputValues, times: UInt64(pool.size * pool.size)))
         }
         peakValues = max(peakValues, live)
-        operations = operations.addingReportingOverflow(work).overflow ? .max : operations + work
+        operations = Self.saturating(operations, plus: work)
+    }
+
+    /// `a + b`, or `UInt64.max` on overflow (an operation count only needs to exceed the budget).
+    static func saturating(_ a: UInt64, plus b: UInt64) -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
+    }
+
+    /// `a × b`, or `UInt64.max` on overflow.
+    static func saturating(_ a: UInt64, times b: UInt64) -> UInt64 {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? .max : product
     }
 
     /// Multiply-adds of one product with `weight` per output position: its stored values (every
