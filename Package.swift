@@ -7,7 +7,8 @@
 //   every foreign file format. PareConvert: streaming conversion as a library. PareNN: the trainer.
 //   PareRuntime: packed execution. PareRuntime and PareNN also share the dense math in PareKernels
 //   (which depends on nothing); PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in
-//   CPareSIMD (runtime-checked); PareConvert calls malloc_trim through CPareSystem.
+//   CPareSIMD (runtime-checked); PareConvert calls malloc_trim through CPareSystem, and PareFormat
+//   its SIGBUS guard for memory-mapped files.
 import Foundation
 import PackageDescription
 
