@@ -8,7 +8,8 @@
 //   every foreign file format. PareConvert: streaming conversion as a library. PareNN: the trainer.
 //   PareRuntime: packed execution. PareRuntime and PareNN also share the dense math in PareKernels
 //   (which depends on nothing); PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in
-//   CPareSIMD (runtime-checked); PareConvert calls malloc_trim through CPareSystem.
+//   CPareSIMD (runtime-checked); PareConvert calls malloc_trim through CPareSystem, and PareFormat
+//   its SIGBUS guard for memory-mapped files.
 //   PareText (text → token ids: BERT WordPiece) depends on Foundation only.
 import Foundation
 import PackageDescription
@@ -37,7 +38,7 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "PareFormat", dependencies: ["CZlib"]),
+        .target(name: "PareFormat", dependencies: ["CZlib", "CPareSystem"]),
         .target(name: "PareKernels", exclude: ["README.md"], swiftSettings: targetCPU),
         .target(name: "PareEncodings", dependencies: ["PareFormat"]),
         .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
@@ -47,7 +48,8 @@ let package = Package(
         .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
-        // C library calls the Glibc module lacks (malloc_trim), for long conversions.
+        // C library calls the Glibc module lacks (malloc_trim, for long conversions) and the SIGBUS
+        // guard that turns a mapped file truncated under a reader into a typed error.
         .target(name: "CPareSystem"),
         // `pare report`'s pages: HTML + SVG charts of a model, written without any web dependency.
         .target(name: "PareReport", dependencies: ["PareEncodings"], exclude: ["README.md"]),

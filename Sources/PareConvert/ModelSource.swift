@@ -142,7 +142,7 @@ final class InterchangeSource: ModelSource {
             let entry = safetensors.tensors[index]
             return try safetensors.withRawBytes(of: entry) { raw in
                 defer { MappedPages.release(raw) }  // a dense copy must not keep the whole input resident
-                return try DenseTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, bytes: Array(raw))
+                return try safetensors.denseTensor(entry, bytes: Array(raw))
             }
         }
         var tensor = try file.tensor(named: tensors[index].name)

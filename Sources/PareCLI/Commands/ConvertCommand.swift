@@ -106,8 +106,12 @@ public struct ConvertCommand: ConsoleCommand {
 
     /// Converts and prints the report.
     public func run(console: Console) throws {
+        try OutputPath.check(output)
         let progress = ConvertProgressBar(console: console)
         let report = try Converter(options: try settings()).convert(from: input, to: output, progress: progress.show)
+        if !report.omittedMetadata.isEmpty {
+            console.log("pare: note: \(input) already has the most metadata entries a file may hold; left out: \(report.omittedMetadata.joined(separator: ", "))")
+        }
         if jsonOption.json {
             console.printJSON(.object([
                 ("input", .string(report.input)),
