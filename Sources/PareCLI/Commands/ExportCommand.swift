@@ -52,6 +52,11 @@ public struct ExportCommand: ConsoleCommand {
     /// Creates the command with default options.
     public init() {}
 
+    /// `--dtype` only means something for GGUF.
+    public func validate() throws {
+        if dtype != .f32 && to != .gguf { throw ValidationError("--dtype applies to --to gguf only") }
+    }
+
     /// Exports and prints what was written.
     public func run(console: Console) throws {
         let progress = ConvertProgressBar(console: console)
