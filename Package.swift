@@ -32,7 +32,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PareFormat", dependencies: ["CZlib"]),
-        .target(name: "PareKernels", swiftSettings: optimize + targetCPU),
+        .target(name: "PareKernels", dependencies: ["CPareSIMD"], swiftSettings: optimize + targetCPU),
         .target(name: "PareCodecs", dependencies: ["PareFormat"]),
         .target(name: "PareNN", dependencies: ["PareCodecs", "PareKernels"], swiftSettings: optimize + targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.

@@ -22,6 +22,38 @@
 #include <stddef.h>
 #include <stdint.h>
 
+// MARK: kernel sets (runtime CPU dispatch)
+//
+// One portable binary carries every set; PareKernels' `KernelSet` picks the best this CPU runs once
+// (PARE_KERNELS may force a lower one) and passes it to the kernels below. Each set's functions
+// are compiled with `__attribute__((target(...)))` and are only called after the check.
+
+/// The baseline: PareKernels' / PareRuntime's Swift kernels (SSE2 on x86-64).
+#define PARE_KERNELS_GENERIC 0
+/// AVX2 + FMA (x86-64-v3): 8-lane kernels.
+#define PARE_KERNELS_AVX2 1
+/// AVX-512 F + DQ + BW + VL (x86-64-v4): 16-lane kernels.
+#define PARE_KERNELS_AVX512 2
+
+/// The best kernel set this CPU runs (PARE_KERNELS_*), from CPUID.
+int pare_kernels_supported(void);
+
+/// 1 when the CPU has AVX-512 VNNI (vpdpbusd), 0 otherwise.
+int pare_cpu_has_avx512vnni(void);
+
+// MARK: sgemm
+
+/// C += alpha · op(A) · op(B), row-major, op(X) = X or its transpose; op(A) is m × k, op(B) k × n.
+/// Blocked and packed for m > 4, dot products / row updates for m ≤ 4. Returns 0, or -1 when the
+/// packing buffer could not be allocated (C untouched; the caller runs its own kernel).
+int pare_sgemm_accumulate_avx512(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                                 const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
+/// The same for AVX2 + FMA.
+int pare_sgemm_accumulate_avx2(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                               const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
+
+// MARK: sliced batch-1 sparse products
+
 /// 1 when this CPU (and build) runs the sliced kernels, 0 otherwise (callers then use their own).
 int pare_sliced_available(void);
 
