@@ -2,7 +2,7 @@
 // table lookup (vpermi2ps), which is what makes the batch-1 sliced sparse product fast: the input
 // tile lives in two registers and every stored weight picks its input from them, no memory gather.
 //
-// Layout (built by Sources/PareRuntime/Kernels/SlicedWeights.swift; an in-memory form derived at
+// Layout (the AVX-512 geometry; the AVX2 kernels use slices of 8 and tiles of 16) (built by Sources/PareRuntime/Kernels/SlicedWeights.swift; an in-memory form derived at
 // load, not part of the file format): rows, reordered by how many values they store (most first,
 // so rows of a slice need similar padding), in slices of 16 (one SIMD lane per row); columns in
 // tiles of 32. Lane j of slice s is row rowOrder[16s+j]. Slice s, tile t holds steps
@@ -54,22 +54,31 @@ int pare_sgemm_accumulate_avx2(int transA, int transB, ptrdiff_t m, ptrdiff_t n,
 
 // MARK: sliced batch-1 sparse products
 
-/// 1 when this CPU (and build) runs the sliced kernels, 0 otherwise (callers then use their own).
-int pare_sliced_available(void);
-
 /// y[r] = scale * sum over row r's steps of value * x[column] (+ bias[r]) for the rows of slices
 /// [sliceBegin, sliceEnd), packed lanes. `scales` has one entry per lane (slices × 16, in lane
 /// order), `rowOrder` the row of each lane; `bias` (rows entries, by row) may be NULL; lanes past
 /// `rows` are padding and write nothing.
-void pare_sliced_gemv_packed(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+void pare_sliced_gemv_packed_avx512(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
                              const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint32_t *packed,
                              const float *scales, const float *bias, float *y,
                              ptrdiff_t sliceBegin, ptrdiff_t sliceEnd);
 
 /// The same with f32 lanes (u8 columns and f32 values).
-void pare_sliced_gemv_f32(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+void pare_sliced_gemv_f32_avx512(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
                           const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint8_t *lanes, const float *values,
                           const float *scales, const float *bias, float *y,
                           ptrdiff_t sliceBegin, ptrdiff_t sliceEnd);
+
+/// The AVX2 kernels: the same arrangement with slices of 8 rows (ymm lanes) and tiles of 16 columns
+/// (two ymm registers of input; each step permutes both with vpermps and blends on column bit 3).
+void pare_sliced_gemv_packed_avx2(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+                                  const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint32_t *packed,
+                                  const float *scales, const float *bias, float *y,
+                                  ptrdiff_t sliceBegin, ptrdiff_t sliceEnd);
+/// The AVX2 kernel with f32 lanes.
+void pare_sliced_gemv_f32_avx2(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+                               const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint8_t *lanes, const float *values,
+                               const float *scales, const float *bias, float *y,
+                               ptrdiff_t sliceBegin, ptrdiff_t sliceEnd);
 
 #endif
