@@ -31,7 +31,12 @@ extension LinearWeights {
                 return
             }
             run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        case let .int8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .int8(v):
+            if let arrangement = integerWeights(),
+               arrangement.apply(input: input, batch: batch, output: output, bias: bias, threads: threads, pool: scratch) {
+                return
+            }
+            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         case let .asymmetricInt8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         case let .int4(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         case let .q8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
@@ -126,6 +131,14 @@ extension LinearWeights {
         guard allowsSlicedBatch1, SlicedWeights.kernelAvailable else { return nil }
         if case .dense = layout { return nil }
         return sliced.get { SlicedWeights(self) }
+    }
+
+    /// The integer kernels' packed weights when the selected kernel set has an integer kernel, the
+    /// weight allows it and is dense symmetric int8 (built on first use).
+    func integerWeights() -> IntegerWeights? {
+        guard allowsIntegerActivations, let variant = IntegerWeights.variant(KernelSet.selected) else { return nil }
+        guard case .dense = layout, case .int8 = values else { return nil }
+        return integer.get { IntegerWeights(self, variant: variant) }
     }
 
     /// Batch-1 products on the sliced arrangement; with threads and enough work, bands of slices

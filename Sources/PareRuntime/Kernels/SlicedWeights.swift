@@ -225,28 +225,3 @@ final class SlicedWeights: @unchecked Sendable {
         return y
     }
 }
-
-/// Builds a weight's `SlicedWeights` once, on first use, from any thread.
-final class LazySliced: @unchecked Sendable {
-    private let lock = NSLock()
-    private var attempted = false
-    private var value: SlicedWeights?
-
-    /// The arrangement if it was built (nil before the first batch-1 product, or if refused).
-    var builtValue: SlicedWeights? {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
-
-    /// The arrangement, building it with `make` on the first call.
-    func get(_ make: () -> SlicedWeights?) -> SlicedWeights? {
-        lock.lock()
-        defer { lock.unlock() }
-        if !attempted {
-            value = make()
-            attempted = true
-        }
-        return value
-    }
-}

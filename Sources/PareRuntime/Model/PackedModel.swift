@@ -54,16 +54,29 @@ public final class PackedModel: @unchecked Sendable {
     /// No dense copy of any packed weight is made.
     public var residentBytes: Int { layers.reduce(0) { $0 + $1.residentBytes } }
 
-    /// `residentBytes` without the batch-1 arrangements: what loading alone costs.
-    public var encodedResidentBytes: Int { residentBytes - batch1ArrangementBytes }
+    /// `residentBytes` without the derived arrangements (batch-1, integer): what loading alone costs.
+    public var encodedResidentBytes: Int { residentBytes - batch1ArrangementBytes - integerArrangementBytes }
 
     /// Bytes of the batch-1 arrangements built so far (0 before the first batch-1 prediction).
     public var batch1ArrangementBytes: Int {
         layers.reduce(0) { $0 + ($1.linearWeights?.batch1ArrangementBytes ?? 0) }
     }
 
-    /// Whether batch-1 products of sparse weights may use the sliced arrangement (on CPUs with
-    /// AVX-512; about 4 bytes per padded lane on top of the file, built on first use). False keeps
+    /// Bytes of the integer kernels' packed int8 weights built so far (`IntegerWeights`; as many bytes
+    /// as the int8 weights, built on the first product of a dense int8 layer).
+    public var integerArrangementBytes: Int {
+        layers.reduce(0) { $0 + ($1.linearWeights?.integerArrangementBytes ?? 0) }
+    }
+
+    /// Whether dense int8 layers multiply int8-quantized activations in int32 (default true; see
+    /// `LinearWeights.allowsIntegerActivations`). False runs them in f32. Set before sharing the model.
+    public var allowsIntegerActivations: Bool {
+        get { layers.contains { $0.linearWeights?.allowsIntegerActivations ?? false } }
+        set { for layer in layers { layer.linearWeights?.allowsIntegerActivations = newValue } }
+    }
+
+    /// Whether batch-1 products of sparse weights may use the sliced arrangement (with the AVX-512
+    /// or AVX2 kernel set; about 4 bytes per padded lane on top of the file, built on first use). False keeps
     /// memory at the packed size and runs the CSR / bitmask dot products. Set before sharing the model.
     public var allowsSlicedBatch1: Bool {
         get { layers.contains { $0.linearWeights?.allowsSlicedBatch1 ?? false } }

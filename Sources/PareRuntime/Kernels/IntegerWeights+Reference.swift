@@ -1,0 +1,40 @@
+/// The scalar definition of the int8 × int8 product (`IntegerWeights`), in the kernels' exact order of
+/// float operations, so the kernels are held to it bit for bit.
+enum IntegerReference {
+    /// Quantizes each of `rows` rows of `columns` values: `scale = max |x| / 127`,
+    /// `q = clamp(roundHalfEven(x · (127 / max |x|)), −127, 127)`; rows whose max is below 1e-30
+    /// give zeros and scale 0. Nil when a value is infinite or NaN (the f32 path runs instead).
+    static func quantize(_ x: [Float], rows: Int, columns: Int) -> (q: [Int8], scales: [Float])? {
+        var q = [Int8](repeating: 0, count: rows * columns)
+        var scales = [Float](repeating: 0, count: rows)
+        for i in 0..<rows {
+            let row = x[(i * columns)..<((i + 1) * columns)]
+            guard row.allSatisfy(\.isFinite) else { return nil }
+            let most = row.reduce(Float(0)) { max($0, abs($1)) }
+            guard most >= 1e-30 else { continue }
+            let inverse = 127 / most
+            scales[i] = most / 127
+            for c in 0..<columns {
+                let v = (x[i * columns + c] * inverse).rounded(.toNearestOrEven)
+                q[i * columns + c] = Int8(min(127, max(-127, v)))
+            }
+        }
+        return (q, scales)
+    }
+
+    /// `y[b][r] = Float(Σ_c qx[b][c] · qw[r][c]) · (sx[b] · sw[r]) + bias[r]`.
+    static func apply(_ weights: LinearWeights, input: [Float], batch: Int, bias: [Float]?) -> [Float]? {
+        guard case .dense = weights.layout, case let .int8(values) = weights.values else { return nil }
+        let rows = weights.rows, columns = weights.columns
+        guard let (q, sx) = quantize(input, rows: batch, columns: columns) else { return nil }
+        var y = [Float](repeating: 0, count: batch * rows)
+        for b in 0..<batch {
+            for r in 0..<rows {
+                var sum: Int32 = 0
+                for c in 0..<columns { sum += Int32(q[b * columns + c]) * Int32(values.base[r * columns + c]) }
+                y[b * rows + r] = Float(sum) * (sx[b] * values.scales.scale(r)) + (bias?[r] ?? 0)
+            }
+        }
+        return y
+    }
+}
