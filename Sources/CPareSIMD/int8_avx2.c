@@ -124,6 +124,80 @@ void pare_int8_gemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const int8_t *xq
     }
 }
 
+// Block codings: per-segment int32 sums multiply-added into f32 sums (see the AVX-512 file). Tile
+// 2 samples × 16 outputs.
+#define MRS 2
+static inline __attribute__((always_inline)) void segment_tile(const int mr, ptrdiff_t segments, ptrdiff_t segmentGroups,
+                                                               const int8_t *xq, ptrdiff_t ldq, const float *xs,
+                                                               const int8_t *w, const float *ss, const float *bias,
+                                                               float *y, ptrdiff_t ldy, ptrdiff_t ncols) {
+    __m256 sum[MRS][2];
+    const __m256i ones = _mm256_set1_epi16(1);
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
+        sum[i][0] = _mm256_setzero_ps();
+        sum[i][1] = _mm256_setzero_ps();
+    }
+    ptrdiff_t g = 0;
+    for (ptrdiff_t seg = 0; seg < segments; seg++) {
+        __m256i acc[MRS][2];
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
+            acc[i][0] = _mm256_setzero_si256();
+            acc[i][1] = _mm256_setzero_si256();
+        }
+        for (ptrdiff_t end = g + segmentGroups; g < end; g++) {
+            __m256i b0 = _mm256_load_si256((const __m256i *)(w + g * 64));
+            __m256i b1 = _mm256_load_si256((const __m256i *)(w + g * 64 + 32));
+            _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
+                int32_t four;
+                __builtin_memcpy(&four, xq + i * ldq + g * 4, 4);
+                __m256i a = _mm256_set1_epi32(four);
+                __m256i ax = _mm256_abs_epi8(a);
+                acc[i][0] = _mm256_add_epi32(acc[i][0], _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(b0, a)), ones));
+                acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(b1, a)), ones));
+            }
+        }
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < 2; j++) {
+            __m256 d = _mm256_load_ps(ss + seg * 16 + 8 * j);
+            _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++)
+                sum[i][j] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(acc[i][j]), d, sum[i][j]);
+        }
+    }
+    _Pragma("clang loop unroll(full)") for (int j = 0; j < 2; j++) {
+        __m256i mask = first_lanes(ncols - 8 * j);
+        __m256 b = bias ? _mm256_maskload_ps(bias + 8 * j, mask) : _mm256_setzero_ps();
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++)
+            _mm256_maskstore_ps(y + i * ldy + 8 * j, mask, _mm256_add_ps(_mm256_mul_ps(sum[i][j], _mm256_set1_ps(xs[i])), b));
+    }
+}
+
+static void segment_tile_1(ptrdiff_t segments, ptrdiff_t segmentGroups, const int8_t *xq, ptrdiff_t ldq, const float *xs,
+                           const int8_t *w, const float *ss, const float *bias, float *y, ptrdiff_t ldy, ptrdiff_t ncols) {
+    segment_tile(1, segments, segmentGroups, xq, ldq, xs, w, ss, bias, y, ldy, ncols);
+}
+static void segment_tile_2(ptrdiff_t segments, ptrdiff_t segmentGroups, const int8_t *xq, ptrdiff_t ldq, const float *xs,
+                           const int8_t *w, const float *ss, const float *bias, float *y, ptrdiff_t ldy, ptrdiff_t ncols) {
+    segment_tile(2, segments, segmentGroups, xq, ldq, xs, w, ss, bias, y, ldy, ncols);
+}
+
+void pare_int8_gemm_segments_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t segment, const int8_t *xq,
+                                  ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,
+                                  const float *bias, float *y, ptrdiff_t ldy, ptrdiff_t panelBegin, ptrdiff_t panelEnd) {
+    ptrdiff_t groups = k / 4, panelBytes = groups * 64, segments = k / segment;
+    for (ptrdiff_t p = panelBegin; p < panelEnd; p++) {
+        ptrdiff_t j0 = p * 16;
+        ptrdiff_t ncols = n - j0 < 16 ? n - j0 : 16;
+        for (ptrdiff_t i = 0; i < m; i += MRS) {
+            const float *b = bias ? bias + j0 : NULL;
+            if (m - i >= 2)
+                segment_tile_2(segments, segment / 4, xq + i * ldq, ldq, xs + i, packed + p * panelBytes,
+                               ss + p * segments * 16, b, y + i * ldy + j0, ldy, ncols);
+            else
+                segment_tile_1(segments, segment / 4, xq + i * ldq, ldq, xs + i, packed + p * panelBytes,
+                               ss + p * segments * 16, b, y + i * ldy + j0, ldy, ncols);
+        }
+    }
+}
+
 #pragma clang attribute pop
 #else
 int pare_int8_quantize_rows_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, uint8_t *q,
@@ -131,4 +205,7 @@ int pare_int8_quantize_rows_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdi
 void pare_int8_gemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const int8_t *xq, ptrdiff_t ldq, const float *xs,
                          const int8_t *packed, const float *ws, const float *bias, float *y, ptrdiff_t ldy,
                          ptrdiff_t panelBegin, ptrdiff_t panelEnd) {}
+void pare_int8_gemm_segments_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t segment, const int8_t *xq,
+                                  ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,
+                                  const float *bias, float *y, ptrdiff_t ldy, ptrdiff_t panelBegin, ptrdiff_t panelEnd) {}
 #endif

@@ -118,6 +118,86 @@ void pare_int8_gemm_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint8_t *x
     }
 }
 
+// Block codings (q8_0 / q4_0): the weight scale changes every `segment` columns, so each segment's
+// int32 sums are converted and multiply-added into f32 sums with that segment's scales. Tile 6 × 32:
+// 12 int32 and 12 f32 accumulators.
+#define MRS 6
+static inline __attribute__((always_inline)) void segment_tile(const int mr, const int panels, ptrdiff_t segments,
+                                                               ptrdiff_t segmentGroups, const uint8_t *xq, ptrdiff_t ldq,
+                                                               const float *xs, const int8_t *w, ptrdiff_t panelBytes,
+                                                               const int32_t *corr, const float *ss, ptrdiff_t panelSegments,
+                                                               const float *bias, float *y, ptrdiff_t ldy, ptrdiff_t ncols) {
+    __m512 sum[MRS][2];
+    _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++)
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < panels; j++) sum[i][j] = _mm512_setzero_ps();
+    const int8_t *w1 = w + panelBytes;
+    ptrdiff_t g = 0;
+    for (ptrdiff_t seg = 0; seg < segments; seg++) {
+        __m512i acc[MRS][2];
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++)
+            _Pragma("clang loop unroll(full)") for (int j = 0; j < panels; j++) acc[i][j] = _mm512_setzero_si512();
+        for (ptrdiff_t end = g + segmentGroups; g < end; g++) {
+            __m512i b0 = _mm512_load_si512(w + g * 64);
+            __m512i b1 = panels > 1 ? _mm512_load_si512(w1 + g * 64) : b0;
+            _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
+                int32_t four;
+                __builtin_memcpy(&four, xq + i * ldq + g * 4, 4);
+                __m512i a = _mm512_set1_epi32(four);
+                acc[i][0] = _mm512_dpbusd_epi32(acc[i][0], a, b0);
+                if (panels > 1) acc[i][1] = _mm512_dpbusd_epi32(acc[i][1], a, b1);
+            }
+        }
+        _Pragma("clang loop unroll(full)") for (int j = 0; j < panels; j++) {
+            __m512i c = _mm512_load_si512(corr + (j * panelSegments + seg) * 16);
+            __m512 d = _mm512_load_ps(ss + (j * panelSegments + seg) * 16);
+            _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++)
+                sum[i][j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(_mm512_sub_epi32(acc[i][j], c)), d, sum[i][j]);
+        }
+    }
+    _Pragma("clang loop unroll(full)") for (int j = 0; j < panels; j++) {
+        ptrdiff_t left = ncols - 16 * j;
+        __mmask16 mask = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
+        __m512 b = bias ? _mm512_maskz_loadu_ps(mask, bias + 16 * j) : _mm512_setzero_ps();
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++)
+            _mm512_mask_storeu_ps(y + i * ldy + 16 * j, mask, _mm512_add_ps(_mm512_mul_ps(sum[i][j], _mm512_set1_ps(xs[i])), b));
+    }
+}
+
+typedef void (*segment_fn)(ptrdiff_t, ptrdiff_t, const uint8_t *, ptrdiff_t, const float *, const int8_t *, ptrdiff_t,
+                           const int32_t *, const float *, ptrdiff_t, const float *, float *, ptrdiff_t, ptrdiff_t);
+#define SEGMENT_TILE(R, P)                                                                          \
+    static void segment_tile_##R##_##P(ptrdiff_t segments, ptrdiff_t segmentGroups, const uint8_t *xq, \
+                                       ptrdiff_t ldq, const float *xs, const int8_t *w, ptrdiff_t panelBytes, \
+                                       const int32_t *corr, const float *ss, ptrdiff_t panelSegments,  \
+                                       const float *bias, float *y, ptrdiff_t ldy, ptrdiff_t ncols) {  \
+        segment_tile(R, P, segments, segmentGroups, xq, ldq, xs, w, panelBytes, corr, ss, panelSegments, \
+                     bias, y, ldy, ncols);                                                           \
+    }
+#define SEGMENT_ROW(R) SEGMENT_TILE(R, 1) SEGMENT_TILE(R, 2)
+SEGMENT_ROW(1) SEGMENT_ROW(2) SEGMENT_ROW(3) SEGMENT_ROW(4) SEGMENT_ROW(5) SEGMENT_ROW(6)
+#define SEGMENT_ENTRY(R) {segment_tile_##R##_1, segment_tile_##R##_2}
+static const segment_fn segment_tiles[MRS][2] = {
+    SEGMENT_ENTRY(1), SEGMENT_ENTRY(2), SEGMENT_ENTRY(3), SEGMENT_ENTRY(4), SEGMENT_ENTRY(5), SEGMENT_ENTRY(6),
+};
+
+void pare_int8_gemm_segments_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t segment, const uint8_t *xq,
+                                  ptrdiff_t ldq, const float *xs, const int8_t *packed, const int32_t *corr,
+                                  const float *ss, const float *bias, float *y, ptrdiff_t ldy,
+                                  ptrdiff_t panelBegin, ptrdiff_t panelEnd) {
+    ptrdiff_t groups = k / 4, panelBytes = groups * 64, segments = k / segment;
+    for (ptrdiff_t p = panelBegin; p < panelEnd; p += 2) {
+        int pair = p + 1 < panelEnd ? 2 : 1;
+        ptrdiff_t j0 = p * 16;
+        ptrdiff_t ncols = n - j0 < 16 * pair ? n - j0 : 16 * pair;
+        for (ptrdiff_t i = 0; i < m; i += MRS) {
+            int mr = m - i < MRS ? (int)(m - i) : MRS;
+            segment_tiles[mr - 1][pair - 1](segments, segment / 4, xq + i * ldq, ldq, xs + i, packed + p * panelBytes,
+                                            panelBytes, corr + p * segments * 16, ss + p * segments * 16, segments,
+                                            bias ? bias + j0 : NULL, y + i * ldy + j0, ldy, ncols);
+        }
+    }
+}
+
 #pragma clang attribute pop
 #else
 int pare_int8_quantize_rows_avx512(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, uint8_t *q,
@@ -125,4 +205,8 @@ int pare_int8_quantize_rows_avx512(const float *x, ptrdiff_t m, ptrdiff_t k, ptr
 void pare_int8_gemm_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint8_t *xq, ptrdiff_t ldq, const float *xs,
                          const int8_t *packed, const int32_t *corr, const float *ws, const float *bias,
                          float *y, ptrdiff_t ldy, ptrdiff_t panelBegin, ptrdiff_t panelEnd) {}
+void pare_int8_gemm_segments_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t segment, const uint8_t *xq,
+                                  ptrdiff_t ldq, const float *xs, const int8_t *packed, const int32_t *corr,
+                                  const float *ss, const float *bias, float *y, ptrdiff_t ldy,
+                                  ptrdiff_t panelBegin, ptrdiff_t panelEnd) {}
 #endif

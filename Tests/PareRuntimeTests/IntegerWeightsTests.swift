@@ -10,7 +10,10 @@ import Testing
 /// f32 switch) behave.
 struct IntegerWeightsTests {
     static let variants = IntegerWeights.available
-    static let codings: [Quantization] = [.int8(granularity: .channel, asymmetric: false), .int8(granularity: .tensor, asymmetric: false)]
+    static let codings: [Quantization] = [
+        .int8(granularity: .channel, asymmetric: false), .int8(granularity: .tensor, asymmetric: false),
+        .int4(granularity: .channel), .int4(granularity: .tensor), .q8_0, .q4_0,
+    ]
 
     /// Loads a dense int8 weight of `rows × columns`.
     func weight(rows: Int, columns: Int, coding: Quantization, seed: UInt64, in directory: TemporaryDirectory) throws -> (LinearWeights, [Float]) {
@@ -39,22 +42,28 @@ struct IntegerWeightsTests {
         return done ? y : nil
     }
 
-    /// Shapes around the 16-output panels, the 4-input groups and the register tiles (12 / 4 samples).
+    /// Shapes around the 16-output panels, the 4-input groups and the register tiles (12 / 6 / 4 / 2
+    /// samples); for block codings, segments of 4, 8, 16 and 32 columns (blocks straddling rows).
     @Test(.enabled(if: !variants.isEmpty, "this CPU has no integer kernel"), arguments: variants, codings)
     func kernelEqualsTheScalarDefinition(variant: IntegerWeights.Variant, coding: Quantization) throws {
         let directory = TemporaryDirectory()
-        let shapes = [(1, 1), (15, 3), (16, 4), (17, 5), (33, 63), (40, 130), (300, 784)]
+        let blocks = [.q8_0, .q4_0].contains(coding)
+        let shapes = blocks
+            ? [(1, 32), (15, 4), (17, 8), (33, 48), (40, 96), (300, 784)]
+            : [(1, 1), (15, 3), (16, 4), (17, 5), (33, 63), (40, 130), (300, 784)]
         for (s, (rows, columns)) in shapes.enumerated() {
             let (linear, _) = try weight(rows: rows, columns: columns, coding: coding, seed: UInt64(s), in: directory)
-            let arrangement = try #require(IntegerWeights(linear, variant: variant))
-            for batch in [1, 3, 4, 5, 12, 13, 25] {
+            let arrangement = try #require(IntegerWeights(linear, variant: variant), "\(coding) \(rows)×\(columns)")
+            #expect((arrangement.segment != nil) == blocks)
+            // The LeNet-sized shape only at batch 1 and 13: the debug-build reference is slow there.
+            for batch in rows * columns > 100_000 ? [1, 13] : [1, 3, 4, 5, 12, 13, 25] {
                 let x = randomWeights(count: batch * columns, sparsity: 0.2, seed: UInt64(50 + batch))
                 let bias = batch % 2 == 0 ? nil : randomWeights(count: rows, sparsity: 0, seed: 3)
                 let want = try #require(IntegerReference.apply(linear, input: x, batch: batch, bias: bias))
                 let got = try #require(run(arrangement, x, batch: batch, bias: bias))
                 #expect(got.count == want.count && got.allSatisfy(\.isFinite))
                 #expect(got == want, "\(variant) \(rows)×\(columns) batch \(batch): \(zip(got, want).filter { $0 != $1 }.count) outputs differ")
-                if batch == 25 {
+                if batch == 25 || batch == 13 {
                     #expect(run(arrangement, x, batch: batch, bias: bias, threads: 2) == got, "threads change the result")
                 }
             }
@@ -133,16 +142,23 @@ struct IntegerWeightsTests {
         }
     }
 
-    /// Sparse and non-int8 weights have no integer arrangement.
-    @Test func onlyDenseSymmetricInt8IsPacked() throws {
+    /// Sparse, asymmetric, f32 and codebook weights, and block codings whose rows do not split into
+    /// segments of a multiple of 4 columns, have no integer arrangement.
+    @Test func onlyDenseIntegerCodingsArePacked() throws {
         let directory = TemporaryDirectory()
         let values = randomWeights(count: 20 * 40, sparsity: 0.5, seed: 8)
         for (name, options) in [("csr", CompressionOptions(quantization: .int8(granularity: .channel, asymmetric: false), index: .csr)),
                                 ("asym", CompressionOptions(quantization: .int8(granularity: .channel, asymmetric: true), index: .dense)),
-                                ("f32", CompressionOptions(index: .dense))] {
+                                ("f32", CompressionOptions(index: .dense)),
+                                ("codebook", CompressionOptions(quantization: .codebook(bits: 4), index: .dense))] {
             let file = try writeEncoded([("w", values, [20, 40], options)], to: directory.file("\(name).pare"))
             let linear = try LinearWeights(entry: try file.tensor(named: "w"), in: file)
             for variant in IntegerWeights.Variant.allCases { #expect(IntegerWeights(linear, variant: variant) == nil, "\(name)") }
         }
+        let odd = randomWeights(count: 20 * 34, sparsity: 0, seed: 9)
+        let file = try writeEncoded([("w", odd, [20, 34], CompressionOptions(quantization: .q8_0, index: .dense))], to: directory.file("q8odd.pare"))
+        let linear = try LinearWeights(entry: try file.tensor(named: "w"), in: file)
+        #expect(linear.integerSegment == nil)
+        for variant in IntegerWeights.Variant.allCases { #expect(IntegerWeights(linear, variant: variant) == nil, "q8_0 20×34") }
     }
 }

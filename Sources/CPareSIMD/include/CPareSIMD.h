@@ -92,6 +92,20 @@ void pare_int8_gemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const int8_t *xq
                          const int8_t *packed, const float *ws, const float *bias, float *y, ptrdiff_t ldy,
                          ptrdiff_t panelBegin, ptrdiff_t panelEnd);
 
+/// Block codings (q8_0 / q4_0 weights, int8 / int4 q per block of 32 values): the weight scale is
+/// constant over each `segment` columns of a row (segment divides k and is a multiple of 4), given
+/// per panel, segment and lane in ss ([panel][segment][16] f32; corr likewise, 128 · Σ q over the
+/// segment, VNNI only). Output: y[i][j] = (Σ_seg fma(float(Σ_seg q_x · q_w), ss, ·)) · scale[i] + bias[j]
+/// (segments in order, one fused multiply-add each, starting from 0), as IntegerReference computes.
+void pare_int8_gemm_segments_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t segment, const uint8_t *xq,
+                                  ptrdiff_t ldq, const float *xs, const int8_t *packed, const int32_t *corr,
+                                  const float *ss, const float *bias, float *y, ptrdiff_t ldy,
+                                  ptrdiff_t panelBegin, ptrdiff_t panelEnd);
+/// The same with AVX2 (s8 activations; no −128 weights).
+void pare_int8_gemm_segments_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t segment, const int8_t *xq,
+                                  ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,
+                                  const float *bias, float *y, ptrdiff_t ldy, ptrdiff_t panelBegin, ptrdiff_t panelEnd);
+
 // MARK: sliced batch-1 sparse products
 
 /// y[r] = scale * sum over row r's steps of value * x[column] (+ bias[r]) for the rows of slices

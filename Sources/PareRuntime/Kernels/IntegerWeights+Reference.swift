@@ -22,17 +22,37 @@ enum IntegerReference {
         return (q, scales)
     }
 
-    /// `y[b][r] = Float(Σ_c qx[b][c] · qw[r][c]) · (sx[b] · sw[r]) + bias[r]`.
+    /// `y[b][r] = Float(Σ_c qx[b][c] · qw[r][c]) · (sx[b] · sw[r]) + bias[r]` for per-row scales; for
+    /// block codings `(Σ_seg fma(Float(Σ_seg qx · qw), d_seg, ·)) · sx[b] + bias[r]` over the segments
+    /// of `LinearWeights.integerSegment` columns. Nil when the weight has no integer form or an input
+    /// is not finite.
     static func apply(_ weights: LinearWeights, input: [Float], batch: Int, bias: [Float]?) -> [Float]? {
-        guard case .dense = weights.layout, case let .int8(values) = weights.values else { return nil }
+        weights.withIntegerSource { apply(weights, $0, input: input, batch: batch, bias: bias) }
+    }
+
+    private static func apply<S: IntegerSource>(_ weights: LinearWeights, _ source: S, input: [Float], batch: Int, bias: [Float]?) -> [Float]? {
         let rows = weights.rows, columns = weights.columns
+        let segment = S.hasBlockScales ? weights.integerSegment : nil
+        if S.hasBlockScales && segment == nil { return nil }
         guard let (q, sx) = quantize(input, rows: batch, columns: columns) else { return nil }
         var y = [Float](repeating: 0, count: batch * rows)
         for b in 0..<batch {
             for r in 0..<rows {
-                var sum: Int32 = 0
-                for c in 0..<columns { sum += Int32(q[b * columns + c]) * Int32(values.base[r * columns + c]) }
-                y[b * rows + r] = Float(sum) * (sx[b] * values.scales.scale(r)) + (bias?[r] ?? 0)
+                let base = r * columns
+                func dot(_ range: Range<Int>) -> Int32 {
+                    range.reduce(Int32(0)) { $0 + Int32(q[b * columns + $1]) * Int32(source.integer(base + $1)) }
+                }
+                let value: Float
+                if let segment {
+                    var sum: Float = 0
+                    for first in stride(from: 0, to: columns, by: segment) {
+                        sum = sum.addingProduct(Float(dot(first..<(first + segment))), source.blockScale(base + first))
+                    }
+                    value = sum * sx[b]
+                } else {
+                    value = Float(dot(0..<columns)) * (sx[b] * source.rowScale(r))
+                }
+                y[b * rows + r] = value + (bias?[r] ?? 0)
             }
         }
         return y

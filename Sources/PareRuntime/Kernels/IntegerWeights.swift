@@ -2,19 +2,22 @@ import CPareSIMD
 import Dispatch
 import PareKernels
 
-/// Dense symmetric int8 weights multiplied by int8 activations, accumulated in int32 — the way
-/// PyTorch's `quantize_dynamic` and llama.cpp's Q8_0 × Q8_0 dot product run a quantized layer.
+/// Dense integer-coded weights (symmetric int8 / int4 with per-row scales, q8_0 / q4_0 with block
+/// scales) multiplied by int8 activations, accumulated in int32 — the way PyTorch's
+/// `quantize_dynamic` and llama.cpp's Q8_0 × Q8_0 dot product run a quantized layer.
 ///
 /// Each sample's input row is quantized on the fly (symmetric, one scale per sample:
-/// `max |x| / 127`, round half to even), multiplied by the stored int8 weights with VNNI `vpdpbusd`
+/// `max |x| / 127`, round half to even), multiplied by the stored integers with VNNI `vpdpbusd`
 /// (AVX-512 VNNI) or `vpmaddubsw` / `vpmaddwd` (AVX2), and scaled back once per output:
-/// `y = float(Σ qx · qw) · (sx · sw) + bias`. This costs the activation rounding (at most half a
+/// `y = float(Σ qx · qw) · (sx · sw) + bias` — or, for block codings, once per segment of columns
+/// with one scale (`LinearWeights.integerSegment`), `y = (Σ_seg fma(float(Σ qx · qw), d)) · sx + bias`. This costs the activation rounding (at most half a
 /// step of `max |x| / 127` per input) on top of the weight quantization already in the file; the f32
 /// path stays available (`LinearWeights.allowsIntegerActivations = false`, `--f32-activations`).
 ///
 /// The weights are packed once, on first use, into panels of 16 outputs × 4 inputs per 64-byte group
-/// (`CPareSIMD.h`), with per-output scales expanded and the row sums that remove VNNI's +128 offset:
-/// as many bytes as the int8 weight itself, counted in `LinearWeights.integerArrangementBytes`.
+/// (`CPareSIMD.h`), as int8 whatever the stored width, with the scales expanded and the sums that
+/// remove VNNI's +128 offset: about one byte per weight (twice an int4 / q4_0 file's values), counted
+/// in `LinearWeights.integerArrangementBytes`.
 final class IntegerWeights: @unchecked Sendable {
     /// Which integer kernel runs.
     enum Variant: Sendable, CaseIterable {
@@ -53,35 +56,82 @@ final class IntegerWeights: @unchecked Sendable {
     let rowBytes: Int
     /// The packed weights (`panels × ⌈columns / 4⌉ × 64` bytes, 64-byte aligned).
     let packed: OwnedBuffer<Int8>
-    /// `128 · Σ_c q[r][c]` per output (VNNI's offset), padded to whole panels.
+    /// Columns per scale segment for block codings (nil: one scale per output row).
+    let segment: Int?
+    /// `128 · Σ q` per output (VNNI's offset), padded to whole panels; for block codings per
+    /// `[panel][segment][lane]`.
     let corrections: OwnedBuffer<Int32>
-    /// The weight scale of each output, padded to whole panels.
+    /// The weight scale of each output padded to whole panels; for block codings per `[panel][segment][lane]`.
     let scales: OwnedBuffer<Float>
 
     /// Bytes held by the arrangement.
     var residentBytes: Int { packed.buffer.count + 4 * corrections.buffer.count + 4 * scales.buffer.count }
 
-    /// Packs `weights` for `variant`; nil unless it is dense symmetric int8 within `maximumColumns`
-    /// inputs (and, for AVX2, free of −128).
-    init?(_ weights: LinearWeights, variant: Variant) {
-        guard case .dense = weights.layout, case let .int8(values) = weights.values,
-              weights.rows > 0, weights.columns > 0, weights.columns <= Self.maximumColumns else { return nil }
+    /// Packs `weights` for `variant`; nil unless it is dense symmetric int8 / int4 or q8_0 / q4_0
+    /// within `maximumColumns` inputs (block codings: with a segment, see `integerSegment`), and for
+    /// AVX2 free of −128.
+    convenience init?(_ weights: LinearWeights, variant: Variant) {
+        guard weights.rows > 0, weights.columns > 0, weights.columns <= Self.maximumColumns else { return nil }
+        guard let made = weights.withIntegerSource({ IntegerWeights(weights, $0, variant: variant) }) else { return nil }
+        self.init(copying: made)
+    }
+
+    private init?<S: IntegerSource>(_ weights: LinearWeights, _ source: S, variant: Variant) {
         let rows = weights.rows, columns = weights.columns
+        let segment = S.hasBlockScales ? weights.integerSegment : nil
+        if S.hasBlockScales && segment == nil { return nil }
         let panels = (rows + 15) / 16
+        let q = (0..<rows * columns).map { source.integer($0) }
         var packed = [Int8](repeating: 0, count: pare_int8_packed_bytes(rows, columns))
         var sums = [Int32](repeating: 0, count: panels * 16)
-        let hasMinus128 = packed.withUnsafeMutableBufferPointer { p in
-            sums.withUnsafeMutableBufferPointer { s in pare_int8_pack(values.base, rows, columns, p.baseAddress!, s.baseAddress!) }
+        let hasMinus128 = q.withUnsafeBufferPointer { q in
+            packed.withUnsafeMutableBufferPointer { p in
+                sums.withUnsafeMutableBufferPointer { s in pare_int8_pack(q.baseAddress!, rows, columns, p.baseAddress!, s.baseAddress!) }
+            }
         }
         if variant == .avx2 && hasMinus128 != 0 { return nil }
+        var corrections: [Int32], scales: [Float]
+        if let segment {
+            // [panel][segment][lane]: what the segment kernels load per panel and segment.
+            let segments = columns / segment
+            corrections = [Int32](repeating: 0, count: panels * segments * 16)
+            scales = [Float](repeating: 0, count: panels * segments * 16)
+            for r in 0..<rows {
+                for g in 0..<segments {
+                    let slot = ((r / 16) * segments + g) * 16 + r % 16
+                    let first = r * columns + g * segment
+                    var sum: Int32 = 0
+                    for c in 0..<segment { sum += Int32(q[first + c]) }
+                    corrections[slot] = 128 * sum
+                    scales[slot] = source.blockScale(first)
+                }
+            }
+        } else {
+            corrections = sums.map { 128 &* $0 }
+            scales = (0..<panels * 16).map { $0 < rows ? source.rowScale($0) : 0 }
+        }
         self.variant = variant
         self.rows = rows
         self.columns = columns
         self.panels = panels
         self.rowBytes = (columns + 3) / 4 * 4
+        self.segment = segment
         self.packed = OwnedBuffer(packed, alignment: 64)
-        self.corrections = OwnedBuffer(sums.map { 128 &* $0 })
-        self.scales = OwnedBuffer((0..<panels * 16).map { $0 < rows ? values.scales.scale($0) : 0 })
+        self.corrections = OwnedBuffer(corrections, alignment: 64)
+        self.scales = OwnedBuffer(scales, alignment: 64)
+    }
+
+    /// Takes over the buffers of `other` (the generic initializer above builds through a helper).
+    private init(copying other: IntegerWeights) {
+        variant = other.variant
+        rows = other.rows
+        columns = other.columns
+        panels = other.panels
+        rowBytes = other.rowBytes
+        segment = other.segment
+        packed = other.packed
+        corrections = other.corrections
+        scales = other.scales
     }
 
     /// `output[b][r] = float(Σ qx · qw) · (sx[b] · sw[r]) + bias[r]` for `batch` samples; false (output
@@ -101,11 +151,18 @@ final class IntegerWeights: @unchecked Sendable {
         guard status == 0 else { return false }
         let parts = threads > 1 && batch * rows * columns >= 1 << 20 ? min(threads, panels) : 1
         let run = UncheckedSendable({ (band: Range<Int>) in
-            switch self.variant {
-            case .vnni:
+            switch (self.variant, self.segment) {
+            case let (.vnni, segment?):
+                pare_int8_gemm_segments_vnni(batch, self.rows, self.columns, segment, quantized, self.rowBytes, sampleScales, self.packed.pointer,
+                                             self.corrections.pointer, self.scales.pointer, bias, output, self.rows, band.lowerBound, band.upperBound)
+            case let (.avx2, segment?):
+                let signed = UnsafeRawPointer(quantized).assumingMemoryBound(to: Int8.self)
+                pare_int8_gemm_segments_avx2(batch, self.rows, self.columns, segment, signed, self.rowBytes, sampleScales, self.packed.pointer,
+                                             self.scales.pointer, bias, output, self.rows, band.lowerBound, band.upperBound)
+            case (.vnni, nil):
                 pare_int8_gemm_vnni(batch, self.rows, self.columns, quantized, self.rowBytes, sampleScales, self.packed.pointer,
                                     self.corrections.pointer, self.scales.pointer, bias, output, self.rows, band.lowerBound, band.upperBound)
-            case .avx2:
+            case (.avx2, nil):
                 let signed = UnsafeRawPointer(quantized).assumingMemoryBound(to: Int8.self)
                 pare_int8_gemm_avx2(batch, self.rows, self.columns, signed, self.rowBytes, sampleScales, self.packed.pointer,
                                     self.scales.pointer, bias, output, self.rows, band.lowerBound, band.upperBound)
