@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "scratch.h"
+
 #define NR (VL * NV)
 #define KC_MAX 256
 #define MC_MAX (MR * 32)
@@ -25,23 +27,6 @@ static ptrdiff_t balanced(ptrdiff_t total, ptrdiff_t max, ptrdiff_t multiple) {
     ptrdiff_t count = (total + max - 1) / max;
     ptrdiff_t even = (total + count - 1) / count;
     return (even + multiple - 1) / multiple * multiple;
-}
-
-// One reused, 64-byte aligned buffer per thread (fresh pages cost a page fault each on first touch).
-// Never freed: it lives as long as the thread and holds at most the packed blocks (≈ 1.6 MB).
-static _Thread_local float *scratch_base;
-static _Thread_local size_t scratch_floats;
-
-static float *scratch(size_t floats) {
-    if (floats > scratch_floats) {
-        size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
-        float *grown = aligned_alloc(64, bytes);
-        if (!grown) return NULL;
-        free(scratch_base);
-        scratch_base = grown;
-        scratch_floats = bytes / sizeof(float);
-    }
-    return scratch_base;
 }
 
 // alpha · op(A)[i0 ..< i0+mc, p0 ..< p0+kc] as panels of MR rows: panel q, step p holds its MR rows.
@@ -209,7 +194,10 @@ static void axpy(float alpha, const float *x, float *y, ptrdiff_t n) {
 // C with a few rows (batch-1 inference): dot products / row updates straight from B, no packing.
 static int small_rows(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                       const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
-    float *x = scratch((size_t)k);
+    // One row of alpha · op(A), contiguous: on the stack when short (batch-1 inference), else pooled.
+    float local[4096] __attribute__((aligned(64)));
+    size_t capacity = 0;
+    float *x = k <= 4096 ? local : pare_scratch_take((size_t)k, &capacity);
     if (!x) return -1;
     for (ptrdiff_t i = 0; i < m; i++) {
         for (ptrdiff_t p = 0; p < k; p++) x[p] = alpha * (transA ? a[p * lda + i] : a[i * lda + p]);
@@ -222,6 +210,7 @@ static int small_rows(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_
             for (ptrdiff_t p = 0; p < k; p++) axpy(x[p], b + p * ldb, row, n);
         }
     }
+    if (x != local) pare_scratch_give(x, capacity);
     return 0;
 }
 
@@ -234,7 +223,8 @@ int FN(pare_sgemm_accumulate)(int transA, int transB, ptrdiff_t m, ptrdiff_t n, 
     ptrdiff_t ncBlock = balanced(n, NC_MAX, NR);
     // B panels are read with aligned loads: start them on a cache line (each panel is NR·kc floats).
     ptrdiff_t aFloats = (mcBlock * kcBlock + 15) / 16 * 16;
-    float *packedA = scratch((size_t)aFloats + (size_t)ncBlock * (size_t)kcBlock);
+    size_t capacity;
+    float *packedA = pare_scratch_take((size_t)aFloats + (size_t)ncBlock * (size_t)kcBlock, &capacity);
     if (!packedA) return -1;
     float *packedB = packedA + aFloats;
     for (ptrdiff_t jc = 0; jc < n; jc += ncBlock) {
@@ -257,5 +247,6 @@ int FN(pare_sgemm_accumulate)(int transA, int transB, ptrdiff_t m, ptrdiff_t n, 
             }
         }
     }
+    pare_scratch_give(packedA, capacity);
     return 0;
 }
