@@ -2,14 +2,14 @@
 // Pare: compressed neural-network models — container, codecs, trainer, runtime, CLI.
 //
 // Dependency arrows point one way:
-//   pare (executable) → PareCLI → PareRuntime / PareNN → PareCodecs → PareFormat → CZlib
-//   PareRuntime and PareNN also share the dense math in PareKernels (which depends on nothing);
-//   PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in CPareSIMD (runtime-checked);
-//   PareCLI calls malloc_trim through CPareSystem.
+//   pare (executable) → PareCLI → PareConvert / PareRuntime / PareNN → PareInterchange → PareEncodings → PareFormat → CZlib
+//   PareFormat: the container. PareEncodings: tensor encodings (structure × coding). PareInterchange:
+//   every foreign file format. PareConvert: streaming conversion as a library. PareNN: the trainer.
+//   PareRuntime: packed execution. PareRuntime and PareNN also share the dense math in PareKernels
+//   (which depends on nothing); PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in
+//   CPareSIMD (runtime-checked); PareConvert calls malloc_trim through CPareSystem.
 import Foundation
 import PackageDescription
-
-let optimize: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
 
 // `PARE_TARGET_CPU=native swift build -c release` compiles the dense math for this machine's CPU
 // (AVX2/FMA, AVX-512…); unset, the build is portable to any CPU of the architecture.
@@ -22,7 +22,9 @@ let package = Package(
     products: [
         .executable(name: "pare", targets: ["pare"]),
         .library(name: "PareFormat", targets: ["PareFormat"]),
-        .library(name: "PareCodecs", targets: ["PareCodecs"]),
+        .library(name: "PareEncodings", targets: ["PareEncodings"]),
+        .library(name: "PareInterchange", targets: ["PareInterchange"]),
+        .library(name: "PareConvert", targets: ["PareConvert"]),
         .library(name: "PareNN", targets: ["PareNN"]),
         .library(name: "PareRuntime", targets: ["PareRuntime"]),
     ],
@@ -32,18 +34,20 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PareFormat", dependencies: ["CZlib"]),
-        .target(name: "PareKernels", dependencies: ["CPareSIMD"], swiftSettings: optimize + targetCPU),
-        .target(name: "PareCodecs", dependencies: ["PareFormat"]),
-        .target(name: "PareNN", dependencies: ["PareCodecs", "PareKernels"], swiftSettings: optimize + targetCPU),
+        .target(name: "PareKernels", dependencies: ["CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
+        .target(name: "PareEncodings", dependencies: ["PareFormat"]),
+        .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
+        .target(name: "PareConvert", dependencies: ["PareInterchange", "CPareSystem"]),
+        .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
-        // C library calls the Glibc module lacks (malloc_trim), for the CLI's long conversions.
+        // C library calls the Glibc module lacks (malloc_trim), for long conversions.
         .target(name: "CPareSystem"),
-        .target(name: "PareRuntime", dependencies: ["PareCodecs", "PareKernels", "CPareSIMD"], swiftSettings: targetCPU),
+        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [
-                "PareRuntime", "PareNN", "PareKernels", "PareDemoData", "CPareSystem",
+                "PareConvert", "PareRuntime", "PareNN", "PareKernels", "PareDemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
         ),
@@ -55,11 +59,15 @@ let package = Package(
             resources: [.copy("mnist5k"), .copy("digits")]
         ),
         .executableTarget(name: "pare", dependencies: ["PareCLI"]),
+        // Test helpers every test target shares (comparisons that see NaN and length mismatches).
+        .target(name: "PareTestSupport", path: "Tests/PareTestSupport"),
         .testTarget(name: "PareFormatTests", dependencies: ["PareFormat", "PareKernels"]),
         .testTarget(name: "PareKernelsTests", dependencies: ["PareKernels"]),
-        .testTarget(name: "PareCodecsTests", dependencies: ["PareCodecs", "PareKernels"]),
+        .testTarget(name: "PareEncodingsTests", dependencies: ["PareEncodings", "PareKernels"]),
+        .testTarget(name: "PareInterchangeTests", dependencies: ["PareInterchange", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
-        .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN"]),
-        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareKernels", "PareRuntime"]),
+        .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN", "PareTestSupport"]),
+        .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
+        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareTestSupport"]),
     ]
 )

@@ -4,7 +4,7 @@
 #   Fuzz/run.sh TARGET MINUTES [extra libFuzzer flags…]
 #
 # TARGET names Fuzz/Targets/TARGET.swift. Its first line lists the package modules it needs, in
-# dependency order: `// fuzz-modules: PareFormat PareCodecs`. Each module is compiled from
+# dependency order: `// fuzz-modules: PareFormat PareEncodings`. Each module is compiled from
 # Sources/<Module> with coverage and AddressSanitizer (a C module, one with include/module.modulemap,
 # by clang); Fuzz/Support/*.swift is compiled with the target.
 # Seed corpus: Fixtures/container/*.pare (plus Fuzz/seeds/TARGET/ if present). The growing corpus lives

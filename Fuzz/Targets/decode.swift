@@ -1,11 +1,11 @@
-// fuzz-modules: PareKernels PareFormat PareCodecs CPareSIMD PareRuntime
+// fuzz-modules: PareKernels PareFormat PareEncodings CPareSIMD PareRuntime
 // fuzz-seeds: Fixtures/container Fixtures/models
 // Every decoder and the runtime's loader behind the CRC gates: checksums are repaired first, then each
 // tensor is decoded by the codecs (structure validation included) and, when the file describes a
 // model, the runtime builds its packed plan and runs one zero sample through it. A lying payload must
 // end in a typed error, never a trap, an out-of-bounds read (ASan) or a wrong-size result.
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import PareRuntime
 

@@ -1,10 +1,11 @@
-// fuzz-modules: PareFormat PareCodecs
+// fuzz-modules: PareFormat PareEncodings PareInterchange
 // fuzz-seeds: Fixtures/interop
 // The importers: safetensors, .npy and .npz (zip + deflate) parsed from arbitrary bytes, every tensor
 // read. Malformed input must end in a typed `PareError`.
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
+import PareInterchange
 
 private let scratch = FuzzScratchFile()
 

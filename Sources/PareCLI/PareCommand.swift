@@ -22,6 +22,5 @@ public struct PareCommand: ParsableCommand {
         ]
     )
 
-    /// Creates the root command.
     public init() {}
 }

@@ -1,9 +1,10 @@
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import PareKernels
 import Testing
 @testable import PareCLI
+import PareInterchange
 
 /// Issue 6's sweep at the level users meet it: damaged copies of every model fixture go through
 /// `inspect`, `verify` and `run` in-process. Each either succeeds with the undamaged file's exact

@@ -1,8 +1,10 @@
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import Testing
 @testable import PareCLI
+import PareInterchange
+import PareTestSupport
 
 @Suite struct ExportCommandTests {
     @Test func exportsDequantizedSafetensors() throws {
@@ -86,7 +88,7 @@ import Testing
                 #expect(exported.shape == entry.shape)
                 let a = try original.floats(of: entry)
                 let b = try back.floats(of: exported)
-                let worst = zip(a, b).map { Double(($0 - $1).magnitude) }.max() ?? 0
+                let worst = Double(FloatComparison.maxAbsDifference(a, b))
                 #expect(worst <= (bounds[entry.name] ?? 0) * 1.000001, "\(options) \(entry.name)")
                 if !entry.dtype.isFloat { #expect(try back.rawBytes(of: exported) == original.rawBytes(of: entry)) }
             }

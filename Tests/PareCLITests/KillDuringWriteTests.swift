@@ -1,7 +1,8 @@
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import Testing
+import PareInterchange
 
 /// Issue 6: SIGKILL of `pare convert` at any moment leaves the previous output or the new complete one.
 @Suite struct KillDuringWriteTests {

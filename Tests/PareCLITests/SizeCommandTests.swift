@@ -1,8 +1,9 @@
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import Testing
 @testable import PareCLI
+import PareInterchange
 
 @Suite struct SizeCommandTests {
     @Test func comparesFilesAgainstTheFirst() throws {

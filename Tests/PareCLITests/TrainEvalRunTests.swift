@@ -1,11 +1,12 @@
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareDemoData
 import PareNN
 import PareFormat
 import Testing
 @testable import PareCLI
 @testable import PareRuntime
+import PareInterchange
 
 /// `train` → `eval` → `run` → `demo` end to end on the bundled 8×8 digits (small enough for debug builds).
 @Suite struct TrainEvalRunTests {

@@ -1,6 +1,7 @@
-import PareCodecs
+import PareEncodings
 import Testing
 @testable import PareNN
+import PareInterchange
 
 @Suite struct DataTests {
     @Test func bundledDigitsLoad() throws {

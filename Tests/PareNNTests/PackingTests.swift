@@ -1,5 +1,5 @@
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import Testing
 @testable import PareNN

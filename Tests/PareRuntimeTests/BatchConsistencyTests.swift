@@ -1,9 +1,10 @@
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import PareNN
 import Testing
 @testable import PareRuntime
+import PareTestSupport
 
 /// A whole LeNet-300-100-sized model gives the same outputs one sample at a time (the batch-1 dot
 /// product kernels) as in a batch (the panel kernels), for every sparse structure, on MNIST-like
@@ -30,7 +31,7 @@ import Testing
             for sample in 0..<batch {
                 let alone = try model.predict(Array(inputs[(sample * 784)..<((sample + 1) * 784)]), batch: 1, threads: 1)
                 let expected = Array(together[(sample * 10)..<((sample + 1) * 10)])
-                let worst = zip(alone, expected).map { abs($0 - $1) / (abs($1) + 1) }.max() ?? 0
+                let worst = FloatComparison.worstRelativeError(alone, expected)
                 #expect(worst < 1e-4, "\(index.rawValue) \(label): sample \(sample) batch-1 outputs \(alone) vs batched \(expected)")
             }
         }

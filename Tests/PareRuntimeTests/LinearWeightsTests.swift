@@ -1,4 +1,4 @@
-import PareCodecs
+import PareEncodings
 import PareFormat
 import Testing
 @testable import PareRuntime

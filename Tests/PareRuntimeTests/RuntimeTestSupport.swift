@@ -1,8 +1,9 @@
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import PareNN
 @testable import PareRuntime
+import PareTestSupport
 
 /// Seeded values in [-1, 1), with a fraction `sparsity` set to exactly zero.
 func randomWeights(count: Int, sparsity: Double, seed: UInt64) -> [Float] {
@@ -24,7 +25,7 @@ final class TemporaryDirectory {
     func file(_ name: String) -> String { path + "/" + name }
 }
 
-/// Writes `tensors` (name, values, shape, options) encoded by PareCodecs to `path` and opens it.
+/// Writes `tensors` (name, values, shape, options) encoded by PareEncodings to `path` and opens it.
 func writeEncoded(_ tensors: [(String, [Float], [Int], CompressionOptions)], to path: String,
                   metadata: Metadata = [:], zlibLevel: Int? = nil) throws -> PareFile {
     let writer = try PareWriter(path: path, metadata: metadata)
@@ -55,7 +56,7 @@ func denseProduct(_ x: [Float], batch: Int, weight: [Float], rows: Int, columns:
     return (y, m)
 }
 
-/// The largest |a − b| / (magnitude + 1) over all outputs.
+/// The largest |a − b| / (magnitude + 1) over all outputs; +∞ on a length mismatch or a non-finite value.
 func worstRelativeError(_ a: [Float], _ b: [Float], magnitude: [Float]) -> Float {
-    zip(zip(a, b), magnitude).map { abs($0.0 - $0.1) / ($1 + 1) }.max() ?? 0
+    FloatComparison.worstRelativeError(a, b, scale: magnitude)
 }

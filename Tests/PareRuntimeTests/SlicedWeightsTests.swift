@@ -1,8 +1,9 @@
-import PareCodecs
+import PareEncodings
 import PareFormat
 import PareKernels
 import Testing
 @testable import PareRuntime
+import PareTestSupport
 
 /// The kernel sets with a sliced kernel that this CPU runs (AVX-512, AVX2).
 let slicedKernelSets = KernelSet.available.filter { SlicedWeights.geometry($0) != nil }
@@ -49,7 +50,7 @@ struct SlicedWeightsTests {
         try forEachArrangement(index, kernels) { linear, sliced, x, bias, label in
             let want = try linear.applyReference(x, batch: 1, bias: bias)
             let got = sliced.applyReference(x, bias: bias)
-            let worst = zip(got, want).map { abs($0 - $1) / (abs($1) + 1) }.max() ?? 0
+            let worst = FloatComparison.worstRelativeError(got, want)
             #expect(worst < 1e-5, "\(label): worst relative error \(worst)")
             #expect(sliced.steps * sliced.sliceRows <= sliced.maximumLanesPerStored * max(linear.storedCount, 1))
         }
@@ -75,7 +76,7 @@ struct SlicedWeightsTests {
                     }
                 }
             }
-            let worst = zip(whole, want).map { abs($0 - $1) / (abs($1) + 1) }.max() ?? 0
+            let worst = FloatComparison.worstRelativeError(whole, want)
             #expect(worst < 1e-5, "\(label): worst relative error \(worst)")
             #expect(whole == banded, "\(label): bands differ from the whole")
         }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareKernels
 import PareRuntime
 
@@ -34,10 +34,8 @@ public struct BenchCommand: ConsoleCommand {
     @Option(help: "Only runtime variants whose name contains this text.")
     public var filter: String?
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Rejects non-positive counts.

@@ -1,5 +1,6 @@
 import ArgumentParser
-import PareCodecs
+import PareConvert
+import PareEncodings
 import PareFormat
 
 /// `pare convert IN OUT [options]`: a dense or packed model (`.pare`, `.safetensors`, `.npy`, `.npz`)
@@ -21,14 +22,6 @@ public struct ConvertCommand: ConsoleCommand {
             """
     )
 
-    /// Pruning scopes.
-    public enum Scope: String, ExpressibleByArgument, CaseIterable, Sendable {
-        /// Each tensor pruned to the sparsity on its own.
-        case layer
-        /// One magnitude threshold over all selected tensors.
-        case global
-    }
-
     /// The model to read.
     @Argument(help: "Input model: .pare, .safetensors, .npy or .npz.")
     public var input: String
@@ -43,7 +36,7 @@ public struct ConvertCommand: ConsoleCommand {
 
     /// Pruning scope.
     @Option(name: .customLong("prune-scope"), help: "Prune each tensor to --sparsity (layer) or all together (global).")
-    public var pruneScope: Scope = .layer
+    public var pruneScope: PruningScope = .layer
 
     /// Magnitude threshold.
     @Option(help: ArgumentHelp("Prune weights whose magnitude is below T.", valueName: "T"))
@@ -64,10 +57,8 @@ public struct ConvertCommand: ConsoleCommand {
     @Option(name: .customLong("min-elements"), help: "Smallest tensor the default rule compresses.")
     public var minElements = 1024
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Checks option values and combinations.
@@ -75,21 +66,21 @@ public struct ConvertCommand: ConsoleCommand {
         _ = try settings()
     }
 
-    /// The settings these options describe, or a one-line error about the first bad one.
-    func settings() throws -> ConvertSettings {
-        var settings = ConvertSettings()
+    /// The conversion these options describe, or a one-line error about the first bad one.
+    func settings() throws -> ConvertOptions {
+        var settings = ConvertOptions()
         switch (sparsity, threshold) {
         case (nil, nil): break
         case let (s?, nil):
             guard s >= 0, s <= 1 else { throw ValidationError("--sparsity must be in 0…1, not \(s)") }
-            settings.pruner = MagnitudePruner(target: .sparsity(s), scope: pruneScope == .global ? .global : .layer)
+            settings.pruner = MagnitudePruner(target: .sparsity(s), scope: pruneScope)
         case let (nil, t?):
             guard t >= 0, t.isFinite else { throw ValidationError("--threshold must be a finite magnitude ≥ 0, not \(t)") }
             settings.pruner = MagnitudePruner(target: .threshold(Float(t)))
         default: throw ValidationError("give --sparsity or --threshold, not both")
         }
         settings.quantization = try coding.quantization()
-        settings.index = coding.indexChoice
+        settings.index = coding.index
         settings.zlibLevel = try coding.zlibLevel()
         guard minElements >= 0 else { throw ValidationError("--min-elements must be ≥ 0") }
         settings.filter = TensorFilter(only: only, skip: skip, minimumElements: minElements)
@@ -110,7 +101,8 @@ public struct ConvertCommand: ConsoleCommand {
 
     /// Converts and prints the report.
     public func run(console: Console) throws {
-        let report = try Converter.run(input: input, output: output, settings: try settings(), console: console)
+        let progress = ConvertProgressBar(console: console)
+        let report = try Converter(options: try settings()).convert(from: input, to: output, progress: progress.show)
         if jsonOption.json {
             console.printJSON(.object([
                 ("input", .string(report.input)),

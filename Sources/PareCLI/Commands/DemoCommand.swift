@@ -43,10 +43,8 @@ public struct DemoCommand: ConsoleCommand {
     @Option(help: "Seed for initialisation and shuffling.")
     public var seed: UInt64 = 42
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Validates the numeric options.

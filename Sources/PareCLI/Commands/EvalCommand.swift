@@ -38,13 +38,10 @@ public struct EvalCommand: ConsoleCommand {
     @Option(help: "Worker threads (default: all cores).")
     public var threads: Int = ProcessInfo.processInfo.activeProcessorCount
 
-    /// `--row-kernels`.
     @OptionGroup public var rowKernelsOption: RowKernelsOption
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Rejects non-positive sizes.

@@ -1,6 +1,8 @@
 import ArgumentParser
-import PareCodecs
+import PareConvert
+import PareEncodings
 import PareFormat
+import PareInterchange
 
 /// `pare export MODEL --to safetensors|npz OUT`: every encoded tensor dequantized to dense f32 (dense
 /// tensors keep their dtype exactly), in a format any other tool reads.
@@ -16,80 +18,43 @@ public struct ExportCommand: ConsoleCommand {
             """
     )
 
-    /// Output formats.
-    public enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case safetensors, npz
-    }
-
     /// The model to export.
     @Argument(help: "A .pare model.")
     public var model: String
 
     /// The output format.
     @Option(help: "Output format: safetensors or npz.")
-    public var to: Format
+    public var to: ExportFormat
 
     /// The file to write.
     @Argument(help: "Output file.")
     public var output: String
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Exports and prints what was written.
     public func run(console: Console) throws {
-        let source = try PareSource(path: model)
-        let tensors = source.file.tensors
-        let progress = ProgressBar(console: console, total: tensors.count)
-        defer { progress.finish() }
-        func decoded(_ index: Int) throws -> DenseTensor {
-            let entry = tensors[index]
-            progress.update(index, label: entry.name)
-            if !entry.dtype.isFloat || entry.encoding == .dense { return try source.dense(index) }
-            return try DenseTensor(name: entry.name, shape: entry.shape, floats: source.floats(index))
-        }
-        let exportedType = { (entry: TensorEntry) in entry.dtype.isFloat && entry.encoding != .dense ? DType.f32 : entry.dtype }
-        switch to {
-        case .safetensors:
-            let declarations = tensors.map { SafetensorsWriter.Declaration(name: $0.name, dtype: exportedType($0), shape: $0.shape) }
-            let metadata = source.metadata.mapValues(\.description)
-            let writer = try SafetensorsWriter(path: output, tensors: declarations, metadata: metadata)
-            do {
-                // The writer places each tensor at its declared offset, so file order is fine.
-                for index in tensors.indices { try writer.write(try decoded(index)) }
-                try writer.finish()
-            } catch {
-                writer.cancel()
-                throw error
-            }
-        case .npz:
-            let writer = try NpzWriter(path: output)
-            do {
-                for index in tensors.indices { try writer.add(try decoded(index)) }
-                try writer.finish()
-            } catch {
-                writer.cancel()
-                throw error
-            }
-        }
-        progress.update(tensors.count)
-        let bytes = try SizeCommand.fileSize(output)
+        let progress = ConvertProgressBar(console: console)
+        let report = try Exporter(format: to).export(from: model, to: output, progress: progress.show)
+        let bytes = report.bytes
         if jsonOption.json {
             console.printJSON(.object([
                 ("model", .string(model)),
                 ("output", .string(output)),
                 ("format", .string(to.rawValue)),
                 ("bytes", .integer(bytes)),
-                ("tensors", .array(tensors.map { entry in
-                    .object([("name", .string(entry.name)), ("shape", .shape(entry.shape)),
-                             ("dtype", .string(exportedType(entry).name)), ("encoding", .string(entry.encoding.label))])
+                ("tensors", .array(report.tensors.map { tensor in
+                    .object([("name", .string(tensor.name)), ("shape", .shape(tensor.shape)),
+                             ("dtype", .string(tensor.dtype.name)), ("encoding", .string(tensor.encoding))])
                 })),
             ]))
         } else {
-            console.print("\(model) → \(output): \(tensors.count) tensors as \(to.rawValue), \(Formatting.size(bytes))")
+            console.print("\(model) → \(output): \(report.tensors.count) tensors as \(to.rawValue), \(Formatting.size(bytes))")
         }
     }
 }
+
+// Parsed straight from the library's enum, so the CLI keeps no mirror of it.
+extension ExportFormat: ExpressibleByArgument {}

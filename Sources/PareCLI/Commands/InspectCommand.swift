@@ -21,13 +21,11 @@ public struct InspectCommand: ConsoleCommand {
     @Argument(help: "A .pare file.")
     public var file: String
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
     /// Longest metadata value printed in the human view (the model description can be long).
     static let metadataWidth = 100
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Prints the report.

@@ -1,8 +1,9 @@
 import ArgumentParser
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import PareRuntime
+import PareInterchange
 
 /// `pare run MODEL --input FILE [--output FILE] [--json]`: inference on inputs from a `.npy`, IDX or
 /// CSV file, running the packed model directly.
@@ -36,13 +37,10 @@ public struct RunCommand: ConsoleCommand {
     @Option(help: "Worker threads.")
     public var threads: Int = 1
 
-    /// `--row-kernels`.
     @OptionGroup public var rowKernelsOption: RowKernelsOption
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Rejects a non-positive thread count.

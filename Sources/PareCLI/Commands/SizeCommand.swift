@@ -6,8 +6,9 @@ import Musl
 import Darwin
 #endif
 import ArgumentParser
-import PareCodecs
+import PareEncodings
 import PareFormat
+import PareInterchange
 
 /// `pare size FILE… [--json]`: files side by side — any format — with their size against the first.
 public struct SizeCommand: ConsoleCommand {
@@ -26,10 +27,8 @@ public struct SizeCommand: ConsoleCommand {
     @Argument(help: "Files to compare; the first is the reference.")
     public var files: [String]
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Checks that at least one file was given.
@@ -49,8 +48,8 @@ public struct SizeCommand: ConsoleCommand {
     public func run(console: Console) throws {
         var rows: [Row] = []
         for file in files {
-            let bytes = try Self.fileSize(file)
-            let format = Self.format(of: file)
+            let bytes = try InputFile.regularFileSize(file)
+            let format = FileFormatName.byExtension(of: file)
             var row = Row(file: file, bytes: bytes, format: format)
             if format == "pare" {
                 let pare = try PareFile(path: file)
@@ -89,23 +88,5 @@ public struct SizeCommand: ConsoleCommand {
                           row.tensorCount.map(String.init) ?? "-", row.pare.map { Formatting.percent($0.sparsity) } ?? "-"])
         }
         console.print(table.render())
-    }
-
-    /// The file's size, or an error naming it.
-    static func fileSize(_ path: String) throws -> UInt64 {
-        var info = stat()
-        guard stat(path, &info) == 0 else {
-            throw CLIError("\(path): \(String(cString: strerror(errno)))")
-        }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw CLIError("\(path): not a regular file") }
-        return UInt64(info.st_size)
-    }
-
-    /// The format named by the file's extension.
-    static func format(of path: String) -> String {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "other" }
-        let ext = name[name.index(after: dot)...].lowercased()
-        return ["pare", "safetensors", "npz", "npy", "gguf", "onnx", "pt", "pth", "bin"].contains(ext) ? ext : "other"
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareDemoData
 import PareFormat
 import PareNN
@@ -24,14 +24,11 @@ public struct TrainCommand: ConsoleCommand {
             """
     )
 
-    /// Clipping forms.
+    /// Pruning criteria for `--prune` (`none`: no pruning); mapped to `PruningCriterion` in `run`.
     public enum Prune: String, ExpressibleByArgument, CaseIterable, Sendable { case none, magnitude, gradient, taylor, random }
     /// Pruning schedules.
     public enum Schedule: String, ExpressibleByArgument, CaseIterable, Sendable { case oneshot, iterative, gradual }
-    /// Optimizers.
     public enum OptimizerName: String, ExpressibleByArgument, CaseIterable, Sendable { case adam, sgd }
-    /// Pruning scopes.
-    public enum Scope: String, ExpressibleByArgument, CaseIterable, Sendable { case layer, global }
 
     /// Data folder.
     @Option(help: "IDX data folder (default: the bundled 5,000-image MNIST subset).")
@@ -42,21 +39,16 @@ public struct TrainCommand: ConsoleCommand {
     /// Output file.
     @Option(help: "The .pare file to write (atomically).")
     public var out: String
-    /// Epochs.
     @Option(help: "Dense training epochs.") public var epochs: Int = 20
     /// Batch size.
     @Option(help: "Mini-batch size.") public var batch: Int = 64
     /// Learning rate.
     @Option(help: "Learning rate.") public var lr: Float = 1e-3
-    /// Optimizer.
     @Option(help: "adam or sgd.") public var optimizer: OptimizerName = .adam
     /// SGD momentum.
     @Option(help: "SGD momentum.") public var momentum: Float = 0.9
-    /// Weight decay.
     @Option(name: .customLong("weight-decay"), help: "Optimizer weight decay.") public var weightDecay: Float = 0
-    /// Clip by value.
     @Option(name: .customLong("clip-value"), help: "Clip each gradient element to [−C, C].") public var clipValue: Float?
-    /// Clip by norm.
     @Option(name: .customLong("clip-norm"), help: "Clip each tensor's gradient norm to C.") public var clipNorm: Float?
     /// Clip by global norm.
     @Option(name: .customLong("clip-global-norm"), help: "Scale all gradients by C / (‖g‖ + 1e-6) when ‖g‖ > C (PyTorch clip_grad_norm_).")
@@ -64,17 +56,14 @@ public struct TrainCommand: ConsoleCommand {
     /// Non-finite policy.
     @Flag(name: .customLong("skip-nonfinite"), help: "Skip a step whose gradient norm is NaN/inf (default: stop with an error).")
     public var skipNonFinite = false
-    /// L1.
     @Option(help: "L1 penalty on weights.") public var l1: Float = 0
-    /// L2.
     @Option(help: "L2 penalty on weights.") public var l2: Float = 0
     /// Pruning criterion.
     @Option(help: "Pruning criterion: none, magnitude, gradient, taylor, random.") public var prune: Prune = .none
     /// Target sparsity.
     @Option(help: "Target fraction of pruned weights.") public var sparsity: Double = 0.9
     /// Pruning scope.
-    @Option(name: .customLong("prune-scope"), help: "layer or global.") public var pruneScope: Scope = .global
-    /// Schedule.
+    @Option(name: .customLong("prune-scope"), help: "layer or global.") public var pruneScope: PruningScope = .global
     @Option(help: "oneshot, iterative or gradual.") public var schedule: Schedule = .oneshot
     /// Fine-tuning epochs.
     @Option(name: .customLong("finetune-epochs"), help: "Masked fine-tuning epochs (per round when iterative).") public var finetuneEpochs: Int = 5
@@ -84,11 +73,9 @@ public struct TrainCommand: ConsoleCommand {
     @Option(name: .customLong("max-accuracy-drop"), help: "Iterative: stop when test accuracy falls this far below the start.") public var maxAccuracyDrop: Double = 0.01
     /// Teacher.
     @Option(name: .customLong("distill-from"), help: "A teacher .pare model to distill from.") public var distillFrom: String?
-    /// Temperature.
     @Option(help: "Distillation temperature.") public var temperature: Float = 4
     /// Mixing weight.
     @Option(help: "Distillation weight of the soft loss (1 − alpha on the labels).") public var alpha: Float = 0.7
-    /// QAT epochs.
     @Option(name: .customLong("qat-epochs"), help: "Quantization-aware fine-tuning epochs after pruning (needs --quant).") public var qatEpochs: Int = 0
     /// Input scale.
     @Option(name: .customLong("input-scale"), help: "Multiply raw inputs by this (default: 1 / the largest training value, e.g. 1/255 for MNIST); stored in the file.")
@@ -97,10 +84,8 @@ public struct TrainCommand: ConsoleCommand {
     @Option(help: "Seed for initialisation and shuffling.") public var seed: UInt64 = 42
     /// Coding of the written file.
     @OptionGroup public var coding: CodingArguments
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Checks option combinations.
@@ -179,7 +164,7 @@ public struct TrainCommand: ConsoleCommand {
             case .taylor: .taylor
             case .random: .random(seed: seed)
             }
-            let pruner = Pruner(criterion: criterion, scope: pruneScope == .global ? .global : .layer)
+            let pruner = Pruner(criterion: criterion, scope: pruneScope)
             let plan: PruningSchedule = switch schedule {
             case .oneshot: .oneShot(target: .sparsity(sparsity), finetuneEpochs: finetuneEpochs)
             case .iterative: .iterative(stepFraction: pruneStep, targetSparsity: sparsity, epochsPerRound: finetuneEpochs, maxAccuracyDrop: maxAccuracyDrop)
@@ -191,7 +176,7 @@ public struct TrainCommand: ConsoleCommand {
             history += report.epochs
         }
         let quantization = try coding.quantization()
-        let compression = CompressionOptions(quantization: quantization, index: coding.indexChoice)
+        let compression = CompressionOptions(quantization: quantization, index: coding.index)
         if qatEpochs > 0, quantization != .none {
             var qat = config
             qat.epochs = qatEpochs
@@ -222,7 +207,7 @@ public struct TrainCommand: ConsoleCommand {
         // The reported figures are the written file's, run packed.
         let packed = try PackedModel(path: out)
         let result = try Evaluator.evaluate(packed, inputs: raw.test.inputs, labels: raw.test.labels, batch: 256, threads: 1)
-        let bytes = Int(try SizeCommand.fileSize(out))
+        let bytes = Int(try InputFile.regularFileSize(out))
         if jsonOption.json {
             console.printJSON(.object([
                 ("out", .string(out)), ("accuracy", .number(result.accuracy)), ("loss", .number(result.loss)),

@@ -14,10 +14,8 @@ public struct VerifyCommand: ConsoleCommand {
     @Argument(help: "A .pare file.")
     public var file: String
 
-    /// `--json`.
     @OptionGroup public var jsonOption: JSONOption
 
-    /// Creates the command with default options.
     public init() {}
 
     /// Checks the file and prints the result; throws when anything is damaged.

@@ -1,5 +1,5 @@
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import PareNN
 import PareRuntime
@@ -74,7 +74,7 @@ struct DemoPipeline {
             metadata["train.recipe"] = .string(recipe)
             metadata["train.architecture"] = .string(architecture)
             try net.write(to: path, options: options, inputScale: inputScale, metadata: metadata)
-            let bytes = Int(try SizeCommand.fileSize(path))
+            let bytes = Int(try InputFile.regularFileSize(path))
             let model = try PackedModel(path: path)
             let eval = try Evaluator.evaluate(model, inputs: raw.test.inputs, labels: raw.test.labels, batch: 256, threads: c.threads)
             let dense = variants.first?.bytes ?? bytes

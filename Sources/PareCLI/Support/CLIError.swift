@@ -9,7 +9,6 @@ public struct CLIError: Error, CustomStringConvertible, Sendable {
     /// The exit status (1 unless stated).
     public var exitCode: Int32
 
-    /// Creates an error with a message.
     public init(_ message: String, exitCode: Int32 = 1) {
         self.message = message
         self.exitCode = exitCode

@@ -1,5 +1,5 @@
 import ArgumentParser
-import PareCodecs
+import PareEncodings
 import PareFormat
 
 /// The value-coding options shared by `pare convert` and `pare train`: `--quant --bits --granularity
@@ -13,11 +13,6 @@ public struct CodingArguments: ParsableArguments {
     /// Scale granularities.
     public enum Granularity: String, ExpressibleByArgument, CaseIterable, Sendable {
         case tensor, channel, block
-    }
-
-    /// Sparse index structures.
-    public enum Index: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case auto, dense, csr, bitmask, csr_delta
     }
 
     /// Value coding.
@@ -38,17 +33,13 @@ public struct CodingArguments: ParsableArguments {
 
     /// Index structure.
     @Option(help: "Sparse structure (auto picks the smallest).")
-    public var index: Index = .auto
+    public var index: IndexChoice = .auto
 
     /// zlib level.
     @Option(help: ArgumentHelp("zlib level 0…9 for every section (kept only where it shrinks it).", valueName: "L"))
     public var zlib: Int?
 
-    /// Creates the option group with its defaults.
     public init() {}
-
-    /// The index choice for the codecs.
-    public var indexChoice: IndexChoice { IndexChoice(rawValue: index.rawValue) ?? .auto }
 
     /// The zlib level, checked to be 0…9.
     public func zlibLevel() throws -> Int? {
@@ -78,3 +69,8 @@ public struct CodingArguments: ParsableArguments {
         }
     }
 }
+
+// The option values are the libraries' own enums (their raw values are the command-line spellings),
+// so the CLI keeps no mirror of them.
+extension IndexChoice: ExpressibleByArgument {}
+extension PruningScope: ExpressibleByArgument {}

@@ -59,7 +59,6 @@ public protocol OutputSink: AnyObject, Sendable {
 public final class FileDescriptorSink: OutputSink, @unchecked Sendable {
     private let fd: Int32
 
-    /// Creates a sink writing to `fd`.
     public init(fd: Int32) { self.fd = fd }
 
     /// Writes all of `text`, or as much as the descriptor accepts before an error.
@@ -84,7 +83,6 @@ public final class CapturingSink: OutputSink, @unchecked Sendable {
     private let lock = NSLock()
     private var buffer = ""
 
-    /// Creates an empty sink.
     public init() {}
 
     /// Appends `text`.

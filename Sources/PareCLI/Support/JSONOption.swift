@@ -6,6 +6,5 @@ public struct JSONOption: ParsableArguments {
     @Flag(name: .long, help: "Print one JSON document on stdout (progress and logs stay on stderr).")
     public var json = false
 
-    /// Creates the option group with its default.
     public init() {}
 }

@@ -1,10 +1,10 @@
-import PareCodecs
+import PareEncodings
+import PareInterchange
 /// A JSON document built in code and written with a deterministic key order.
 ///
 /// Objects keep the order their keys were given in (not a dictionary's random order), strings are
 /// escaped per RFC 8259, and non-finite numbers become `null` so the output always parses.
 public enum JSONValue: Equatable, Sendable {
-    /// `null`.
     case null
     /// `true` / `false`.
     case bool(Bool)
@@ -12,9 +12,7 @@ public enum JSONValue: Equatable, Sendable {
     case int(Int64)
     /// A floating-point number; NaN and ±infinity are written as `null`.
     case number(Double)
-    /// A string.
     case string(String)
-    /// An array.
     case array([JSONValue])
     /// An object whose keys are written in this order.
     case object([(String, JSONValue)])

@@ -15,7 +15,6 @@ public struct RowKernelsOption: ParsableArguments {
           help: "Run dense int8 layers in f32 instead of int8 × int8 (dynamic per-sample activation quantization, the default where the CPU has AVX2 or VNNI).")
     public var f32Activations = false
 
-    /// Creates the option group with its default.
     public init() {}
 
     /// Applies the choice to a freshly loaded model.

@@ -23,21 +23,18 @@ public struct TextTable: Sendable {
         /// How cells line up.
         public var alignment: Alignment
 
-        /// Creates a column.
         public init(_ title: String, _ alignment: Alignment = .left) {
             self.title = title
             self.alignment = alignment
         }
     }
 
-    /// The columns.
     public var columns: [Column]
     /// The body rows; a row shorter than `columns` is padded with empty cells.
     public var rows: [[String]] = []
     /// The totals row, printed under a rule, if any.
     public var totals: [String]?
 
-    /// Creates an empty table.
     public init(columns: [Column]) { self.columns = columns }
 
     /// Appends a body row.

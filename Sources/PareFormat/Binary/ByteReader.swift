@@ -13,7 +13,6 @@ public struct ByteReader {
     /// The offset of the next byte to read.
     public private(set) var offset: Int = 0
 
-    /// Creates a reader over `bytes`.
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
     /// Bytes not yet read.

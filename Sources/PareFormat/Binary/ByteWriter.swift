@@ -3,7 +3,6 @@ public struct ByteWriter: Sendable {
     /// The bytes written so far.
     public private(set) var bytes: [UInt8] = []
 
-    /// Creates an empty writer.
     public init() {}
 
     /// Appends one byte.

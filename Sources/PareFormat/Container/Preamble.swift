@@ -33,7 +33,6 @@ public struct Preamble: Hashable, Sendable {
     /// Length of the whole file in bytes.
     public var fileLength: UInt64
 
-    /// Creates a preamble for the current version.
     public init(headerCRC: UInt32, headerOffset: UInt64, headerLength: UInt64, fileLength: UInt64) {
         self.headerCRC = headerCRC
         self.headerOffset = headerOffset

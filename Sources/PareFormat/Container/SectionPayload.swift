@@ -7,7 +7,6 @@ public struct SectionPayload: Sendable {
     /// The raw (uncompressed) bytes, little-endian.
     public var bytes: [UInt8]
 
-    /// Creates a payload.
     public init(kind: SectionEntry.Kind, dtype: DType, bytes: [UInt8]) {
         self.kind = kind
         self.dtype = dtype

@@ -22,7 +22,6 @@ public struct DenseTensor: Hashable, Sendable {
         self.bytes = bytes
     }
 
-    /// Creates an f32 tensor from values.
     public init(name: String, shape: [Int], floats: [Float]) throws {
         var bytes = [UInt8](repeating: 0, count: floats.count * 4)
         bytes.withUnsafeMutableBytes { raw in

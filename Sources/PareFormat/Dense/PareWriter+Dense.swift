@@ -19,10 +19,10 @@ extension PareWriter {
 
 extension PareFile {
     /// Reads a dense raw tensor exactly as stored, converting reduced-precision float storage to the
-    /// logical dtype's bytes. Sparse and quantized tensors are decoded by PareCodecs instead.
+    /// logical dtype's bytes. Sparse and quantized tensors are decoded by PareEncodings instead.
     public func readDense(_ entry: TensorEntry) throws -> DenseTensor {
         guard entry.encoding == .dense else {
-            throw PareError.unsupportedFeature(file: path, tensor: entry.name, feature: "encoding \(entry.encoding.label) in readDense (use PareCodecs)")
+            throw PareError.unsupportedFeature(file: path, tensor: entry.name, feature: "encoding \(entry.encoding.label) in readDense (use PareEncodings)")
         }
         let values = try section(.values, of: entry)
         let storage = entry.sections[0].dtype

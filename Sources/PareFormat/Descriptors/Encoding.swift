@@ -61,9 +61,7 @@ public struct Encoding: Hashable, Sendable {
     /// Bit 0 of the flags byte: int8 values carry per-scale zero points.
     public static let asymmetricFlag: UInt8 = 1
 
-    /// The structure.
     public var structure: Structure
-    /// The value coding.
     public var coding: Coding
     /// The scale granularity (int8 / int4: tensor or channel; q8_0 / q4_0: block; else none).
     public var granularity: Granularity

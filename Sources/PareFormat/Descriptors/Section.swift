@@ -49,7 +49,6 @@ public struct SectionEntry: Hashable, Sendable {
     /// CRC-32 of the stored bytes.
     public var crc32: UInt32
 
-    /// Creates a section entry.
     public init(kind: Kind, dtype: DType, compression: Compression, offset: UInt64,
                 storedLength: UInt64, rawLength: UInt64, crc32: UInt32) {
         self.kind = kind

@@ -13,7 +13,6 @@ public struct TensorEntry: Hashable, Sendable {
     /// The sections, in file order.
     public var sections: [SectionEntry]
 
-    /// Creates a tensor entry.
     public init(name: String, dtype: DType, shape: [Int], encoding: Encoding, storedCount: Int, sections: [SectionEntry]) {
         self.name = name
         self.dtype = dtype

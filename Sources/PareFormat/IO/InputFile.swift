@@ -27,6 +27,17 @@ public final class InputFile: @unchecked Sendable {
         map = try MappedFile(fd: fd, length: Int(size), path: path)
     }
 
+    /// The size of the regular file at `path`, without opening it; `PareError.io` names the path when
+    /// it is missing or not a regular file (a directory, FIFO or device has no meaningful size).
+    public static func regularFileSize(_ path: String) throws -> UInt64 {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            throw PareError.io(file: path, message: String(cString: strerror(errno)))
+        }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw PareError.io(file: path, message: "not a regular file") }
+        return UInt64(info.st_size)
+    }
+
     /// The `count` bytes at `offset`, valid while this object is alive; throws
     /// `PareError.truncated` if the range does not lie inside the file.
     public func bytes(at offset: UInt64, count: UInt64) throws -> UnsafeRawBufferPointer {

@@ -77,7 +77,6 @@ public struct ModelDescription: Codable, Hashable, Sendable {
     /// Class names or count for classifiers (optional).
     public var classes: Int?
 
-    /// Creates a description.
     public init(inputShape: [Int], inputScale: Float = 1, layers: [Layer], classes: Int? = nil) {
         self.inputShape = inputShape
         self.inputScale = inputScale

@@ -4,7 +4,6 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     /// The internal state; advances by the golden-ratio increment on every draw.
     public var state: UInt64
 
-    /// Creates a generator from a seed.
     public init(seed: UInt64) { state = seed }
 
     /// The next 64 random bits.

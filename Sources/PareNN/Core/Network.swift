@@ -8,7 +8,6 @@ public final class Network {
     /// Shape of one input sample, without the batch dimension.
     public let inputShape: [Int]
 
-    /// Creates a network from layers.
     public init(layers: [Layer], inputShape: [Int]) {
         self.layers = layers
         self.inputShape = inputShape

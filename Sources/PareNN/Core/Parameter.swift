@@ -15,7 +15,6 @@ public final class Parameter {
     /// 1 keeps a weight, 0 prunes it; nil means dense.
     public var mask: [Float]?
 
-    /// Creates a parameter with zero gradient.
     public init(name: String, shape: [Int], value: [Float], isWeight: Bool) {
         precondition(value.count == shape.reduce(1, *), "parameter \(name) does not match shape \(shape)")
         self.name = name

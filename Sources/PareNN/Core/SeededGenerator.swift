@@ -5,7 +5,6 @@ import PareKernels
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var base: SplitMix64
 
-    /// Creates a generator from a seed.
     public init(seed: UInt64) { base = SplitMix64(seed: seed) }
 
     /// The next 64 random bits.

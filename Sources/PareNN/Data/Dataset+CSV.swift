@@ -1,4 +1,5 @@
-import PareCodecs
+import PareEncodings
+import PareInterchange
 
 extension Dataset {
     /// A data set from a numeric CSV table: `labelColumn` holds integer class labels (negative

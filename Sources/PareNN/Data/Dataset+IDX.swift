@@ -1,5 +1,6 @@
 import Foundation
-import PareCodecs
+import PareEncodings
+import PareInterchange
 
 extension Dataset {
     /// The train and test splits of an MNIST-style IDX folder.

@@ -62,7 +62,7 @@ public final class Conv2D: Layer {
                     out.withUnsafeMutableBufferPointer { y in
                         for n in 0..<batch {
                             let c = col.baseAddress! + n * k * l
-                            im2col(x.baseAddress! + n * inC * h * w, h: h, w: w, oh: oh, ow: ow, into: c)
+                            Im2Col.gather(x.baseAddress! + n * inC * h * w, geometry: geometry(height: h, width: w), layout: .patchColumns, into: c)
                             let yn = y.baseAddress! + n * outC * l
                             Gemm.sgemm(transA: false, transB: false, m: outC, n: l, k: k, alpha: 1,
                                        a: wp.baseAddress!, lda: k, b: c, ldb: l, beta: 0, c: yn, ldc: l)
@@ -117,24 +117,8 @@ public final class Conv2D: Layer {
         return Tensor(shape: inputShape, values: gradInput)
     }
 
-    /// Row (c, i, j) of the column matrix holds input[c, oy·s − p + i, ox·s − p + j] for every output (oy, ox).
-    private func im2col(_ x: UnsafePointer<Float>, h: Int, w: Int, oh: Int, ow: Int, into col: UnsafeMutablePointer<Float>) {
-        var row = 0
-        for c in 0..<inC {
-            for i in 0..<kh {
-                for j in 0..<kw {
-                    let dst = col + row * oh * ow
-                    for oy in 0..<oh {
-                        let iy = oy * stride - padding + i
-                        for ox in 0..<ow {
-                            let ix = ox * stride - padding + j
-                            dst[oy * ow + ox] = (iy >= 0 && iy < h && ix >= 0 && ix < w) ? x[(c * h + iy) * w + ix] : 0
-                        }
-                    }
-                    row += 1
-                }
-            }
-        }
+    private func geometry(height h: Int, width w: Int) -> ConvolutionGeometry {
+        ConvolutionGeometry(channels: inC, height: h, width: w, kernelHeight: kh, kernelWidth: kw, stride: stride, padding: padding)
     }
 
     /// The adjoint of `im2col`: adds each column entry back to the input position it came from.

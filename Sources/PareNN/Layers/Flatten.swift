@@ -3,7 +3,6 @@ import PareFormat
 /// Collapses everything but the batch dimension.
 public final class Flatten: Layer {
     private var inputShape: [Int] = []
-    /// Creates the layer.
     public init() {}
     public var parameters: [Parameter] { [] }
     public var modelLayer: ModelDescription.Layer { .flatten }

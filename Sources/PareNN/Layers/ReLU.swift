@@ -3,7 +3,6 @@ import PareFormat
 /// max(0, x), element-wise.
 public final class ReLU: Layer {
     private var output = Tensor(zeros: [0])
-    /// Creates the layer.
     public init() {}
     public var parameters: [Parameter] { [] }
     public var modelLayer: ModelDescription.Layer { .relu }

@@ -4,7 +4,6 @@ import PareFormat
 /// 1 / (1 + e^−x), element-wise.
 public final class Sigmoid: Layer {
     private var output = Tensor(zeros: [0])
-    /// Creates the layer.
     public init() {}
     public var parameters: [Parameter] { [] }
     public var modelLayer: ModelDescription.Layer { .sigmoid }

@@ -6,7 +6,6 @@ import PareFormat
 /// For training a classifier prefer logits + `Loss.softmaxCrossEntropy`, which fuses the two stably.
 public final class Softmax: Layer {
     private var output = Tensor(zeros: [0])
-    /// Creates the layer.
     public init() {}
     public var parameters: [Parameter] { [] }
     public var modelLayer: ModelDescription.Layer { .softmax }

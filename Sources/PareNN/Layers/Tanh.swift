@@ -4,7 +4,6 @@ import PareFormat
 /// tanh(x), element-wise.
 public final class Tanh: Layer {
     private var output = Tensor(zeros: [0])
-    /// Creates the layer.
     public init() {}
     public var parameters: [Parameter] { [] }
     public var modelLayer: ModelDescription.Layer { .tanh }

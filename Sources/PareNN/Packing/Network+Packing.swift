@@ -1,4 +1,4 @@
-import PareCodecs
+import PareEncodings
 import PareFormat
 
 /// One tensor as `Network.write(to:options:)` stored it.

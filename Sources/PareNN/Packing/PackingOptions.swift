@@ -1,4 +1,4 @@
-import PareCodecs
+import PareEncodings
 
 /// How `Network.write(to:options:)` stores a network: which tensors are compressed, and how.
 public struct PackingOptions: Sendable {

@@ -15,7 +15,6 @@ public struct GradualPruning: Sendable, Equatable {
     /// Ranking and scope used at each pruning.
     public var pruner: Pruner
 
-    /// Creates a schedule.
     public init(initialSparsity: Double = 0, finalSparsity: Double, startStep: Int = 0, frequency: Int, events: Int,
                 pruner: Pruner = Pruner()) {
         self.initialSparsity = initialSparsity

@@ -1,3 +1,5 @@
+import PareEncodings
+
 /// How weights are ranked for pruning (lowest score pruned first).
 public enum PruningCriterion: Sendable, Equatable {
     /// |w| (Han et al. 2015).
@@ -13,22 +15,6 @@ public enum PruningCriterion: Sendable, Equatable {
     public var needsGradients: Bool { self == .gradient || self == .taylor }
 }
 
-/// Whether a sparsity target applies to each weight tensor or across all of them.
-public enum PruningScope: String, Sendable, Equatable {
-    /// Every weight tensor reaches the target on its own.
-    case layer
-    /// One ranking across all weight tensors.
-    case global
-}
-
-/// What to prune to.
-public enum PruningTarget: Sendable, Equatable {
-    /// Fraction of weights (0…1) that are zero afterwards.
-    case sparsity(Double)
-    /// Prune every weight whose score is below this value.
-    case threshold(Float)
-}
-
 /// Chooses weights to prune and records the choice as masks. Masks only grow: weights already
 /// pruned score −∞ and stay pruned.
 public struct Pruner: Sendable, Equatable {
@@ -37,7 +23,6 @@ public struct Pruner: Sendable, Equatable {
     /// Layer or global ranking.
     public var scope: PruningScope
 
-    /// Creates a pruner.
     public init(criterion: PruningCriterion = .magnitude, scope: PruningScope = .global) {
         self.criterion = criterion
         self.scope = scope
@@ -74,34 +59,15 @@ public struct Pruner: Sendable, Equatable {
             for (l, s) in all.enumerated() { for i in 0..<s.count where s[i] < t { keep[l][i] = 0 } }
         case let .sparsity(fraction):
             guard fraction >= 0, fraction <= 1 else { throw NNError.invalidConfiguration("sparsity \(fraction) is outside 0…1") }
-            switch scope {
-            case .layer:
-                for (l, s) in all.enumerated() {
-                    for i in Self.lowest(s, fraction: fraction) { keep[l][i] = 0 }
-                }
-            case .global:
-                let flat = all.flatMap { $0 }
-                var offsets: [Int] = []
-                var o = 0
-                for s in all { offsets.append(o); o += s.count }
-                for g in Self.lowest(flat, fraction: fraction) {
-                    let l = offsets.lastIndex { $0 <= g }!
-                    keep[l][g - offsets[l]] = 0
-                }
-            }
+            let pruned = scope == .global
+                ? LowestScores.mask(all, fraction: fraction)
+                : all.flatMap { LowestScores.mask([$0], fraction: fraction) }
+            for (l, mask) in pruned.enumerated() { for i in mask.indices where mask[i] { keep[l][i] = 0 } }
         }
         for (p, m) in zip(weights, keep) {
             p.mask = m
             p.applyMask()
         }
-    }
-
-    /// Indices of the `round(fraction · count)` lowest scores (ties broken by index: deterministic).
-    static func lowest(_ scores: [Float], fraction: Double) -> [Int] {
-        let k = min(scores.count, Int((fraction * Double(scores.count)).rounded()))
-        guard k > 0 else { return [] }
-        let order = scores.indices.sorted { scores[$0] != scores[$1] ? scores[$0] < scores[$1] : $0 < $1 }
-        return Array(order.prefix(k))
     }
 
     /// Accumulates the gradient-based importance over one pass of `data` (no parameter updates):

@@ -1,3 +1,5 @@
+import PareEncodings
+
 /// How pruning and retraining alternate.
 public enum PruningSchedule: Sendable, Equatable {
     /// Prune once to the target, then fine-tune for `finetuneEpochs` with the masks held.

@@ -17,7 +17,6 @@ public final class Adam: Optimizer {
     private var v: [[Float]] = []
     private var t = 0
 
-    /// Creates the optimizer.
     public init(learningRate: Float, beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8, weightDecay: Float = 0) {
         self.learningRate = learningRate
         self.beta1 = beta1

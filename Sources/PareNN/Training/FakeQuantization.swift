@@ -10,7 +10,6 @@ public struct FakeQuantization: Sendable {
     /// Also fake-quantize biases.
     public var includeBiases: Bool
 
-    /// Creates the hook.
     public init(includeBiases: Bool = false, _ quantizeDequantize: @escaping @Sendable ([Float], _ rows: Int, _ columns: Int) -> [Float]) {
         self.quantizeDequantize = quantizeDequantize
         self.includeBiases = includeBiases

@@ -8,7 +8,6 @@ public final class SGD: Optimizer {
     public let weightDecay: Float
     private var velocity: [[Float]] = []
 
-    /// Creates the optimizer.
     public init(learningRate: Float, momentum: Float = 0, weightDecay: Float = 0) {
         self.learningRate = learningRate
         self.momentum = momentum

@@ -6,7 +6,6 @@ public struct Trainer: Sendable {
     /// The run's settings.
     public var config: TrainerConfig
 
-    /// Creates a trainer.
     public init(config: TrainerConfig) { self.config = config }
 
     /// Trains `network` on `train` for `config.epochs` epochs with a fresh optimizer, calling

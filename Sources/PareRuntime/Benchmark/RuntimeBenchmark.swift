@@ -1,6 +1,6 @@
 import Dispatch
 import Foundation
-import PareCodecs
+import PareEncodings
 import PareFormat
 import PareKernels
 

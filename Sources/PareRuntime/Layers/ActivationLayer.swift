@@ -2,7 +2,6 @@ import Foundation
 
 /// An element-wise activation, or softmax over each sample.
 struct ActivationLayer: RuntimeLayer {
-    /// The functions.
     enum Function: Sendable { case relu, sigmoid, tanh, softmax }
 
     let function: Function

@@ -1,3 +1,5 @@
+import PareKernels
+
 /// 2-D convolution over NCHW input, as im2col + the same `LinearWeights` product as dense layers,
 /// so sparse and quantized convolution weights run packed too. The weight is `[out, in, kh, kw]`;
 /// its 2-D view's columns are (channel, ky, kx) in that order, matching the patch columns.
@@ -22,7 +24,6 @@ struct Conv2DLayer: RuntimeLayer {
     /// The convolution of `batch` NCHW samples.
     func convolve(_ input: [Float], batch: Int, threads: Int) -> [Float] {
         let oh = outputHeight, ow = outputWidth, positions = oh * ow
-        let patchSize = channels * kernelHeight * kernelWidth
         let patches = im2col(input, batch: batch)
         // [batch · positions, out] → NCHW [batch, out, positions]
         let products = DenseLayer(weight: weight, bias: bias).product(patches, batch: batch * positions, threads: threads)
@@ -39,25 +40,15 @@ struct Conv2DLayer: RuntimeLayer {
 
     /// One row per output position, columns (channel, ky, kx); zeros where the kernel hangs over the padding.
     func im2col(_ input: [Float], batch: Int) -> [Float] {
-        let oh = outputHeight, ow = outputWidth
-        let patchSize = channels * kernelHeight * kernelWidth
-        var patches = [Float](repeating: 0, count: batch * oh * ow * patchSize)
-        for n in 0..<batch {
-            for oy in 0..<oh {
-                for ox in 0..<ow {
-                    let row = ((n * oh + oy) * ow + ox) * patchSize
-                    var column = 0
-                    for c in 0..<channels {
-                        let plane = (n * channels + c) * height * width
-                        for ky in 0..<kernelHeight {
-                            let y = oy * stride + ky - padding
-                            for kx in 0..<kernelWidth {
-                                let x = ox * stride + kx - padding
-                                if y >= 0, y < height, x >= 0, x < width { patches[row + column] = input[plane + y * width + x] }
-                                column += 1
-                            }
-                        }
-                    }
+        let geometry = ConvolutionGeometry(channels: channels, height: height, width: width, kernelHeight: kernelHeight,
+                                           kernelWidth: kernelWidth, stride: stride, padding: padding)
+        let sampleIn = channels * height * width, sampleOut = geometry.positions * geometry.patchSize
+        var patches = [Float](repeating: 0, count: batch * sampleOut)
+        input.withUnsafeBufferPointer { x in
+            patches.withUnsafeMutableBufferPointer { out in
+                for n in 0..<batch {
+                    Im2Col.gather(x.baseAddress! + n * sampleIn, geometry: geometry, layout: .patchRows,
+                                  into: out.baseAddress! + n * sampleOut)
                 }
             }
         }

@@ -1,4 +1,4 @@
-import PareCodecs
+import PareEncodings
 import PareFormat
 import PareKernels
 
@@ -7,7 +7,6 @@ import PareKernels
 public final class PackedModel: @unchecked Sendable {
     /// The file the model runs from (kept open: uncompressed sections are used from its map).
     public let file: PareFile
-    /// The model description.
     public let modelDescription: ModelDescription
     /// Shape of one input sample.
     public let inputShape: [Int]

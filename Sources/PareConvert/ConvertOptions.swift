@@ -1,0 +1,23 @@
+import PareEncodings
+
+/// What a conversion does to the tensors it selects, independent of how the options were spelled.
+public struct ConvertOptions: Sendable {
+    /// Pruning applied to the selected tensors, if any.
+    public var pruner: MagnitudePruner?
+    /// Coding of the selected tensors' stored values.
+    public var quantization: Quantization = .none
+    /// Sparse structure of the selected tensors.
+    public var index: IndexChoice = .auto
+    /// zlib level for every section (applied only where it helps), or nil for none.
+    public var zlibLevel: Int?
+    /// Which tensors are compressed; the rest are copied exactly.
+    public var filter = TensorFilter.default
+    /// The options in command-line form, recorded as provenance in the output's metadata.
+    public var optionsText = ""
+
+    /// Options that copy every tensor unchanged.
+    public init() {}
+
+    /// True when selected tensors are re-encoded at all (otherwise they are copied like the rest).
+    public var transforms: Bool { pruner != nil || quantization != .none || index != .auto }
+}

@@ -1,0 +1,118 @@
+import PareEncodings
+import PareFormat
+import PareInterchange
+
+/// A model file read one tensor at a time: a `.pare`, `.safetensors`, `.npy` or `.npz` file.
+///
+/// Only the header (or directory) is read on opening; each tensor's bytes are read when asked for,
+/// so a conversion holds one tensor in memory at a time.
+public protocol ModelSource: AnyObject {
+    /// The path the model was read from.
+    var path: String { get }
+    /// The file's metadata (safetensors `__metadata__` strings become string values).
+    var metadata: Metadata { get }
+    /// Name, dtype and shape of each tensor, in file order.
+    var tensors: [SourceTensor] { get }
+    /// The tensor's values as f32 (decoded and dequantized when the source is an encoded `.pare`).
+    func floats(_ index: Int) throws -> [Float]
+    /// The tensor exactly as stored, in its own dtype (for tensors copied unchanged).
+    func dense(_ index: Int) throws -> DenseTensor
+}
+
+/// What a source says about one tensor before its bytes are read.
+public typealias SourceTensor = TensorDeclaration
+
+/// Opens model files: `.pare` by extension or magic bytes, the others by their first bytes
+/// (`InterchangeFile`: `.npy`, `.npz`, else safetensors).
+public enum ModelSources {
+    /// Opens `path` as whatever model format it holds.
+    public static func open(_ path: String) throws -> ModelSource {
+        if FileFormatName.byExtension(of: path) == "pare" { return try PareSource(path: path) }
+        if let pare = try? PareSource(path: path) { return pare }
+        return try InterchangeSource(path: path)
+    }
+}
+
+/// A `.pare` file as a source; encoded tensors are decoded to f32.
+final class PareSource: ModelSource {
+    let file: PareFile
+    let tensors: [SourceTensor]
+
+    init(path: String) throws {
+        file = try PareFile(path: path)
+        tensors = file.tensors.map { SourceTensor(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
+    }
+
+    var path: String { file.path }
+    var metadata: Metadata { file.metadata }
+
+    func floats(_ index: Int) throws -> [Float] {
+        defer { release(index) }
+        let entry = file.tensors[index]
+        if entry.encoding == .dense { return try file.readDense(entry).floats() }
+        return try TensorDecoder.decode(entry, in: file)
+    }
+
+    func dense(_ index: Int) throws -> DenseTensor {
+        defer { release(index) }
+        let entry = file.tensors[index]
+        if entry.encoding == .dense { return try file.readDense(entry) }
+        return try DenseTensor(name: entry.name, shape: entry.shape, floats: TensorDecoder.decode(entry, in: file))
+    }
+
+    /// Drops inflated copies and lets the kernel reclaim the mapped pages of tensor `index`.
+    func release(_ index: Int) {
+        let entry = file.tensors[index]
+        for section in entry.sections where section.compression == .none {
+            // Already read and CRC-checked, so this is a cache hit, not a new read.
+            try? file.section(section.kind, of: entry).withUnsafeBytes { MappedPages.release($0) }
+        }
+        file.releaseCachedSections()
+    }
+}
+
+/// A safetensors, `.npy` or `.npz` file as a source; safetensors `__metadata__` is kept.
+final class InterchangeSource: ModelSource {
+    let path: String
+    let file: InterchangeFile
+    let tensors: [SourceTensor]
+    let metadata: Metadata
+
+    init(path: String) throws {
+        self.path = path
+        let file = try InterchangeFile.open(path: path)
+        self.file = file
+        metadata = file.metadata.mapValues { .string($0) }
+        if case let .safetensors(safetensors) = file {
+            tensors = safetensors.tensors.map { SourceTensor(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
+        } else {
+            // NumPy directories give names only; dtype and shape come from each array's own header.
+            tensors = try file.tensorNames.map { name in
+                let tensor = try file.tensor(named: name)
+                return SourceTensor(name: name, dtype: tensor.dtype, shape: tensor.shape)
+            }
+        }
+    }
+
+    func floats(_ index: Int) throws -> [Float] {
+        guard case let .safetensors(safetensors) = file else { return try dense(index).floats() }
+        let entry = safetensors.tensors[index]
+        return try safetensors.withRawBytes(of: entry) { raw in
+            defer { MappedPages.release(raw) }
+            return DenseTensor.floats(from: raw, dtype: entry.dtype)
+        }
+    }
+
+    func dense(_ index: Int) throws -> DenseTensor {
+        if case let .safetensors(safetensors) = file {
+            let entry = safetensors.tensors[index]
+            return try safetensors.withRawBytes(of: entry) { raw in
+                defer { MappedPages.release(raw) }  // a dense copy must not keep the whole input resident
+                return try DenseTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, bytes: Array(raw))
+            }
+        }
+        var tensor = try file.tensor(named: tensors[index].name)
+        tensor.name = tensors[index].name
+        return tensor
+    }
+}
