@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DEMO=${1:-/tmp/pare-demo}
 ROUNDS=${2:-7}
-swift build -c release >&2
+[[ -n ${SKIP_BUILD:-} ]] || swift build -c release >&2
 P=.build/release/pare
 M=Fixtures/datasets/mnist5k
 [[ -f $DEMO/sparse90-int8.pare ]] || $P demo --out "$DEMO" >&2

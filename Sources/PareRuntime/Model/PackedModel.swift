@@ -13,6 +13,8 @@ public final class PackedModel: @unchecked Sendable {
     /// Shape of one output sample.
     public let outputShape: [Int]
     let layers: [RuntimeLayer]
+    /// Activation buffers kept between `predict` calls.
+    let activations = ActivationBuffers()
 
     /// Opens `path` and builds the plan (see `init(file:)`).
     public convenience init(path: String) throws {
@@ -88,11 +90,21 @@ public final class PackedModel: @unchecked Sendable {
         guard batch >= 0, input.count == batch * inputCount else {
             throw RuntimeError.invalidArgument("\(file.path): input of \(input.count) values is not \(batch) samples of \(inputShape)")
         }
-        var data = input
+        // Two activation buffers reused between calls (see `ActivationBuffers`).
+        var (data, spare) = activations.take()
+        data.resizeReusingCapacity(input.count)
         let scale = modelDescription.inputScale
-        if scale != 1 { data.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { Vector.scale(base, count: $0.count, by: scale) } } }
-        for layer in layers { layer.forward(&data, batch: batch, threads: max(threads, 1)) }
-        return data
+        data.withUnsafeMutableBufferPointer { to in
+            input.withUnsafeBufferPointer { from in
+                guard let t = to.baseAddress, let f = from.baseAddress else { return }
+                t.update(from: f, count: from.count)
+                if scale != 1 { Vector.scale(t, count: from.count, by: scale) }
+            }
+        }
+        for layer in layers { layer.forward(&data, spare: &spare, batch: batch, threads: max(threads, 1)) }
+        let output = Array(data)
+        activations.give(data, spare)
+        return output
     }
 }
 
