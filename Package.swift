@@ -35,7 +35,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PareFormat", dependencies: ["CZlib"]),
         .target(name: "PareKernels", dependencies: ["CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
-        .target(name: "PareEncodings", dependencies: ["PareFormat"]),
+        .target(name: "PareEncodings", dependencies: ["PareFormat", "CPareSIMD"]),
         .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
         .target(name: "PareConvert", dependencies: ["PareInterchange", "CPareSystem"]),
         .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: targetCPU),

@@ -106,6 +106,16 @@ void pare_int8_gemm_segments_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff
                                   ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,
                                   const float *bias, float *y, ptrdiff_t ldy, ptrdiff_t panelBegin, ptrdiff_t panelEnd);
 
+// MARK: the converter's fused encoders
+
+/// Symmetric int8 of a dense rows × columns f32 tensor, as PareEncodings' Int8Coding writes it
+/// (scale = max|x| / 127 per row or per tensor, q = clamp(roundHalfAway(x / scale), −127, 127), 0 when
+/// the scale is 0), with the error figures of decoding it (q · scale) in the same pass: the largest
+/// |x − x'|, Σ (x − x')² and Σ x², in double, in element order. q holds rows × columns bytes, scales
+/// rows (per channel) or 1 entries. Returns 0, or -1 when a value is infinite or NaN (outputs undefined).
+int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns, int perChannel, int8_t *q,
+                               float *scales, float *maxError, double *errorSquares, double *signalSquares);
+
 // MARK: sliced batch-1 sparse products
 
 /// y[r] = scale * sum over row r's steps of value * x[column] (+ bias[r]) for the rows of slices

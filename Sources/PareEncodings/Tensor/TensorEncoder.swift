@@ -12,9 +12,15 @@ public enum TensorEncoder {
             throw PareError.invalidArgument("\(values.count) values for shape \(shape) (\(count) elements)")
         }
         let quantization = options.quantization
-        try check(quantization, values: values)
         let (rows, columns) = TensorEntry.matrixShape(of: shape)
+        if options.index.structure == .dense, let fused = fusedInt8(values, rows: rows, columns: columns, quantization: quantization) {
+            return fused
+        }
+        try check(quantization, values: values)
         let structure = options.index.structure ?? smallestStructure(values, rows: rows, columns: columns, quantization: quantization)
+        if structure == .dense, let fused = fusedInt8(values, rows: rows, columns: columns, quantization: quantization) {
+            return fused
+        }
 
         let layout: StreamLayout
         var sections: [SectionPayload]
