@@ -116,6 +116,11 @@ void pare_int8_gemm_segments_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff
 int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns, int perChannel, int8_t *q,
                                float *scales, float *maxError, double *errorSquares, double *signalSquares);
 
+/// The stored-value counts TensorEncoder.smallestStructure compares: non-zeros (csr, bitmask) and
+/// csr_delta entries (a filler every `maxGap` columns of zeros) of a dense rows × columns tensor.
+void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t maxGap,
+                       ptrdiff_t *nonZeros, ptrdiff_t *deltaStored);
+
 // MARK: sliced batch-1 sparse products
 
 /// y[r] = scale * sum over row r's steps of value * x[column] (+ bias[r]) for the rows of slices

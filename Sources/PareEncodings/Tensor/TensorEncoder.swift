@@ -1,3 +1,4 @@
+import CPareSIMD
 import PareFormat
 
 /// Turns a dense f32 tensor into an `EncodedTensor`: zeros are the pruned weights, a sparse structure
@@ -13,14 +14,13 @@ public enum TensorEncoder {
         }
         let quantization = options.quantization
         let (rows, columns) = TensorEntry.matrixShape(of: shape)
-        if options.index.structure == .dense, let fused = fusedInt8(values, rows: rows, columns: columns, quantization: quantization) {
-            return fused
-        }
-        try check(quantization, values: values)
+        // The structure first (it has no side effects), so the fused dense int8 path can skip the
+        // separate finiteness check: it detects non-finite values itself and then returns nil.
         let structure = options.index.structure ?? smallestStructure(values, rows: rows, columns: columns, quantization: quantization)
         if structure == .dense, let fused = fusedInt8(values, rows: rows, columns: columns, quantization: quantization) {
             return fused
         }
+        try check(quantization, values: values)
 
         let layout: StreamLayout
         var sections: [SectionPayload]
@@ -94,17 +94,10 @@ public enum TensorEncoder {
     /// csr_delta, bitmask in that order.
     static func smallestStructure(_ values: [Float], rows: Int, columns: Int, quantization: Quantization) -> Encoding.Structure {
         let count = values.count
-        guard count > 0 else { return .dense }
+        guard count > 0, rows * columns == count else { return .dense }
         var nonZeros = 0
         var deltaStored = 0
-        for r in 0..<rows {
-            var previous = -1
-            for c in 0..<columns where values[r * columns + c] != 0 {
-                nonZeros += 1
-                deltaStored += (c - previous - 1) / DeltaCSRIndex.maxGap + 1
-                previous = c
-            }
-        }
+        values.withUnsafeBufferPointer { pare_count_stored($0.baseAddress!, rows, columns, DeltaCSRIndex.maxGap, &nonZeros, &deltaStored) }
         let candidates: [(Encoding.Structure, Int)] = [
             (.dense, valueBytes(count, quantization)),
             (.csr, CSRIndex.indexBytes(rows: rows, columns: columns, storedCount: nonZeros) + valueBytes(nonZeros, quantization)),
