@@ -4,6 +4,9 @@
 // Swift ErrorStats uses, so the figures are bit-identical to decoding and comparing).
 #include "CPareSIMD.h"
 #include <math.h>
+
+// Swift never fuses a · b + c; neither may this file, or its bits would differ on FMA targets.
+#pragma clang fp contract(off)
 #include <string.h>
 
 static float max_magnitude(const float *x, ptrdiff_t n, int *nonFinite) {

@@ -116,6 +116,12 @@ void pare_int8_gemm_segments_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff
 int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns, int perChannel, int8_t *q,
                                float *scales, float *maxError, double *errorSquares, double *signalSquares);
 
+/// GGUF Q4_0 blocks of `count` f32 values (18 bytes per 32, the last block zero-padded), as PareEncodings'
+/// Q4_0Coding writes them, with the error figures of decoding them (as pare_encode_int8_symmetric).
+/// Returns 0, or -1 when a value is not finite or too large for the f16 block scale.
+int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t *blocks, float *maxError, double *errorSquares,
+                     double *signalSquares);
+
 /// The stored-value counts TensorEncoder.smallestStructure compares: non-zeros (csr, bitmask) and
 /// csr_delta entries (a filler every `maxGap` columns of zeros) of a dense rows × columns tensor.
 void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t maxGap,

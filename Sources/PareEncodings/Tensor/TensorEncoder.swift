@@ -14,10 +14,10 @@ public enum TensorEncoder {
         }
         let quantization = options.quantization
         let (rows, columns) = TensorEntry.matrixShape(of: shape)
-        // The structure first (it has no side effects), so the fused dense int8 path can skip the
+        // The structure first (it has no side effects), so the fused dense int8 / q4_0 path can skip the
         // separate finiteness check: it detects non-finite values itself and then returns nil.
         let structure = options.index.structure ?? smallestStructure(values, rows: rows, columns: columns, quantization: quantization)
-        if structure == .dense, let fused = fusedInt8(values, rows: rows, columns: columns, quantization: quantization) {
+        if structure == .dense, let fused = fused(values, rows: rows, columns: columns, quantization: quantization) {
             return fused
         }
         try check(quantization, values: values)

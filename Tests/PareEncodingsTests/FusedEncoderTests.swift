@@ -2,9 +2,9 @@ import Testing
 @testable import PareEncodings
 import PareFormat
 
-/// The converter's fused int8 encoder (`TensorEncoder.fusedInt8`) writes exactly the bytes of the
+/// The converter's fused encoders (`TensorEncoder.fusedInt8`, `fusedQ4_0`) write exactly the bytes of the
 /// general path (`Int8Coding.encode`) and exactly the error figures of decoding them and comparing.
-struct FusedInt8Tests {
+struct FusedEncoderTests {
     /// Values with exact halves after scaling (ties round away from zero), zero rows, tiny and huge
     /// magnitudes, negative zero.
     static func values(rows: Int, columns: Int, seed: UInt64) -> [Float] {
@@ -46,6 +46,24 @@ struct FusedInt8Tests {
                 }
             }
         }
+    }
+
+    /// q4_0: the bytes of `Q4_0Coding.encode` (a partial last block included) and the decoded error.
+    @Test func fusedQ4_0EqualsTheGeneralEncoder() throws {
+        for (rows, columns) in [(1, 1), (3, 7), (6, 33), (17, 256), (64, 100)] {
+            // q4_0's f16 block scale cannot hold the huge row (that case is below): bring it to ~3e5.
+            var v = Self.values(rows: rows, columns: columns, seed: UInt64(rows * 77 + columns)).map { abs($0) > 1e30 ? $0 * 1e-32 : $0 }
+            if v.count > 40 { v[5] = -v[3]; v[3] = 1.5; v[5] = -1.5 }  // a magnitude tie: the first one wins
+            let fused = try #require(TensorEncoder.fusedQ4_0(v))
+            #expect(fused.sections.map(\.bytes) == Q4_0Coding.encode(v).map(\.bytes), "\(rows)×\(columns)")
+            #expect(fused.error == ErrorStats(original: v, decoded: try fused.decoded(shape: [rows, columns])), "\(rows)×\(columns)")
+            let encoded = try TensorEncoder.encode(v, shape: [rows, columns], options: CompressionOptions(quantization: .q4_0, index: .dense))
+            #expect(encoded.sections.map(\.bytes) == fused.sections.map(\.bytes) && encoded.error == fused.error)
+        }
+        var huge = Self.values(rows: 2, columns: 40, seed: 3)
+        huge[7] = 65504 * 8
+        #expect(TensorEncoder.fusedQ4_0(huge) == nil)
+        #expect(throws: PareError.self) { try TensorEncoder.encode(huge, shape: [2, 40], options: CompressionOptions(quantization: .q4_0, index: .dense)) }
     }
 
     /// Non-finite values are not encoded by the fused path: the general path throws its error.
