@@ -26,7 +26,10 @@ int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t *blocks, float *ma
         float id = d == 0 ? 0.0f : 1.0f / d;
         uint8_t q[32];
         for (int j = 0; j < 32; j++) {
-            double level = trunc((double)v[j] * (double)id + 8.5);
+            // |x · id| ≤ 8 unless id overflowed (then ±∞ or NaN): the int64 round trip truncates
+            // exactly in range and avoids a libm call per value on the baseline.
+            double t = (double)v[j] * (double)id + 8.5;
+            double level = (t > -1e9 && t < 1e9) ? (double)(int64_t)t : trunc(t);
             q[j] = isnan(level) ? 8 : (uint8_t)(level < 0 ? 0 : level > 15 ? 15 : level);
         }
         _Float16 half = (_Float16)d;
