@@ -48,8 +48,9 @@ void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdif
         ptrdiff_t previous = -1;
         for (ptrdiff_t c = 0; c < columns; c++) {
             if (row[c] != 0) {
+                ptrdiff_t gap = c - previous - 1;
                 stored++;
-                delta += (c - previous - 1) / maxGap + 1;
+                delta += gap >= maxGap ? gap / maxGap + 1 : 1;  // the division only for long gaps
                 previous = c;
             }
         }
