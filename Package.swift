@@ -10,6 +10,7 @@
 //   and chosen at run time (PareKernels' KernelSet): sgemm (PareKernels), the batch-1 sparse and
 //   int8 × int8 kernels (PareRuntime), the fused encoders (PareEncodings). PareConvert calls
 //   malloc_trim through CPareSystem.
+//   PareText (text → token ids: BERT WordPiece) depends on Foundation only.
 import Foundation
 import PackageDescription
 
@@ -30,6 +31,7 @@ let package = Package(
         .library(name: "PareConvert", targets: ["PareConvert"]),
         .library(name: "PareNN", targets: ["PareNN"]),
         .library(name: "PareRuntime", targets: ["PareRuntime"]),
+        .library(name: "PareText", targets: ["PareText"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -40,13 +42,15 @@ let package = Package(
         .target(name: "PareKernels", dependencies: ["CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
         .target(name: "PareEncodings", dependencies: ["PareFormat", "CPareSIMD"]),
         .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
-        .target(name: "PareConvert", dependencies: ["PareInterchange", "CPareSystem"]),
+        .target(name: "PareConvert", dependencies: ["PareInterchange", "PareText", "CPareSystem"]),
+        // Text → token ids for transformer encoders (BERT WordPiece); Foundation only.
+        .target(name: "PareText", exclude: ["README.md"]),
         .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
         // C library calls the Glibc module lacks (malloc_trim), for long conversions.
         .target(name: "CPareSystem"),
-        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
+        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "PareText", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [
@@ -70,7 +74,8 @@ let package = Package(
         .testTarget(name: "PareInterchangeTests", dependencies: ["PareInterchange", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN", "PareTestSupport"]),
+        .testTarget(name: "PareTextTests", dependencies: ["PareText"]),
         .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
-        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareTestSupport"]),
+        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareText", "PareTestSupport"]),
     ]
 )

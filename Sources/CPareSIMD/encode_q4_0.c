@@ -26,10 +26,11 @@ int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t *blocks, float *ma
         float id = d == 0 ? 0.0f : 1.0f / d;
         uint8_t q[32];
         for (int j = 0; j < 32; j++) {
-            // |x · id| ≤ 8 unless id overflowed (then ±∞ or NaN): the int64 round trip truncates
+            // In f32 as ggml and gguf-py (and Q4_0Coding): x · id rounded, then + 8.5 rounded again.
+            // |x · id| ≤ 8 unless id overflowed (then ±∞ or NaN): the int32 round trip truncates
             // exactly in range and avoids a libm call per value on the baseline.
-            double t = (double)v[j] * (double)id + 8.5;
-            double level = (t > -1e9 && t < 1e9) ? (double)(int64_t)t : trunc(t);
+            float t = v[j] * id + 8.5f;
+            float level = (t > -1e9f && t < 1e9f) ? (float)(int32_t)t : truncf(t);
             q[j] = isnan(level) ? 8 : (uint8_t)(level < 0 ? 0 : level > 15 ? 15 : level);
         }
         _Float16 half = (_Float16)d;

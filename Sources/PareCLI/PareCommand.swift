@@ -17,6 +17,7 @@ public struct PareCommand: ParsableCommand {
             TrainCommand.self,
             RunCommand.self,
             EvalCommand.self,
+            EmbedCommand.self,
             BenchCommand.self,
             DemoCommand.self,
         ]

@@ -25,9 +25,9 @@ public struct Converter: Sendable {
         let settings = options
         let start = Date()
         let source = try ModelSources.open(input)
-        let inputBytes = try InputFile.regularFileSize(input)
+        let inputBytes = try source.inputBytes()
         let selected = source.tensors.map { settings.filter.includes(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
-        let compress = settings.transforms ? selected : selected.map { _ in false }
+        let compress = source.tensors.indices.map { selected[$0] && settings.transforms && !settings.keepsAsStored(source.storedEncoding($0)) }
 
         var globalThreshold: MagnitudeThreshold?
         if let pruner = settings.pruner, pruner.scope == .global {
@@ -139,16 +139,14 @@ public struct Converter: Sendable {
         return try results.values()
     }
 
-    /// Copies a tensor unchanged: encoded `.pare` tensors keep their sections, others are stored dense in their dtype.
+    /// Copies a tensor unchanged: encoded tensors (`.pare` encodings, GGUF Q8_0 / Q4_0 blocks) keep
+    /// their sections, others are stored dense in their dtype.
     static func copy(_ index: Int, of source: ModelSource, into writer: PareWriter, zlibLevel: Int?) throws {
-        if let pare = source as? PareSource, pare.file.tensors[index].encoding != .dense {
-            let entry = pare.file.tensors[index]
-            defer { pare.release(index) }
-            let sections = try entry.sections.map { section in
-                SectionPayload(kind: section.kind, dtype: section.dtype, bytes: try pare.file.section(section.kind, of: entry).bytes)
-            }
-            try writer.add(name: entry.name, dtype: entry.dtype, shape: entry.shape, encoding: entry.encoding,
-                           storedCount: entry.storedCount, sections: sections, zlibLevel: zlibLevel)
+        if let encoding = source.storedEncoding(index) {
+            let tensor = source.tensors[index]
+            let (storedCount, sections) = try source.storedSections(index)
+            try writer.add(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, encoding: encoding,
+                           storedCount: storedCount, sections: sections, zlibLevel: zlibLevel)
         } else {
             try writer.addDense(try source.dense(index), zlibLevel: zlibLevel)
         }

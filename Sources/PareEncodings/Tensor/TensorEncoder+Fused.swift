@@ -16,7 +16,7 @@ extension TensorEncoder {
     /// figures of decoding them. Nil when a value is not finite or too large for the block scale.
     static func fusedQ4_0(_ values: [Float]) -> EncodedTensor? {
         guard !values.isEmpty else { return nil }
-        var blocks = [UInt8](repeating: 0, count: (values.count + 31) / 32 * Q4_0Coding.blockBytes)
+        var blocks = [UInt8](repeating: 0, count: (values.count + 31) / 32 * Q4_0Coding.layout.bytes)
         var maxError: Float = 0, errorSquares = 0.0, signalSquares = 0.0
         let status = values.withUnsafeBufferPointer { x in
             blocks.withUnsafeMutableBufferPointer { b in

@@ -11,17 +11,6 @@ public enum MetadataValue: Hashable, Sendable, CustomStringConvertible {
     /// A homogeneous array of scalars.
     case array([MetadataValue])
 
-    /// The on-disk type tag (Spec/FORMAT.md §3.1).
-    public var tag: UInt8 {
-        switch self {
-        case .bool: return 0
-        case .int: return 1
-        case .float: return 2
-        case .string: return 3
-        case .array: return 4
-        }
-    }
-
     /// The value as text, as `inspect` prints it.
     public var description: String {
         switch self {
@@ -55,6 +44,8 @@ public enum MetadataKey {
     public static let producer = "pare.producer"
     /// The model description: the layer graph as JSON (string), see `ModelDescription`.
     public static let model = "pare.model"
+    /// A transformer text encoder's description as JSON (string), see `EncoderDescription`.
+    public static let encoder = "pare.encoder"
     /// The file this one was converted or trained from (string).
     public static let source = "pare.source"
 }
