@@ -76,6 +76,14 @@ public final class TransformerEncoder: @unchecked Sendable {
         get { layers.contains { $0.linears.contains { $0.weight.allowsSlicedBatch1 } } }
         set { for layer in layers { for linear in layer.linears { linear.weight.allowsSlicedBatch1 = newValue } } }
     }
+
+    /// Whether dense int8 / int4 / q8_0 / q4_0 matrices multiply int8-quantized activations in int32
+    /// (default true where the kernel set has an integer kernel; see
+    /// `LinearWeights.allowsIntegerActivations`). False runs every product in f32.
+    public var allowsIntegerActivations: Bool {
+        get { layers.contains { $0.linears.contains { $0.weight.allowsIntegerActivations } } }
+        set { for layer in layers { for linear in layer.linears { linear.weight.allowsIntegerActivations = newValue } } }
+    }
 }
 
 /// Reads the encoder's tensors by their described names, checking shapes.
