@@ -22,4 +22,10 @@ public struct RowKernelsOption: ParsableArguments {
         if rowKernels { model.allowsSlicedBatch1 = false }
         if f32Activations { model.allowsIntegerActivations = false }
     }
+
+    /// Applies the choice to a freshly loaded transformer encoder.
+    public func apply(to encoder: TransformerEncoder) {
+        if rowKernels { encoder.allowsSlicedBatch1 = false }
+        if f32Activations { encoder.allowsIntegerActivations = false }
+    }
 }
