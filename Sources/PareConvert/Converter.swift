@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import PareEncodings
 import PareFormat
@@ -69,20 +70,38 @@ public struct Converter: Sendable {
         let writer = try PareWriter(path: output, metadata: metadata)
         var tensors: [ConvertReport.Tensor] = []
         let total = source.tensors.count
+        // Pairs of tensors encode on two threads only where reading is safe to share (a mapped
+        // safetensors file) and every tensor is pruned on its own (a global threshold is applied in order).
+        let pairs = settings.threads > 1 && globalThreshold == nil && (source as? InterchangeSource)?.isSafetensors == true
         do {
-            for (index, tensor) in source.tensors.enumerated() {
-                progress(ConvertProgress(phase: .tensors, completed: index, total: total, label: tensor.name))
-                var error = ErrorStats(maxAbsError: 0, relativeRMSError: 0)
-                if compress[index] {
-                    error = try Self.encode(index, of: source, settings: settings, globalThreshold: &globalThreshold, into: writer)
-                } else {
-                    try Self.copy(index, of: source, into: writer, zlibLevel: settings.zlibLevel)
-                }
+            func record(_ index: Int, _ error: ErrorStats) {
                 let entry = writer.tensors[writer.tensors.count - 1]
                 tensors.append(.init(name: entry.name, shape: entry.shape, dtype: entry.dtype, encoding: entry.encoding.label,
                                      compressed: compress[index], sparsity: entry.sparsity, bytes: entry.storedBytes,
                                      denseF32Bytes: entry.denseF32Bytes, maxAbsError: Double(error.maxAbsError),
                                      relRMSError: Double(error.relativeRMSError)))
+            }
+            var index = 0
+            while index < total {
+                progress(ConvertProgress(phase: .tensors, completed: index, total: total, label: source.tensors[index].name))
+                if pairs, compress[index], index + 1 < total, compress[index + 1] {
+                    let prepared = try Self.prepareTwo(index, of: source, settings: settings)
+                    for (k, (encoded, error)) in prepared.enumerated() {
+                        let tensor = source.tensors[index + k]
+                        try writer.add(encoded, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, zlibLevel: settings.zlibLevel)
+                        record(index + k, error)
+                    }
+                    index += 2
+                } else {
+                    var error = ErrorStats(maxAbsError: 0, relativeRMSError: 0)
+                    if compress[index] {
+                        error = try Self.encode(index, of: source, settings: settings, globalThreshold: &globalThreshold, into: writer)
+                    } else {
+                        try Self.copy(index, of: source, into: writer, zlibLevel: settings.zlibLevel)
+                    }
+                    record(index, error)
+                    index += 1
+                }
                 FreedHeap.trim()
             }
             progress(ConvertProgress(phase: .tensors, completed: total, total: total, label: ""))
@@ -106,6 +125,15 @@ public struct Converter: Sendable {
     static func encode(_ index: Int, of source: ModelSource, settings: ConvertOptions,
                        globalThreshold: inout MagnitudeThreshold?, into writer: PareWriter) throws -> ErrorStats {
         let tensor = source.tensors[index]
+        let (encoded, error) = try prepare(index, of: source, settings: settings, globalThreshold: &globalThreshold)
+        try writer.add(encoded, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, zlibLevel: settings.zlibLevel)
+        return error
+    }
+
+    /// Prunes and encodes one selected tensor without writing it; its error against the input.
+    static func prepare(_ index: Int, of source: ModelSource, settings: ConvertOptions,
+                        globalThreshold: inout MagnitudeThreshold?) throws -> (EncodedTensor, ErrorStats) {
+        let tensor = source.tensors[index]
         let original = try source.floats(index)
         var values = original
         if let pruner = settings.pruner {
@@ -122,10 +150,22 @@ public struct Converter: Sendable {
         } catch {
             throw ConvertError(file: source.path, tensor: tensor.name, underlying: error)
         }
-        try writer.add(encoded, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, zlibLevel: settings.zlibLevel)
-        guard settings.pruner != nil else { return encoded.error }
+        guard settings.pruner != nil else { return (encoded, encoded.error) }
         // The encoder measured the coding's error on the pruned values; report it against the input.
-        return ErrorStats(original: original, decoded: try encoded.decoded(shape: tensor.shape))
+        return (encoded, ErrorStats(original: original, decoded: try encoded.decoded(shape: tensor.shape)))
+    }
+
+    /// `prepare` for tensors `index` and `index + 1` on two threads (per-tensor pruning only); the
+    /// first tensor's error, if any, is the one thrown, as in a single-threaded run.
+    static func prepareTwo(_ index: Int, of source: ModelSource, settings: ConvertOptions) throws -> [(EncodedTensor, ErrorStats)] {
+        let results = PreparedPair()
+        // The caller checked that this source's reads may run on two threads (see `convert`).
+        let shared = SharedSource(source)
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            var none: MagnitudeThreshold? = nil
+            results.set(k, Result { try prepare(index + k, of: shared.source, settings: settings, globalThreshold: &none) })
+        }
+        return try results.values()
     }
 
     /// Copies a tensor unchanged: encoded tensors (`.pare` encodings, GGUF Q8_0 / Q4_0 blocks) keep
@@ -157,4 +197,29 @@ public struct Converter: Sendable {
             }
         }
     }
+}
+
+/// The two results of `Converter.prepareTwo`, each written by its own thread.
+private final class PreparedPair: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<(EncodedTensor, ErrorStats), Error>?] = [nil, nil]
+
+    func set(_ k: Int, _ result: Result<(EncodedTensor, ErrorStats), Error>) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[k] = result
+    }
+
+    /// Both results in order, or the first one's error.
+    func values() throws -> [(EncodedTensor, ErrorStats)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try slots.map { try $0!.get() }
+    }
+}
+
+/// A source handed to `concurrentPerform` where its reads are known to be independent (safetensors).
+private struct SharedSource: @unchecked Sendable {
+    let source: ModelSource
+    init(_ source: ModelSource) { self.source = source }
 }

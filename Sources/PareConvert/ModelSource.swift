@@ -128,6 +128,12 @@ final class InterchangeSource: ModelSource {
         }
     }
 
+    /// True for a safetensors file: reads of different tensors touch only the shared read-only map.
+    var isSafetensors: Bool {
+        if case .safetensors = file { return true }
+        return false
+    }
+
     func floats(_ index: Int) throws -> [Float] {
         guard case let .safetensors(safetensors) = file else { return try dense(index).floats() }
         let entry = safetensors.tensors[index]

@@ -79,7 +79,7 @@ import Testing
         values[columns + 7] = -1
         let file = try writeEncoded([("w", values, [rows, columns], CompressionOptions(index: .csr))], to: directory.file("wide.pare"))
         let weight = try LinearWeights(entry: try file.tensor(named: "w"), in: file)
-        #expect(SlicedWeights.tableBytes(rows: rows, slices: 1, tiles: columns / 32)! > 8 * 16 * 2)
+        #expect(SlicedWeights.tableBytes(rows: rows, slices: 1, tiles: columns / 32, sliceRows: 16)! > 8 * 16 * 2)
         #expect(SlicedWeights(weight) == nil)
         // A budget too small for any table refuses an ordinary arrangement too.
         let small = try writeEncoded([("s", randomWeights(count: 64 * 64, sparsity: 0.5, seed: 1), [64, 64], CompressionOptions(index: .csr))],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PareConvert
 import PareEncodings
 import PareFormat
@@ -62,6 +63,10 @@ public struct ConvertCommand: ConsoleCommand {
     @Option(name: .customLong("min-elements"), help: "Smallest tensor the default rule compresses.")
     public var minElements = 1024
 
+    /// Tensors encoded at once.
+    @Option(help: "Tensors encoded at once (safetensors input, per-tensor pruning); the output bytes do not depend on it.")
+    public var threads = min(2, ProcessInfo.processInfo.activeProcessorCount)
+
     @OptionGroup public var jsonOption: JSONOption
 
     public init() {}
@@ -90,6 +95,8 @@ public struct ConvertCommand: ConsoleCommand {
         guard minElements >= 0 else { throw ValidationError("--min-elements must be ≥ 0") }
         settings.filter = TensorFilter(only: only, skip: skip, minimumElements: minElements)
         settings.optionsText = optionsText
+        guard threads > 0 else { throw ValidationError("--threads must be positive") }
+        settings.threads = threads
         return settings
     }
 

@@ -13,6 +13,8 @@ public final class PackedModel: @unchecked Sendable {
     /// Shape of one output sample.
     public let outputShape: [Int]
     let layers: [RuntimeLayer]
+    /// Activation buffers kept between `predict` calls.
+    let activations = ActivationBuffers()
 
     /// Opens `path` and builds the plan (see `init(file:)`).
     public convenience init(path: String) throws {
@@ -81,16 +83,29 @@ public final class PackedModel: @unchecked Sendable {
     /// No dense copy of any packed weight is made.
     public var residentBytes: Int { layers.reduce(0) { $0 + $1.residentBytes } }
 
-    /// `residentBytes` without the batch-1 arrangements: what loading alone costs.
-    public var encodedResidentBytes: Int { residentBytes - batch1ArrangementBytes }
+    /// `residentBytes` without the derived arrangements (batch-1, integer): what loading alone costs.
+    public var encodedResidentBytes: Int { residentBytes - batch1ArrangementBytes - integerArrangementBytes }
 
     /// Bytes of the batch-1 arrangements built so far (0 before the first batch-1 prediction).
     public var batch1ArrangementBytes: Int {
         layers.reduce(0) { $0 + ($1.linearWeights?.batch1ArrangementBytes ?? 0) }
     }
 
-    /// Whether batch-1 products of sparse weights may use the sliced arrangement (on CPUs with
-    /// AVX-512; about 4 bytes per padded lane on top of the file, built on first use). False keeps
+    /// Bytes of the integer kernels' packed int8 weights built so far (`IntegerWeights`; as many bytes
+    /// as the int8 weights, built on the first product of a dense int8 layer).
+    public var integerArrangementBytes: Int {
+        layers.reduce(0) { $0 + ($1.linearWeights?.integerArrangementBytes ?? 0) }
+    }
+
+    /// Whether dense int8 layers multiply int8-quantized activations in int32 (default true; see
+    /// `LinearWeights.allowsIntegerActivations`). False runs them in f32. Set before sharing the model.
+    public var allowsIntegerActivations: Bool {
+        get { layers.contains { $0.linearWeights?.allowsIntegerActivations ?? false } }
+        set { for layer in layers { layer.linearWeights?.allowsIntegerActivations = newValue } }
+    }
+
+    /// Whether batch-1 products of sparse weights may use the sliced arrangement (with the AVX-512
+    /// or AVX2 kernel set; about 4 bytes per padded lane on top of the file, built on first use). False keeps
     /// memory at the packed size and runs the CSR / bitmask dot products. Set before sharing the model.
     public var allowsSlicedBatch1: Bool {
         get { layers.contains { $0.linearWeights?.allowsSlicedBatch1 ?? false } }
@@ -118,13 +133,23 @@ public final class PackedModel: @unchecked Sendable {
 
     /// One forward pass of `batch` samples (within the activation budget).
     private func forward(_ input: [Float], batch: Int, threads: Int) throws -> [Float] {
-        var data = input
+        // Two activation buffers reused between calls (see `ActivationBuffers`).
+        var (data, spare) = activations.take()
+        data.resizeReusingCapacity(input.count)
         let scale = modelDescription.inputScale
-        if scale != 1 { data.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { Vector.scale(base, count: $0.count, by: scale) } } }
-        for layer in layers { layer.forward(&data, batch: batch, threads: max(threads, 1)) }
+        data.withUnsafeMutableBufferPointer { to in
+            input.withUnsafeBufferPointer { from in
+                guard let t = to.baseAddress, let f = from.baseAddress else { return }
+                t.update(from: f, count: from.count)
+                if scale != 1 { Vector.scale(t, count: from.count, by: scale) }
+            }
+        }
+        for layer in layers { layer.forward(&data, spare: &spare, batch: batch, threads: max(threads, 1)) }
+        let output = Array(data)
+        activations.give(data, spare)
         // Weights used in place from the map read zeros if the file was truncated meanwhile.
         try file.checkIntact()
-        return data
+        return output
     }
 }
 
