@@ -14,12 +14,27 @@ struct DemoPipeline {
         /// Hidden layer widths of the MLP; input and output widths come from the data.
         var hiddenLayers = [300, 100]
         var epochs = 20
-        var finetuneEpochs = 5
+        /// Epochs of gradual pruning per sparsity (cubic ramp over the first 75 %, masked fine-tuning after).
+        var finetuneEpochs = 20
+        /// Epochs of quantization-aware fine-tuning per lossy coding.
+        var qatEpochs = 2
+        /// Distill every compressed variant from the dense network (T = 4, α = 0.7).
+        var distill = true
         var sparsities: [Double] = [0.9, 0.95, 0.98]
         var quantizations: [(label: String, quantization: Quantization)] = [
             ("int8", .int8(granularity: .channel, asymmetric: false)),
             ("int4", .int4(granularity: .channel)),
             ("codebook4", .codebook(bits: 4)),
+        ]
+        /// Rows beyond sparsities × quantizations: the smallest files.
+        var extraRows: [(sparsity: Double, label: String, quantization: Quantization)] = []
+        /// Coding of the biases of compressed variants (the dense row keeps f32).
+        var biasQuantization: Quantization = .int8(granularity: .tensor, asymmetric: false)
+
+        /// The default extra rows: the smallest files the recipe keeps within half a point.
+        static let smallestRows: [(sparsity: Double, label: String, quantization: Quantization)] = [
+            (0.99, "codebook4", .codebook(bits: 4)),
+            (0.99, "codebook3", .codebook(bits: 3)),
         ]
         var zlibLevel = 9
         var seed: UInt64 = 42
@@ -36,6 +51,8 @@ struct DemoPipeline {
         var sparsity: Double
         var accuracy: Double
         var loss: Double
+        /// How the variant was made, briefly (`gradual 20 ep + KD + QAT 2 ep`).
+        var recipe: String
     }
 
     /// Everything the demo measured.
@@ -57,17 +74,22 @@ struct DemoPipeline {
         let raw = try Dataset.idx(folder: c.data, scale: 1)
         let inputScale = raw.train.unitScale  // 1/255 for MNIST bytes
         log("data: \(c.data), input scale \(inputScale)")
-        let reference = try ReferenceRecipe.run(data: raw.scaled(by: inputScale), hiddenLayers: c.hiddenLayers,
-                                                epochs: c.epochs, seed: c.seed, sparsities: c.sparsities,
-                                                finetuneEpochs: c.finetuneEpochs, log: log)
+        let data = raw.scaled(by: inputScale)
+        let reference = try ReferenceRecipe.run(data: data, hiddenLayers: c.hiddenLayers, epochs: c.epochs, seed: c.seed,
+                                                sparsities: [], log: log)
         let architecture = reference.architecture
         let network = reference.dense
         let parameterCount = network.namedTensors().reduce(0) { $0 + $1.values.count }
+        let base = ReferenceRecipe.config(seed: c.seed)
+        let teacher = c.distill ? CompressionRecipe.teacherLogits(network, train: data.train) : nil
+        let shortRecipe = "gradual \(c.finetuneEpochs) ep" + (c.distill ? " + KD" : "") + (c.qatEpochs > 0 ? " + QAT \(c.qatEpochs) ep" : "")
         let recipe = "adam lr=1e-3 batch=64 epochs=\(c.epochs) clip-global-norm=1 l1=1e-5 seed=\(c.seed); "
-            + "global magnitude pruning + \(c.finetuneEpochs) epochs masked fine-tuning"
+            + "global magnitude pruning, gradual (Zhu & Gupta) over \(c.finetuneEpochs) epochs"
+            + (c.distill ? ", distilled from the dense network (T=4, alpha=0.7)" : "")
+            + (c.qatEpochs > 0 ? "; \(c.qatEpochs) epochs quantization-aware fine-tuning per lossy coding" : "")
 
         var variants: [Variant] = []
-        func emit(_ net: Network, name: String, options: PackingOptions, sparsity: Double, extra: Metadata) throws {
+        func emit(_ net: Network, name: String, options: PackingOptions, sparsity: Double, shortRecipe: String, extra: Metadata) throws {
             let path = (c.outputDirectory as NSString).appendingPathComponent("\(name).pare")
             var metadata = extra
             metadata[MetadataKey.producer] = .string("pare demo")
@@ -80,18 +102,30 @@ struct DemoPipeline {
             let dense = variants.first?.bytes ?? bytes
             variants.append(Variant(name: name, file: path, bytes: bytes, ratioVsDenseF32: Double(dense) / Double(bytes),
                                     bitsPerWeight: Double(bytes * 8) / Double(parameterCount), sparsity: sparsity,
-                                    accuracy: eval.accuracy, loss: eval.loss))
+                                    accuracy: eval.accuracy, loss: eval.loss, recipe: shortRecipe))
             log(String(format: "wrote %@: %d bytes, test accuracy %.3f", path, bytes, eval.accuracy))
         }
 
-        try emit(network, name: "dense-f32", options: .denseF32, sparsity: 0, extra: [:])
-        for pruned in reference.pruned {
-            let percent = Int((pruned.sparsity * 100).rounded())
-            for (label, quantization) in c.quantizations {
-                let options = PackingOptions(compression: CompressionOptions(quantization: quantization, index: .auto), zlibLevel: c.zlibLevel)
-                try emit(pruned.network, name: "sparse\(percent)-\(label)", options: options, sparsity: pruned.network.sparsity,
-                         extra: ["prune.sparsity": .float(pruned.sparsity), "quant": .string(label), "zlib": .int(Int64(c.zlibLevel))])
+        try emit(network, name: "dense-f32", options: .denseF32, sparsity: 0, shortRecipe: "20 ep dense", extra: [:])
+        let rows = c.sparsities.flatMap { s in c.quantizations.map { (sparsity: s, label: $0.label, quantization: $0.quantization) } } + c.extraRows
+        var pruned: [Double: Network] = [:]
+        for row in rows {
+            let compression = CompressionOptions(quantization: row.quantization, index: .auto)
+            let step = CompressionRecipe(sparsity: row.sparsity, pruningEpochs: c.finetuneEpochs, qatEpochs: c.qatEpochs,
+                                         distillation: c.distill ? (temperature: 4, alpha: 0.7) : nil)
+            if pruned[row.sparsity] == nil {
+                let net = try step.prune(network, train: data.train, base: base, teacherLogits: teacher)
+                log(String(format: "%.1f%% sparse: test accuracy %.4f after %d epochs of gradual pruning (sparsity %.4f)",
+                           row.sparsity * 100, net.evaluate(on: data.test).accuracy, c.finetuneEpochs, net.sparsity))
+                pruned[row.sparsity] = net
             }
+            let tuned = try step.quantizationAware(pruned[row.sparsity]!, compression: compression, train: data.train, base: base, teacherLogits: teacher)
+            let percent = (row.sparsity * 1000).rounded().truncatingRemainder(dividingBy: 10) == 0
+                ? String(Int((row.sparsity * 100).rounded())) : String(format: "%.1f", row.sparsity * 100)
+            let options = PackingOptions(compression: compression, zlibLevel: c.zlibLevel, restQuantization: c.biasQuantization)
+            try emit(tuned, name: "sparse\(percent)-\(row.label)", options: options, sparsity: tuned.sparsity,
+                     shortRecipe: shortRecipe + (c.biasQuantization == .none ? "" : ", int8 biases"),
+                     extra: ["prune.sparsity": .float(row.sparsity), "quant": .string(row.label), "zlib": .int(Int64(c.zlibLevel))])
         }
         return Result(variants: variants, trainSecondsPerEpoch: reference.cpuSecondsPerEpoch, parameterCount: parameterCount, architecture: architecture)
     }
