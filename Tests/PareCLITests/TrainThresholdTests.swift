@@ -30,7 +30,6 @@ import Testing
 
     @Test func magnitudeThresholdPrunesExactlyTheWeightsBelowIt() throws {
         let dir = try TemporaryDirectory()
-        defer { dir.cleanup() }
         let reference = try dense(in: dir)
         let delta: Float = 0.05
         let result = try pruned(["--prune", "magnitude", "--threshold", "\(delta)"], in: dir)
@@ -50,7 +49,6 @@ import Testing
 
     @Test func gradientThresholdPrunesTheWeightsTheLossIgnores() throws {
         let dir = try TemporaryDirectory()
-        defer { dir.cleanup() }
         let reference = try dense(in: dir)
         let raw = try Dataset.idx(folder: digits, scale: 1)
         let sums = Pruner(criterion: .gradient).accumulate(reference, data: raw.train.scaled(by: raw.train.unitScale))

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PareDemoData
+import PareEncodings
 import PareFormat
 
 /// `pare demo [--out DIR] [--json]`: the main job on the bundled data — train LeNet-300-100, prune with
@@ -54,6 +55,10 @@ public struct DemoCommand: ConsoleCommand {
     @Option(help: "Comma-separated target sparsities, each written with every coding (default 0.9,0.95,0.98 plus the smallest rows).")
     public var sparsities: String?
 
+    /// Codings written per sparsity.
+    @Option(help: "Comma-separated codings written for each --sparsities value: int8, int4 (per channel), codebookN (N = 2…8 bits).")
+    public var codings: String?
+
     /// Random seed.
     @Option(help: "Seed for initialisation and shuffling.")
     public var seed: UInt64 = 42
@@ -68,6 +73,23 @@ public struct DemoCommand: ConsoleCommand {
             throw ValidationError("--epochs and --finetune-epochs must be > 0 and --qat-epochs ≥ 0")
         }
         _ = try parsedSparsities()
+        _ = try parsedCodings()
+    }
+
+    private func parsedCodings() throws -> [(label: String, quantization: Quantization)]? {
+        guard let codings else { return nil }
+        return try codings.split(separator: ",").map { part in
+            let label = part.trimmingCharacters(in: .whitespaces).lowercased()
+            switch label {
+            case "int8": return (label, .int8(granularity: .channel, asymmetric: false))
+            case "int4": return (label, .int4(granularity: .channel))
+            default:
+                guard label.hasPrefix("codebook"), let bits = Int(label.dropFirst("codebook".count)), (2...8).contains(bits) else {
+                    throw ValidationError("--codings takes int8, int4 or codebook2…codebook8 separated by commas, not '\(part)'")
+                }
+                return (label, .codebook(bits: bits))
+            }
+        }
     }
 
     private func parsedSparsities() throws -> [Double]? {
@@ -87,6 +109,7 @@ public struct DemoCommand: ConsoleCommand {
         c.qatEpochs = qatEpochs
         c.distill = !noDistill
         if f32Biases { c.biasQuantization = .none }
+        if let chosen = try parsedCodings() { c.quantizations = chosen }
         if let chosen = try parsedSparsities() { c.sparsities = chosen } else { c.extraRows = DemoPipeline.Configuration.smallestRows }
         c.seed = seed
         let result = try DemoPipeline(configuration: c, log: console.log).run()

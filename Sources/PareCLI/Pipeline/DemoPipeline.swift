@@ -28,6 +28,8 @@ struct DemoPipeline {
         ]
         /// Rows beyond sparsities × quantizations: the smallest files.
         var extraRows: [(sparsity: Double, label: String, quantization: Quantization)] = []
+        /// zlib the header of compressed variants (format 1.1).
+        var compressHeader = true
         /// Coding of the biases of compressed variants (the dense row keeps f32).
         var biasQuantization: Quantization = .int8(granularity: .tensor, asymmetric: false)
 
@@ -122,7 +124,8 @@ struct DemoPipeline {
             let tuned = try step.quantizationAware(pruned[row.sparsity]!, compression: compression, train: data.train, base: base, teacherLogits: teacher)
             let percent = (row.sparsity * 1000).rounded().truncatingRemainder(dividingBy: 10) == 0
                 ? String(Int((row.sparsity * 100).rounded())) : String(format: "%.1f", row.sparsity * 100)
-            let options = PackingOptions(compression: compression, zlibLevel: c.zlibLevel, restQuantization: c.biasQuantization)
+            let options = PackingOptions(compression: compression, zlibLevel: c.zlibLevel, restQuantization: c.biasQuantization,
+                                         compressHeader: c.compressHeader)
             try emit(tuned, name: "sparse\(percent)-\(row.label)", options: options, sparsity: tuned.sparsity,
                      shortRecipe: shortRecipe + (c.biasQuantization == .none ? "" : ", int8 biases"),
                      extra: ["prune.sparsity": .float(row.sparsity), "quant": .string(row.label), "zlib": .int(Int64(c.zlibLevel))])

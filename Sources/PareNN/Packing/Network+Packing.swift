@@ -24,7 +24,7 @@ extension Network {
                       metadata: Metadata = [:]) throws -> [PackedTensorReport] {
         var all = metadata
         all[MetadataKey.model] = .string(modelDescription(inputScale: inputScale).json())
-        let writer = try PareWriter(path: path, metadata: all)
+        let writer = try PareWriter(path: path, metadata: all, headerZlibLevel: options.compressHeader ? options.zlibLevel ?? 9 : nil)
         var reports: [PackedTensorReport] = []
         for tensor in namedTensors() {
             let encoded = try TensorEncoder.encode(tensor.values, shape: tensor.shape,
