@@ -15,11 +15,11 @@ public struct DemoCommand: ConsoleCommand {
         discussion: """
             Dense recipe (the PyTorch reference's): Adam lr 1e-3, batch 64, global-norm clipping 1.0, L1 1e-5 on \
             weights. Compression recipe: global magnitude pruning on a gradual (Zhu & Gupta) schedule over \
-            --finetune-epochs, distilled from the dense network; then per coding --qat-epochs of \
-            quantization-aware fine-tuning. Each pruned network is written with int8 / int4 per-channel \
-            scales and a 4-bit codebook (plus the smallest rows: 99 % with a 3-bit codebook), int8 \
-            biases, sparse index chosen by size, zlib 9. Every file is evaluated by running it packed \
-            (pare eval's runtime).
+            --finetune-epochs (40 for the 99 % rows); then per coding --qat-epochs of quantization-aware \
+            fine-tuning. Each pruned network is written with int8 / int4 per-channel scales and a 4-bit \
+            codebook (plus the smallest rows: 99 % with 3- and 2-bit codebooks), int8 biases, sparse \
+            index chosen by size, zlib 9 on sections and header. Every file is evaluated by running it \
+            packed (pare eval's runtime).
             """
     )
 
@@ -43,9 +43,9 @@ public struct DemoCommand: ConsoleCommand {
     @Option(name: .customLong("qat-epochs"), help: "Epochs of quantization-aware fine-tuning per lossy coding (0: none).")
     public var qatEpochs: Int = 2
 
-    /// Turns distillation off.
-    @Flag(name: .customLong("no-distill"), help: "Fine-tune the compressed variants on the labels alone, without the dense teacher.")
-    public var noDistill = false
+    /// Turns distillation on.
+    @Flag(name: .customLong("distill"), help: "Distill the compressed variants from the dense network (T 4, alpha 0.7) instead of the labels alone.")
+    public var distill = false
 
     /// Keeps biases f32.
     @Flag(name: .customLong("f32-biases"), help: "Write the compressed variants' biases as exact f32 instead of per-tensor int8.")
@@ -107,7 +107,7 @@ public struct DemoCommand: ConsoleCommand {
         c.epochs = epochs
         c.finetuneEpochs = finetuneEpochs
         c.qatEpochs = qatEpochs
-        c.distill = !noDistill
+        c.distill = distill
         if f32Biases { c.biasQuantization = .none }
         if let chosen = try parsedCodings() { c.quantizations = chosen }
         if let chosen = try parsedSparsities() { c.sparsities = chosen } else { c.extraRows = DemoPipeline.Configuration.smallestRows }
