@@ -8,6 +8,7 @@
 //   PareRuntime: packed execution. PareRuntime and PareNN also share the dense math in PareKernels
 //   (which depends on nothing); PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in
 //   CPareSIMD (runtime-checked); PareConvert calls malloc_trim through CPareSystem.
+//   PareText (text → token ids: BERT WordPiece) depends on Foundation only.
 import Foundation
 import PackageDescription
 
@@ -27,6 +28,7 @@ let package = Package(
         .library(name: "PareConvert", targets: ["PareConvert"]),
         .library(name: "PareNN", targets: ["PareNN"]),
         .library(name: "PareRuntime", targets: ["PareRuntime"]),
+        .library(name: "PareText", targets: ["PareText"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -38,6 +40,8 @@ let package = Package(
         .target(name: "PareEncodings", dependencies: ["PareFormat"]),
         .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
         .target(name: "PareConvert", dependencies: ["PareInterchange", "CPareSystem"]),
+        // Text → token ids for transformer encoders (BERT WordPiece); Foundation only.
+        .target(name: "PareText", exclude: ["README.md"]),
         .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
@@ -67,6 +71,7 @@ let package = Package(
         .testTarget(name: "PareInterchangeTests", dependencies: ["PareInterchange", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN", "PareTestSupport"]),
+        .testTarget(name: "PareTextTests", dependencies: ["PareText"]),
         .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
         .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareTestSupport"]),
     ]

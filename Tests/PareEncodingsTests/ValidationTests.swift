@@ -23,7 +23,7 @@ private func expectRejected(_ encoded: EncodedTensor, shape: [Int], section kind
             #expect(text.contains(word), "'\(text)' does not mention '\(word)'", sourceLocation: sourceLocation)
         }
         #expect(throws: PareError.self, sourceLocation: sourceLocation) {
-            try StructureValidation.validate(e, sections: buffers, file: "lie.pare")
+            _ = try ValidatedTensor(entry: e, sections: buffers, file: "lie.pare")
         }
     } catch {
         Issue.record("untyped error \(error)", sourceLocation: sourceLocation)

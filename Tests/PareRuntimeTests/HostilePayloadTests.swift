@@ -71,6 +71,33 @@ struct HostilePayloadTests {
         #expect(throws: PareError.self) { try LinearWeights(entry: file.tensors[0], in: file) }
     }
 
+    /// `SectionBytes([])` used to wrap a 1-byte buffer, so the decoder let any 1-byte buffer stand
+    /// for an empty section while `LinearWeights` refused even the `[]` one. Both now read through
+    /// `ValidatedTensor`: an empty buffer is an empty section and loads everywhere; a 1-byte buffer
+    /// for a section the header declares empty is refused everywhere, with the same error.
+    @Test func emptyAndOneByteBuffersForAnEmptySectionGetOneVerdict() throws {
+        let directory = TemporaryDirectory()
+        let file = try writeEncoded([("w", [Float](repeating: 0, count: 6), [2, 3], CompressionOptions(index: .csr))],
+                                    to: directory.file("w.pare"))
+        let entry = try file.tensor(named: "w")
+        #expect(entry.storedCount == 0 && entry.sections.map(\.rawLength) == [6, 0, 0])  // u16 row pointers; no columns, no values
+        var sections = try entry.sections.map { SectionBytes(try file.section($0.kind, of: entry).bytes) }
+        #expect(sections.map(\.count) == [6, 0, 0])
+
+        #expect(try TensorDecoder.decode(entry, sections: sections, file: "w.pare") == [Float](repeating: 0, count: 6))
+        let weights = try LinearWeights(entry: entry, sections: sections, file: "w.pare")
+        #expect(try weights.apply([1, 2, 3], batch: 1, bias: [0.5, -1]) == [0.5, -1])
+
+        sections[2] = SectionBytes([0])
+        func failure(_ body: () throws -> Void) -> String? {
+            do { try body(); return nil } catch let error as PareError { return error.description } catch { return "untyped \(error)" }
+        }
+        let decoder = failure { _ = try TensorDecoder.decode(entry, sections: sections, file: "w.pare") }
+        let loader = failure { _ = try LinearWeights(entry: entry, sections: sections, file: "w.pare") }
+        #expect(decoder != nil && decoder == loader, "decoder: \(decoder ?? "accepted"), loader: \(loader ?? "accepted")")
+        #expect(decoder?.contains("values") == true && decoder?.contains("w.pare") == true)
+    }
+
     @Test func untouchedPayloadLoads() throws {
         try load(CompressionOptions(index: .csr), kind: .columnIndices) { _ in }
         try load(CompressionOptions(quantization: .q8_0, index: .dense), kind: .values) { _ in }

@@ -38,33 +38,39 @@ public struct SparseRows: Sendable, Equatable {
 extension TensorDecoder {
     /// Decodes `entry` from `file` into CSR form (validated and dequantized like `decode`).
     public static func decodeRows(_ entry: TensorEntry, in file: PareFile) throws -> SparseRows {
-        let sections = try entry.sections.map { try file.section($0.kind, of: entry) }
-        return try decodeRows(entry, sections: sections, file: file.path, limits: file.limits)
+        try ValidatedTensor(entry: entry, in: file).sparseRows()
     }
 
     /// Decodes `entry` from its inflated sections into CSR form.
     public static func decodeRows(_ entry: TensorEntry, sections: [SectionBytes], file: String, limits: Limits = Limits()) throws -> SparseRows {
-        let (layout, set) = try StructureValidation.layout(entry, sections: sections, file: file, limits: limits)
-        let stream = try decodeStream(entry, layout: layout, sections: set)
-        guard layout.columns <= Int(Int32.max) else {
-            throw PareError.unsupportedFeature(file: file, tensor: entry.name, feature: "CSR form of a tensor with \(layout.columns) columns")
+        try ValidatedTensor(entry: entry, sections: sections, file: file, limits: limits).sparseRows()
+    }
+}
+
+extension ValidatedTensor {
+    /// The tensor in CSR form: every stored value except csr_delta's zero-valued entries (fillers, or
+    /// values quantized to 0), which carry nothing to multiply.
+    public func sparseRows() throws -> SparseRows {
+        guard columns <= Int(Int32.max) else {
+            throw PareError.unsupportedFeature(file: file, tensor: entry.name, feature: "CSR form of a tensor with \(columns) columns")
         }
+        let stream = decodedStream()
+        let storedColumns = storedColumns()
         var rowPointers = [0]
-        rowPointers.reserveCapacity(layout.rows + 1)
-        var columns: [Int32] = []
+        rowPointers.reserveCapacity(rows + 1)
+        var columnIndices: [Int32] = []
         var values: [Float] = []
-        columns.reserveCapacity(stream.count)
+        columnIndices.reserveCapacity(stream.count)
         values.reserveCapacity(stream.count)
         let isFilled = entry.encoding.structure == .deltaCSR
-        for r in 0..<layout.rows {
-            for k in layout.rowStarts[r]..<layout.rowStarts[r + 1] {
-                if isFilled, stream[k] == 0 { continue }  // a filler (or a zero) carries nothing to multiply
-                let position = layout.positions?[k] ?? k
-                columns.append(Int32(position - r * layout.columns))
+        for r in 0..<rows {
+            for k in rowStarts[r]..<rowStarts[r + 1] {
+                if isFilled, stream[k] == 0 { continue }
+                columnIndices.append(Int32(storedColumns[k]))
                 values.append(stream[k])
             }
             rowPointers.append(values.count)
         }
-        return SparseRows(rows: layout.rows, columns: layout.columns, rowPointers: rowPointers, columnIndices: columns, values: values)
+        return SparseRows(rows: rows, columns: columns, rowPointers: rowPointers, columnIndices: columnIndices, values: values)
     }
 }

@@ -52,14 +52,13 @@ public enum TensorEncoder {
             encoding.bits = UInt8(bits)
             sections += CodebookCoding.encode(stream, bits: bits)
         }
-        let entry = TensorEntry(name: "tensor", dtype: .f32, shape: shape, encoding: encoding,
-                                storedCount: layout.storedCount, sections: sections.map(SectionEntry.placeholder))
-        // Measure the error by decoding what was written (through the validating decoder). Elements
-        // outside the stream are zeros in `values` and decode to zero, so comparing the streams suffices.
-        let (decodedLayout, set) = try StructureValidation.layout(entry, sections: sections.map { SectionBytes($0.bytes) }, file: "<encoder>")
-        let decoded = try TensorDecoder.decodeStream(entry, layout: decodedLayout, sections: set)
-        return EncodedTensor(encoding: encoding, storedCount: layout.storedCount, sections: sections,
-                             error: ErrorStats(stream: stream, decoded: decoded, signal: values))
+        // Measure the error by decoding what was written, through the same validated view every reader
+        // uses. Elements outside the stream are zeros in `values` and decode to zero, so comparing the
+        // streams suffices.
+        var encoded = EncodedTensor(encoding: encoding, storedCount: layout.storedCount, sections: sections, error: ErrorStats(maxAbsError: 0, relativeRMSError: 0))
+        let decoded = try encoded.validated(shape: shape, file: "<encoder>").decodedStream()
+        encoded.error = ErrorStats(stream: stream, decoded: decoded, signal: values)
+        return encoded
     }
 
     /// Rejects options the codings cannot honour and values they cannot represent.
@@ -114,8 +113,9 @@ public enum TensorEncoder {
         case .none: return 4 * n
         case .int8: return n
         case .int4: return (n + 1) / 2
-        case .q8_0: return (n + 31) / 32 * 34
-        case .q4_0: return (n + 31) / 32 * 18
+        case .q8_0, .q4_0:
+            let block = quantization.coding.blockLayout!
+            return block.blockCount(values: n) * block.bytes
         case let .codebook(bits): return (n * bits + 7) / 8
         }
     }

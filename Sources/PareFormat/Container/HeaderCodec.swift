@@ -48,10 +48,10 @@ public enum HeaderCodec {
     // MARK: Metadata
 
     private static func encode(_ value: MetadataValue, into writer: inout ByteWriter) {
-        writer.u8(value.tag)
+        writer.u8(value.tag.rawValue)
         switch value {
         case let .array(values):
-            writer.u8(values.first?.tag ?? MetadataValue.int(0).tag)
+            writer.u8((values.first?.tag ?? .int).rawValue)
             writer.u32(UInt32(values.count))
             for element in values { encodeScalar(element, into: &writer) }
         default:
@@ -78,12 +78,15 @@ public enum HeaderCodec {
         for index in 0..<count {
             let key = try reader.string("metadata key #\(index)", maxBytes: limits.maxNameBytes)
             guard !key.isEmpty else { throw PareError.malformedHeader(file: file, message: "metadata key #\(index) is empty") }
-            let tag = try reader.u8("type of metadata '\(key)'")
+            let tagByte = try reader.u8("type of metadata '\(key)'")
+            guard let tag = MetadataValue.Tag(rawValue: tagByte) else {
+                throw PareError.unsupportedFeature(file: file, tensor: nil, feature: "metadata value type \(tagByte) for key '\(key)'")
+            }
             let value: MetadataValue
-            if tag == 4 {
-                let elementTag = try reader.u8("element type of metadata '\(key)'")
-                guard elementTag < 4 else {
-                    throw PareError.unsupportedFeature(file: file, tensor: nil, feature: "metadata array element type \(elementTag) for key '\(key)'")
+            if tag == .array {
+                let elementByte = try reader.u8("element type of metadata '\(key)'")
+                guard let elementTag = MetadataValue.Tag(rawValue: elementByte), elementTag != .array else {
+                    throw PareError.unsupportedFeature(file: file, tensor: nil, feature: "metadata array element type \(elementByte) for key '\(key)'")
                 }
                 let elements = Int(try reader.u32("length of metadata array '\(key)'"))
                 guard elements <= limits.maxArrayCount, elements <= reader.remaining else {
@@ -105,17 +108,17 @@ public enum HeaderCodec {
         return metadata
     }
 
-    private static func decodeScalar(_ reader: inout ByteReader, tag: UInt8, key: String, file: String, limits: Limits) throws -> MetadataValue {
+    private static func decodeScalar(_ reader: inout ByteReader, tag: MetadataValue.Tag, key: String, file: String, limits: Limits) throws -> MetadataValue {
         switch tag {
-        case 0:
+        case .bool:
             let byte = try reader.u8("metadata '\(key)'")
             guard byte <= 1 else { throw PareError.malformedHeader(file: file, message: "metadata '\(key)': bool byte \(byte)") }
             return .bool(byte == 1)
-        case 1: return .int(try reader.i64("metadata '\(key)'"))
-        case 2: return .float(try reader.f64("metadata '\(key)'"))
-        case 3: return .string(try reader.string("metadata '\(key)'", maxBytes: limits.maxStringBytes))
-        default:
-            throw PareError.unsupportedFeature(file: file, tensor: nil, feature: "metadata value type \(tag) for key '\(key)'")
+        case .int: return .int(try reader.i64("metadata '\(key)'"))
+        case .float: return .float(try reader.f64("metadata '\(key)'"))
+        case .string: return .string(try reader.string("metadata '\(key)'", maxBytes: limits.maxStringBytes))
+        case .array:  // only as an element tag, which `decodeMetadata` has already refused
+            throw PareError.unsupportedFeature(file: file, tensor: nil, feature: "metadata array element type \(tag.rawValue) for key '\(key)'")
         }
     }
 

@@ -123,7 +123,7 @@ public final class PareWriter {
             let scalars: [MetadataValue]
             if case let .array(values) = value {
                 guard values.count <= limits.maxArrayCount,
-                      values.allSatisfy({ $0.tag == values.first?.tag && $0.tag != 4 }) else {
+                      values.allSatisfy({ $0.tag == values.first?.tag && $0.tag != .array }) else {
                     throw PareError.invalidArgument("\(path): metadata '\(key)' must be an array of at most \(limits.maxArrayCount) scalars of one type")
                 }
                 scalars = values

@@ -19,10 +19,12 @@ public struct SectionBytes: @unchecked Sendable {
         self.buffer = buffer
     }
 
-    /// Wraps an owned byte array (for sections built in memory).
+    /// Wraps an owned byte array (for sections built in memory). `count` is exactly `bytes.count`,
+    /// 0 for an empty array (the allocation behind it holds at least one byte, so the base address
+    /// is never nil).
     public init(_ bytes: [UInt8]) {
         let storage = OwnedBytes(bytes)
-        self.init(owner: storage, buffer: UnsafeRawBufferPointer(storage.buffer))
+        self.init(owner: storage, buffer: UnsafeRawBufferPointer(rebasing: storage.buffer[0..<bytes.count]))
     }
 
     /// Number of bytes.

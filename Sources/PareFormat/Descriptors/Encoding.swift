@@ -83,7 +83,7 @@ public struct Encoding: Hashable, Sendable {
         case .q8_0, .q4_0: self.granularity = granularity ?? .block
         }
         self.bits = bits
-        self.blockSize = blockSize ?? ((coding == .q8_0 || coding == .q4_0) ? 32 : 0)
+        self.blockSize = blockSize ?? UInt32(coding.blockLayout?.elements ?? 0)
         self.flags = flags
     }
 

@@ -11,17 +11,6 @@ public enum MetadataValue: Hashable, Sendable, CustomStringConvertible {
     /// A homogeneous array of scalars.
     case array([MetadataValue])
 
-    /// The on-disk type tag (Spec/FORMAT.md §3.1).
-    public var tag: UInt8 {
-        switch self {
-        case .bool: return 0
-        case .int: return 1
-        case .float: return 2
-        case .string: return 3
-        case .array: return 4
-        }
-    }
-
     /// The value as text, as `inspect` prints it.
     public var description: String {
         switch self {

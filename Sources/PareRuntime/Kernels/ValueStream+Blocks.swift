@@ -1,54 +1,71 @@
-/// GGUF Q8_0 blocks over the value stream: 32 values as an f16 scale `d` and 32 × i8, `x = d · q`.
-/// The block scales are converted to f32 once at load (4 bytes per 32 values).
+import PareFormat
+
+/// GGUF Q8_0 blocks over the value stream (`QuantBlockLayout.q8_0`): 32 values as an f16 scale `d` and
+/// 32 × i8, `x = d · q`. The block scales are converted to f32 once at load (4 bytes per 32 values).
 struct Q8BlockValues: ValueStream {
-    /// The 34-byte blocks.
+    /// The blocks, `QuantBlockLayout.q8_0.bytes` each.
     let blocks: UnsafePointer<UInt8>
     /// `d` of every block as f32.
     let scales: UnsafePointer<Float>
 
+    /// Where value `i`'s level byte sits (its block, past the scale).
+    @inline(__always)
+    static func levelOffset(_ i: Int) -> Int {
+        let block = QuantBlockLayout.q8_0
+        return (i >> block.elementShift) * block.bytes + block.scaleBytes + (i & (block.elements - 1))
+    }
+
     @inline(__always)
     func value(_ i: Int) -> Float {
-        let block = i >> 5
-        let q = Int8(bitPattern: blocks[block * 34 + 2 + (i & 31)])
-        return scales[block] * Float(q)
+        let q = Int8(bitPattern: blocks[Self.levelOffset(i)])
+        return scales[i >> QuantBlockLayout.q8_0.elementShift] * Float(q)
     }
 
     @inline(__always)
     func values8(_ i: Int) -> SIMD8<Float> {
         // Eight values straddle a block boundary only when i is not a multiple of 8 within a block.
         guard i & 7 == 0 else { return scalarValues8(i) }
-        let block = i >> 5
-        let q = UnsafeRawPointer(blocks + block * 34 + 2 + (i & 31)).loadUnaligned(as: SIMD8<Int8>.self)
-        return SIMD8<Float>(q) * scales[block]
+        let q = UnsafeRawPointer(blocks + Self.levelOffset(i)).loadUnaligned(as: SIMD8<Int8>.self)
+        return SIMD8<Float>(q) * scales[i >> QuantBlockLayout.q8_0.elementShift]
     }
 }
 
-/// GGUF Q4_0 blocks: an f16 scale `d` and 16 bytes; byte `j` holds element `j` in its low nibble and
-/// element `j + 16` in its high nibble; `x = d · (q − 8)`.
+/// GGUF Q4_0 blocks (`QuantBlockLayout.q4_0`): an f16 scale `d` and 16 bytes; byte `j` holds element `j`
+/// in its low nibble and element `j + 16` in its high nibble; `x = d · (q − 8)`.
 struct Q4BlockValues: ValueStream {
-    /// The 18-byte blocks.
+    /// The blocks, `QuantBlockLayout.q4_0.bytes` each.
     let blocks: UnsafePointer<UInt8>
     /// `d` of every block as f32.
     let scales: UnsafePointer<Float>
 
+    /// Values per half block: byte j of the levels holds elements j and j + `half`.
+    @inline(__always)
+    static var half: Int { QuantBlockLayout.q4_0.elements / 2 }
+
+    /// Where the byte holding value `i`'s nibble sits, and whether it is the high nibble.
+    @inline(__always)
+    static func levelByte(_ i: Int) -> (offset: Int, high: Bool) {
+        let block = QuantBlockLayout.q4_0
+        let j = i & (block.elements - 1)
+        return ((i >> block.elementShift) * block.bytes + block.scaleBytes + (j & (half - 1)), j >= half)
+    }
+
     @inline(__always)
     func value(_ i: Int) -> Float {
-        let block = i >> 5
-        let j = i & 31
-        let byte = blocks[block * 18 + 2 + (j & 15)]
-        let q = j < 16 ? byte & 0x0F : byte >> 4
-        return scales[block] * Float(Int(q) - 8)
+        let (offset, high) = Self.levelByte(i)
+        let byte = blocks[offset]
+        let q = high ? byte >> 4 : byte & 0x0F
+        return scales[i >> QuantBlockLayout.q4_0.elementShift] * Float(Int(q) - 8)
     }
 
     @inline(__always)
     func values8(_ i: Int) -> SIMD8<Float> {
         guard i & 7 == 0 else { return scalarValues8(i) }
         // Eight aligned values share one half of the block: low nibbles of bytes j…j+7, or high ones.
-        let block = i >> 5
-        let j = i & 31
-        let bytes = UnsafeRawPointer(blocks + block * 18 + 2 + (j & 15)).loadUnaligned(as: SIMD8<UInt8>.self)
-        let q = j < 16 ? bytes & 0x0F : bytes &>> 4
-        return (SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: q)) - 8) * scales[block]
+        let (offset, high) = Self.levelByte(i)
+        let bytes = UnsafeRawPointer(blocks + offset).loadUnaligned(as: SIMD8<UInt8>.self)
+        let q = high ? bytes &>> 4 : bytes & 0x0F
+        return (SIMD8<Float>(SIMD8<Int32>(truncatingIfNeeded: q)) - 8) * scales[i >> QuantBlockLayout.q4_0.elementShift]
     }
 }
 

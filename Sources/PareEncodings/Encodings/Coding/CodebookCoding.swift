@@ -83,9 +83,11 @@ enum CodebookCoding {
         return low
     }
 
-    /// Dequantizes `count` values; rejects non-finite centroids and non-zero padding bits.
-    static func decode(values: SectionView, codebook: SectionView, bits: Int, count: Int,
-                       context: DecodeContext) throws -> [Float] {
+    /// Checks the codebook (2^bits finite entries) and the packed indices (⌈count · bits / 8⌉ bytes,
+    /// zero padding bits); returns the centroids. Every `bits`-wide index is < 2^bits, so no index
+    /// needs a check of its own.
+    static func validate(values: SectionBytes, codebook: SectionBytes, bits: Int, count: Int,
+                         context: DecodeContext) throws -> [Float] {
         let centroids = codebook.floats()
         guard centroids.count == 1 << bits else {
             throw context.fail(.codebook, "holds \(centroids.count) entries, \(bits)-bit indices need \(1 << bits)")
@@ -96,12 +98,16 @@ enum CodebookCoding {
         guard values.count == (count * bits + 7) / 8 else {
             throw context.fail(.values, "holds \(values.count) bytes for \(count) \(bits)-bit indices")
         }
-        let indices = try values.withUnsafeBytes { raw in
+        try values.withUnsafeBytes { raw in
             guard BitPacking.paddingIsZero(raw, usedBits: count * bits) else {
                 throw context.fail(.values, "padding bits after the last index are not 0")
             }
-            return BitPacking.unpack(raw, count: count, bits: bits)
         }
-        return indices.map { centroids[$0] }  // an index of `bits` bits is always < 2^bits
+        return centroids
+    }
+
+    /// The `count` values of validated indices.
+    static func decode(values: SectionBytes, centroids: [Float], bits: Int, count: Int) -> [Float] {
+        values.withUnsafeBytes { BitPacking.unpack($0, count: count, bits: bits) }.map { centroids[$0] }
     }
 }

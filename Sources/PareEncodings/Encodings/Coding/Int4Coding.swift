@@ -25,9 +25,10 @@ enum Int4Coding {
         ]
     }
 
-    /// Dequantizes; rejects bad scales, the nibble 0 (q = −8) and a non-zero padding nibble.
-    static func decode(values: SectionView, scales: SectionView, rowStarts: [Int], perChannel: Bool,
-                       context: DecodeContext) throws -> [Float] {
+    /// Checks the values and scales: scales finite and ≥ 0, one per group, ⌈count / 2⌉ bytes, no
+    /// nibble 0 (q = −8) and a zero padding nibble.
+    static func validate(values: SectionBytes, scales: SectionBytes, rowStarts: [Int], perChannel: Bool,
+                         context: DecodeContext) throws -> ChannelScales {
         let scaleValues = try ScaleCheck.validated(scales, context: context)
         let groups = ScaleGroups.ranges(rowStarts: rowStarts, perChannel: perChannel)
         guard scaleValues.count == groups.count else {
@@ -37,16 +38,26 @@ enum Int4Coding {
         guard values.count == (count + 1) / 2 else {
             throw context.fail(.values, "holds \(values.count) bytes for \(count) int4 values")
         }
-        var out = [Float](repeating: 0, count: count)
         try values.withUnsafeBytes { raw in
             if count % 2 == 1, raw[count / 2] >> 4 != 0 {
                 throw context.fail(.values, "padding nibble after the last value is not 0")
             }
+            for i in 0..<count where (raw[i >> 1] >> UInt8((i & 1) * 4)) & 0xF == 0 {
+                throw context.fail(.values, "nibble 0 (q = −8) at stored value \(i); levels are −7…7")
+            }
+        }
+        return ChannelScales(scales: scaleValues, zeroPoints: nil, perChannel: perChannel)
+    }
+
+    /// Dequantizes validated values: `(nibble − 8) · scale` per group.
+    static func decode(values: SectionBytes, scales: ChannelScales, rowStarts: [Int]) -> [Float] {
+        let groups = ScaleGroups.ranges(rowStarts: rowStarts, perChannel: scales.perChannel)
+        var out = [Float](repeating: 0, count: rowStarts.last ?? 0)
+        values.withUnsafeBytes { raw in
             for (g, range) in groups.enumerated() {
                 for i in range {
                     let nibble = Int((raw[i >> 1] >> UInt8((i & 1) * 4)) & 0xF)
-                    guard nibble != 0 else { throw context.fail(.values, "nibble 0 (q = −8) at stored value \(i); levels are −7…7") }
-                    out[i] = Float(nibble - 8) * scaleValues[g]
+                    out[i] = Float(nibble - 8) * scales.scales[g]
                 }
             }
         }

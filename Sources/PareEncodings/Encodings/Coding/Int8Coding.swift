@@ -42,33 +42,41 @@ enum Int8Coding {
         return sections
     }
 
-    /// Dequantizes; rejects non-finite or negative scales and (symmetric) the level −128.
-    static func decode(values: SectionView, scales: SectionView, zeroPoints: SectionView?, rowStarts: [Int],
-                       perChannel: Bool, context: DecodeContext) throws -> [Float] {
+    /// Checks the values and their scale sections: scales finite and ≥ 0 (`ScaleCheck`), one scale (and
+    /// zero point) per group, one byte per stored value, and (symmetric) no level −128.
+    static func validate(values: SectionBytes, scales: SectionBytes, zeroPoints: SectionBytes?, rowStarts: [Int],
+                         perChannel: Bool, context: DecodeContext) throws -> ChannelScales {
         let scaleValues = try ScaleCheck.validated(scales, context: context)
         let groups = ScaleGroups.ranges(rowStarts: rowStarts, perChannel: perChannel)
         guard scaleValues.count == groups.count else {
             throw context.fail(.scales, "holds \(scaleValues.count) scales, the tensor needs \(groups.count)")
         }
-        let zps = zeroPoints.map { $0.bytes.map { Int(Int8(bitPattern: $0)) } }
+        let zps = zeroPoints.map { $0.array(of: Int8.self) }
         if let zps, zps.count != groups.count {
             throw context.fail(.zeroPoints, "holds \(zps.count) zero points, the tensor needs \(groups.count)")
         }
         guard values.count == rowStarts.last ?? 0 else {
             throw context.fail(.values, "holds \(values.count) bytes for \(rowStarts.last ?? 0) values")
         }
-        var out = [Float](repeating: 0, count: values.count)
-        try values.withUnsafeBytes { raw in
-            for (g, range) in groups.enumerated() {
-                let scale = scaleValues[g]
-                let zp = zps?[g] ?? 0
-                for i in range {
-                    let level = Int(Int8(bitPattern: raw[i]))
-                    if zps == nil, level == -128 {
-                        throw context.fail(.values, "symmetric int8 value −128 at stored value \(i); levels are −127…127")
-                    }
-                    out[i] = Float(level - zp) * scale
+        if zps == nil {
+            try values.withUnsafeBytes { raw in
+                if let i = raw.firstIndex(of: 0x80) {
+                    throw context.fail(.values, "symmetric int8 value −128 at stored value \(i); levels are −127…127")
                 }
+            }
+        }
+        return ChannelScales(scales: scaleValues, zeroPoints: zps, perChannel: perChannel)
+    }
+
+    /// Dequantizes validated values: `(q − zp) · scale` per group.
+    static func decode(values: SectionBytes, scales: ChannelScales, rowStarts: [Int]) -> [Float] {
+        let groups = ScaleGroups.ranges(rowStarts: rowStarts, perChannel: scales.perChannel)
+        var out = [Float](repeating: 0, count: values.count)
+        values.withUnsafeBytes { raw in
+            for (g, range) in groups.enumerated() {
+                let scale = scales.scales[g]
+                let zp = Int(scales.zeroPoints?[g] ?? 0)
+                for i in range { out[i] = Float(Int(Int8(bitPattern: raw[i])) - zp) * scale }
             }
         }
         return out

@@ -7,12 +7,14 @@ import PareFormat
 /// `q = min(trunc(x · id + 8.5), 15)` computed in f64; byte j holds q[j] in its low nibble and q[j + 16]
 /// in its high nibble; `x' = f16(d) · (q − 8)`.
 enum Q4_0Coding {
-    /// Bytes per block.
-    static let blockBytes = 18
+    /// The block bytes (shared with the header check and the runtime).
+    static let layout = QuantBlockLayout.q4_0
+    /// Byte j of a block holds elements j and j + `half`.
+    static let half = layout.elements / 2
 
     /// The values section.
     static func encode(_ stream: [Float]) -> [SectionPayload] {
-        QuantBlocks.encode(stream, blockBytes: blockBytes) { block, payload in
+        QuantBlocks.encode(stream, layout: layout) { block, payload in
             var m: Float = 0
             for x in block where abs(x) > abs(m) { m = x }
             let d = m / -8
@@ -21,16 +23,21 @@ enum Q4_0Coding {
                 let level = (Double(x) * Double(id) + 8.5).rounded(.towardZero)
                 return level.isNaN ? 8 : UInt8(min(max(level, 0), 15))  // NaN only from 0 · ∞ (|m| < 2^-125)
             }
-            for j in 0..<QuantBlocks.size / 2 { payload[payload.startIndex + j] = q[j] | q[j + 16] << 4 }
+            for j in 0..<half { payload[payload.startIndex + j] = q[j] | q[j + half] << 4 }
             return d
         }
     }
 
-    /// The first `count` dequantized values; rejects non-finite block scales.
-    static func decode(_ values: SectionView, count: Int, context: DecodeContext) throws -> [Float] {
-        try QuantBlocks.decode(values, count: count, blockBytes: blockBytes, name: "Q4_0", context: context) { raw, at, j in
-            let byte = raw[at + (j & 15)]
-            return Int(j < 16 ? byte & 0xF : byte >> 4) - 8
+    /// The block scales of a values section, after checking its length and that every scale is finite.
+    static func validate(_ values: SectionBytes, count: Int, context: DecodeContext) throws -> [Float] {
+        try QuantBlocks.validate(values, count: count, layout: layout, name: "Q4_0", context: context)
+    }
+
+    /// The first `count` values of validated blocks.
+    static func decode(_ values: SectionBytes, scales: [Float], count: Int) -> [Float] {
+        QuantBlocks.decode(values, scales: scales, count: count, layout: layout) { raw, at, j in
+            let byte = raw[at + j % half]
+            return Int(j < half ? byte & 0xF : byte >> 4) - 8
         }
     }
 }

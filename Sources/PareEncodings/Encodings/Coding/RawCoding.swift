@@ -8,7 +8,7 @@ enum RawCoding {
     }
 
     /// The stream converted to f32 (lossless for every float storage type).
-    static func decode(_ values: SectionView, dtype: DType) -> [Float] {
+    static func decode(_ values: SectionBytes, dtype: DType) -> [Float] {
         values.withUnsafeBytes { DenseTensor.floats(from: $0, dtype: dtype) }
     }
 }

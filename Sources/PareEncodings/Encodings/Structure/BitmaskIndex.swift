@@ -13,9 +13,10 @@ enum BitmaskIndex {
         return [SectionPayload(kind: .bitmask, dtype: .u8, bytes: bits)]
     }
 
-    /// Validates the mask (population = `storedCount`, no bits past the end) and returns its layout.
-    static func decode(_ mask: SectionView, rows: Int, columns: Int, storedCount: Int,
-                       context: DecodeContext) throws -> StreamLayout {
+    /// Validates the mask (population = `storedCount`, no bits past the end) and returns the row
+    /// starts: row r's stored values are the set bits of its `columns` elements, in order.
+    static func validate(_ mask: SectionBytes, rows: Int, columns: Int, storedCount: Int,
+                         context: DecodeContext) throws -> [Int] {
         let count = rows * columns
         guard mask.count == indexBytes(elementCount: count) else {
             throw context.fail(.bitmask, "holds \(mask.count) bytes, \(count) elements need \(indexBytes(elementCount: count))")
@@ -29,24 +30,43 @@ enum BitmaskIndex {
             if count % 8 != 0, raw[count / 8] >> UInt8(count % 8) != 0 {
                 throw context.fail(.bitmask, "has bits set past the last of \(count) elements")
             }
-            // Walk set bits byte by byte (zero bytes cost one test), then cut the sorted positions into rows.
-            var positions: [Int] = []
-            positions.reserveCapacity(storedCount)
+            return rowStarts(raw, rows: rows, columns: columns)
+        }
+    }
+
+    /// Set bits before each row's first element (and, last, in the whole mask), counted 64 bits at a time.
+    private static func rowStarts(_ raw: UnsafeRawBufferPointer, rows: Int, columns: Int) -> [Int] {
+        var starts = [Int](repeating: 0, count: rows + 1)
+        var byte = 0, counted = 0  // `counted` = set bits in raw[0..<byte]
+        for r in stride(from: 1, through: rows, by: 1) {
+            let end = r * columns, whole = end >> 3
+            while byte + 8 <= whole {
+                counted += raw.loadUnaligned(fromByteOffset: byte, as: UInt64.self).nonzeroBitCount
+                byte += 8
+            }
+            while byte < whole { counted += raw[byte].nonzeroBitCount; byte += 1 }
+            let partial = end & 7
+            starts[r] = counted + (partial == 0 ? 0 : (raw[whole] & UInt8((1 << partial) - 1)).nonzeroBitCount)
+        }
+        return starts
+    }
+
+    /// The column of every stored value of a validated mask.
+    static func columns(mask: SectionBytes, rowStarts: [Int], columns: Int) -> [Int] {
+        var result = [Int](repeating: 0, count: rowStarts.last ?? 0)
+        mask.withUnsafeBytes { raw in
+            var k = 0, r = 0
             for (index, byte) in raw.enumerated() where byte != 0 {
                 var bits = byte
                 while bits != 0 {
-                    positions.append(index * 8 + bits.trailingZeroBitCount)
+                    let position = index * 8 + bits.trailingZeroBitCount
+                    while k >= rowStarts[r + 1] { r += 1 }
+                    result[k] = position - r * columns
+                    k += 1
                     bits &= bits - 1
                 }
             }
-            var rowStarts = [Int](repeating: 0, count: rows + 1)
-            var k = 0
-            for r in 0..<rows {
-                let end = (r + 1) * columns
-                while k < positions.count, positions[k] < end { k += 1 }
-                rowStarts[r + 1] = k
-            }
-            return StreamLayout(rows: rows, columns: columns, rowStarts: rowStarts, positions: positions)
         }
+        return result
     }
 }

@@ -29,17 +29,16 @@ enum CSRIndex {
         ]
     }
 
-    /// Validates row pointers and column indices and returns the layout they describe.
-    /// Rejects: first pointer ≠ 0, decreasing pointers, last ≠ storedCount, a row longer than `columns`,
-    /// a column ≥ `columns`, columns not strictly increasing within a row.
-    static func decode(rowPointers: SectionView, pointerType: DType, columnIndices: SectionView, columnType: DType,
-                       rows: Int, columns: Int, storedCount: Int, context: DecodeContext) throws -> StreamLayout {
+    /// Validates row pointers and column indices and returns the row starts (`rows + 1` offsets into
+    /// the value stream). Rejects: first pointer ≠ 0, decreasing pointers, last ≠ storedCount, a row
+    /// longer than `columns`, a column ≥ `columns`, columns not strictly increasing within a row.
+    static func validate(rowPointers: SectionBytes, pointerType: DType, columnIndices: SectionBytes, columnType: DType,
+                         rows: Int, columns: Int, storedCount: Int, context: DecodeContext) throws -> [Int] {
         let rowStarts = try validatedRowPointers(rowPointers, dtype: pointerType, rows: rows, columns: columns,
                                                  storedCount: storedCount, context: context)
         guard let indices = IndexPacking.integers(columnIndices, as: columnType), indices.count == storedCount else {
             throw context.fail(.columnIndices, "holds \(columnIndices.count) bytes, not \(storedCount) \(columnType.name) indices")
         }
-        var positions = [Int](repeating: 0, count: storedCount)
         for r in 0..<rows {
             var previous = -1
             for k in rowStarts[r]..<rowStarts[r + 1] {
@@ -51,14 +50,13 @@ enum CSRIndex {
                     throw context.fail(.columnIndices, "row \(r): column \(column) follows \(previous); columns must strictly increase")
                 }
                 previous = column
-                positions[k] = r * columns + column
             }
         }
-        return StreamLayout(rows: rows, columns: columns, rowStarts: rowStarts, positions: positions)
+        return rowStarts
     }
 
     /// Row pointers that start at 0, never decrease, grow by at most `columns` per row and end at `storedCount`.
-    static func validatedRowPointers(_ section: SectionView, dtype: DType, rows: Int, columns: Int,
+    static func validatedRowPointers(_ section: SectionBytes, dtype: DType, rows: Int, columns: Int,
                                      storedCount: Int, context: DecodeContext) throws -> [Int] {
         guard let pointers = IndexPacking.integers(section, as: dtype), pointers.count == rows + 1 else {
             throw context.fail(.rowPointers, "holds \(section.count) bytes, not \(rows + 1) \(dtype.name) row pointers")

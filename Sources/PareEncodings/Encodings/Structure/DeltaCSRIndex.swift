@@ -37,15 +37,15 @@ enum DeltaCSRIndex {
         ]
     }
 
-    /// Validates row pointers and gaps (every gap ≥ 1, every reconstructed column < `columns`).
-    static func decode(rowPointers: SectionView, pointerType: DType, gaps: SectionView,
-                       rows: Int, columns: Int, storedCount: Int, context: DecodeContext) throws -> StreamLayout {
+    /// Validates row pointers and gaps (every gap ≥ 1, every reconstructed column < `columns`) and
+    /// returns the row starts.
+    static func validate(rowPointers: SectionBytes, pointerType: DType, gaps: SectionBytes,
+                         rows: Int, columns: Int, storedCount: Int, context: DecodeContext) throws -> [Int] {
         let rowStarts = try CSRIndex.validatedRowPointers(rowPointers, dtype: pointerType, rows: rows, columns: columns,
                                                           storedCount: storedCount, context: context)
         guard gaps.count == storedCount else {
             throw context.fail(.columnIndices, "holds \(gaps.count) gaps, the tensor stores \(storedCount) values")
         }
-        var positions = [Int](repeating: 0, count: storedCount)
         try gaps.withUnsafeBytes { raw in
             for r in 0..<rows {
                 var column = -1
@@ -56,10 +56,24 @@ enum DeltaCSRIndex {
                     guard column < columns else {
                         throw context.fail(.columnIndices, "row \(r) reaches column \(column), the tensor has \(columns) columns")
                     }
-                    positions[k] = r * columns + column
                 }
             }
         }
-        return StreamLayout(rows: rows, columns: columns, rowStarts: rowStarts, positions: positions)
+        return rowStarts
+    }
+
+    /// The column of every stored value of validated gaps.
+    static func columns(gaps: SectionBytes, rowStarts: [Int]) -> [Int] {
+        var columns = [Int](repeating: 0, count: rowStarts.last ?? 0)
+        gaps.withUnsafeBytes { raw in
+            for r in 0..<max(rowStarts.count - 1, 0) {
+                var column = -1
+                for k in rowStarts[r]..<rowStarts[r + 1] {
+                    column += Int(raw[k])
+                    columns[k] = column
+                }
+            }
+        }
+        return columns
     }
 }

@@ -27,7 +27,7 @@ enum IndexPacking {
     }
 
     /// The unsigned values in `section` stored as `dtype`; values beyond `Int.max` come back as nil.
-    static func integers(_ section: SectionView, as dtype: DType) -> [Int]? {
+    static func integers(_ section: SectionBytes, as dtype: DType) -> [Int]? {
         switch dtype.size {
         case 1: return section.bytes.map(Int.init)
         case 2: return section.array(of: UInt16.self).map(Int.init)

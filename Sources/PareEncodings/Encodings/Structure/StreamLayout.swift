@@ -1,6 +1,5 @@
 /// Where the stored values of a tensor sit: the value stream split into rows of the 2-D view, and the
-/// element each stored value belongs to. Encoders build it from the dense values; decoders from the
-/// (validated) index sections.
+/// element each stored value belongs to. Encoders build it from the dense values (readers use `ValidatedTensor`).
 struct StreamLayout: Sendable {
     /// Rows of the 2-D view.
     var rows: Int
@@ -46,13 +45,5 @@ struct StreamLayout: Sendable {
     func gather(_ values: [Float]) -> [Float] {
         guard let positions else { return values }
         return positions.map { values[$0] }
-    }
-
-    /// Writes the decoded stream into a dense row-major array of `rows × columns` elements.
-    func scatter(_ stream: [Float]) -> [Float] {
-        guard let positions else { return stream }
-        var dense = [Float](repeating: 0, count: rows * columns)
-        for (value, position) in zip(stream, positions) { dense[position] = value }
-        return dense
     }
 }

@@ -1,0 +1,43 @@
+/// The bytes of one GGUF-compatible quantization block (Q8_0, Q4_0; Spec/ENCODINGS.md §2.3–§2.4): a
+/// little-endian f16 scale `d`, then the levels of `elements` values packed at `levelBits` each.
+///
+/// One definition for every reader of these bytes — the header check (`TensorEntry.validateLayout`),
+/// the codecs and the runtime's kernels — so 32 / 34 / 18 are spelled once. The members are
+/// `@inlinable` so a kernel's `i >> elementShift` compiles to the same shift as a literal would.
+@frozen public struct QuantBlockLayout: Sendable, Equatable {
+    /// log2 of the values per block: kernels find a value's block with a shift.
+    public let elementShift: Int
+    /// Bits per packed level (8 for Q8_0, 4 for Q4_0).
+    public let levelBits: Int
+
+    @inlinable init(elementShift: Int, levelBits: Int) {
+        self.elementShift = elementShift
+        self.levelBits = levelBits
+    }
+
+    /// GGUF Q8_0: 32 values as f16 `d` + 32 × i8 = 34 bytes.
+    @inlinable public static var q8_0: QuantBlockLayout { QuantBlockLayout(elementShift: 5, levelBits: 8) }
+    /// GGUF Q4_0: 32 values as f16 `d` + 16 bytes of nibbles = 18 bytes.
+    @inlinable public static var q4_0: QuantBlockLayout { QuantBlockLayout(elementShift: 5, levelBits: 4) }
+
+    /// Values per block (32); the last block of a stream is zero-padded to it.
+    @inlinable public var elements: Int { 1 << elementShift }
+    /// Bytes of the f16 scale that opens every block; the levels follow it.
+    @inlinable public var scaleBytes: Int { 2 }
+    /// Bytes per block, scale included (34 for Q8_0, 18 for Q4_0).
+    @inlinable public var bytes: Int { scaleBytes + elements * levelBits / 8 }
+
+    /// Blocks needed for `count` stored values.
+    @inlinable public func blockCount(values count: Int) -> Int { (count + elements - 1) >> elementShift }
+}
+
+extension Encoding.Coding {
+    /// The block layout of a block coding (q8_0, q4_0); nil for the others.
+    public var blockLayout: QuantBlockLayout? {
+        switch self {
+        case .q8_0: return .q8_0
+        case .q4_0: return .q4_0
+        default: return nil
+        }
+    }
+}
