@@ -27,8 +27,7 @@ extension Network {
         let writer = try PareWriter(path: path, metadata: all, headerZlibLevel: options.compressHeader ? options.zlibLevel ?? 9 : nil)
         var reports: [PackedTensorReport] = []
         for tensor in namedTensors() {
-            let encoded = try TensorEncoder.encode(tensor.values, shape: tensor.shape,
-                                                   options: options.compression(name: tensor.name, shape: tensor.shape))
+            let encoded = try options.encode(tensor.values, name: tensor.name, shape: tensor.shape)
             try writer.add(encoded, name: tensor.name, dtype: .f32, shape: tensor.shape, zlibLevel: options.zlibLevel)
             let elements = max(tensor.values.count, 1)
             let nonZeros = tensor.values.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
@@ -66,9 +65,9 @@ extension Network {
     public func quantized(_ options: PackingOptions) throws -> Network {
         let result = copy()
         for p in result.parameters {
-            let compression = options.compression(name: p.name, shape: p.shape)
-            guard compression.quantization.isLossy else { continue }
-            p.value = try TensorEncoder.encode(p.value, shape: p.shape, options: compression).decoded(shape: p.shape)
+            let encoded = try options.encode(p.value, name: p.name, shape: p.shape)
+            guard encoded.encoding.coding != .raw else { continue }
+            p.value = try encoded.decoded(shape: p.shape)
         }
         return result
     }

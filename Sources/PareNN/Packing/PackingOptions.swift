@@ -27,9 +27,16 @@ public struct PackingOptions: Sendable {
         self.compressHeader = compressHeader
     }
 
-    /// The options one tensor is encoded with: `compression` when `filter` selects it, else dense `restQuantization`.
-    public func compression(name: String, shape: [Int]) -> CompressionOptions {
-        filter.includes(name: name, dtype: .f32, shape: shape) ? compression : CompressionOptions(quantization: restQuantization, index: .dense)
+    /// One tensor encoded as these options store it: with `compression` when `filter` selects it; otherwise
+    /// dense with `restQuantization` when that takes fewer file bytes than exact f32 (`fileFootprint`), else f32.
+    public func encode(_ values: [Float], name: String, shape: [Int]) throws -> EncodedTensor {
+        if filter.includes(name: name, dtype: .f32, shape: shape) {
+            return try TensorEncoder.encode(values, shape: shape, options: compression)
+        }
+        let exact = try TensorEncoder.encode(values, shape: shape, options: CompressionOptions(index: .dense))
+        guard restQuantization.isLossy else { return exact }
+        let quantized = try TensorEncoder.encode(values, shape: shape, options: CompressionOptions(quantization: restQuantization, index: .dense))
+        return quantized.fileFootprint < exact.fileFootprint ? quantized : exact
     }
 
     /// Dense f32, uncompressed: the baseline every ratio is measured against.
