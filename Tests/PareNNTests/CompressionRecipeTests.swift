@@ -16,7 +16,7 @@ import Testing
 
     @Test func gradualPruningReachesTheTargetAndQATKeepsTheMasksDeterministically() throws {
         let (dense, data) = try trained()
-        let recipe = CompressionRecipe(sparsity: 0.8, pruningEpochs: 3, qatEpochs: 1)
+        let recipe = CompressionRecipe(sparsity: 0.8, pruningEpochs: 3, qatEpochs: 1, distillation: (temperature: 4, alpha: 0.7))
         let base = ReferenceRecipe.config(seed: 3)
         let teacher = CompressionRecipe.teacherLogits(dense, train: data.train)
         #expect(teacher.count == data.train.count * data.train.classes)

@@ -15,8 +15,8 @@ public struct DemoCommand: ConsoleCommand {
         discussion: """
             Dense recipe (the PyTorch reference's): Adam lr 1e-3, batch 64, global-norm clipping 1.0, L1 1e-5 on \
             weights. Compression recipe: global magnitude pruning on a gradual (Zhu & Gupta) schedule over \
-            --finetune-epochs (40 for the 99 % rows); then per coding --qat-epochs of quantization-aware \
-            fine-tuning. Each pruned network is written with int8 / int4 per-channel scales and a 4-bit \
+            --finetune-epochs (40 for the 99 % rows); optionally (--qat-epochs N) quantization-aware \
+            fine-tuning per coding. Each pruned network is written with int8 / int4 per-channel scales and a 4-bit \
             codebook (plus the smallest rows: 99 % with 3- and 2-bit codebooks), int8 biases, sparse \
             index chosen by size, zlib 9 on sections and header. Every file is evaluated by running it \
             packed (pare eval's runtime).
@@ -41,7 +41,7 @@ public struct DemoCommand: ConsoleCommand {
 
     /// Quantization-aware epochs per lossy coding.
     @Option(name: .customLong("qat-epochs"), help: "Epochs of quantization-aware fine-tuning per lossy coding (0: none).")
-    public var qatEpochs: Int = 2
+    public var qatEpochs: Int = 0
 
     /// Turns distillation on.
     @Flag(name: .customLong("distill"), help: "Distill the compressed variants from the dense network (T 4, alpha 0.7) instead of the labels alone.")
