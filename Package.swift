@@ -3,11 +3,13 @@
 //
 // Dependency arrows point one way:
 //   pare (executable) → PareCLI → PareConvert / PareRuntime / PareNN → PareInterchange → PareEncodings → PareFormat → CZlib
+//   PareCLI → PareReport → PareEncodings (`pare report`'s HTML pages)
 //   PareFormat: the container. PareEncodings: tensor encodings (structure × coding). PareInterchange:
 //   every foreign file format. PareConvert: streaming conversion as a library. PareNN: the trainer.
 //   PareRuntime: packed execution. PareRuntime and PareNN also share the dense math in PareKernels
 //   (which depends on nothing); PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in
-//   CPareSIMD (runtime-checked); PareConvert calls malloc_trim through CPareSystem.
+//   CPareSIMD (runtime-checked); PareConvert calls malloc_trim through CPareSystem, and PareFormat
+//   its SIGBUS guard for memory-mapped files.
 //   PareText (text → token ids: BERT WordPiece) depends on Foundation only.
 import Foundation
 import PackageDescription
@@ -28,6 +30,7 @@ let package = Package(
         .library(name: "PareConvert", targets: ["PareConvert"]),
         .library(name: "PareNN", targets: ["PareNN"]),
         .library(name: "PareRuntime", targets: ["PareRuntime"]),
+        .library(name: "PareReport", targets: ["PareReport"]),
         .library(name: "PareText", targets: ["PareText"]),
     ],
     dependencies: [
@@ -35,23 +38,26 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "PareFormat", dependencies: ["CZlib"]),
+        .target(name: "PareFormat", dependencies: ["CZlib", "CPareSystem"]),
         .target(name: "PareKernels", exclude: ["README.md"], swiftSettings: targetCPU),
         .target(name: "PareEncodings", dependencies: ["PareFormat"]),
         .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
-        .target(name: "PareConvert", dependencies: ["PareInterchange", "CPareSystem"]),
+        .target(name: "PareConvert", dependencies: ["PareInterchange", "PareText", "CPareSystem"]),
         // Text → token ids for transformer encoders (BERT WordPiece); Foundation only.
         .target(name: "PareText", exclude: ["README.md"]),
         .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
-        // C library calls the Glibc module lacks (malloc_trim), for long conversions.
+        // C library calls the Glibc module lacks (malloc_trim, for long conversions) and the SIGBUS
+        // guard that turns a mapped file truncated under a reader into a typed error.
         .target(name: "CPareSystem"),
-        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
+        // `pare report`'s pages: HTML + SVG charts of a model, written without any web dependency.
+        .target(name: "PareReport", dependencies: ["PareEncodings"], exclude: ["README.md"]),
+        .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "PareText", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
         .target(
             name: "PareCLI",
             dependencies: [
-                "PareConvert", "PareRuntime", "PareNN", "PareKernels", "PareDemoData",
+                "PareConvert", "PareRuntime", "PareNN", "PareKernels", "PareReport", "PareDemoData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
         ),
@@ -70,9 +76,10 @@ let package = Package(
         .testTarget(name: "PareEncodingsTests", dependencies: ["PareEncodings", "PareKernels"]),
         .testTarget(name: "PareInterchangeTests", dependencies: ["PareInterchange", "PareKernels"]),
         .testTarget(name: "PareNNTests", dependencies: ["PareNN"]),
+        .testTarget(name: "PareReportTests", dependencies: ["PareReport"]),
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN", "PareTestSupport"]),
         .testTarget(name: "PareTextTests", dependencies: ["PareText"]),
         .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
-        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareTestSupport"]),
+        .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareText", "PareTestSupport"]),
     ]
 )

@@ -1,4 +1,5 @@
 import PareEncodings
+import PareFormat
 
 /// What a conversion does to the tensors it selects, independent of how the options were spelled.
 public struct ConvertOptions: Sendable {
@@ -20,4 +21,12 @@ public struct ConvertOptions: Sendable {
 
     /// True when selected tensors are re-encoded at all (otherwise they are copied like the rest).
     public var transforms: Bool { pruner != nil || quantization != .none || index != .auto }
+
+    /// True when a tensor already stored with `encoding` is what these options would make of it
+    /// (a GGUF Q8_0 tensor asked for as q8_0, unpruned): it is copied, not decoded and re-quantized.
+    public func keepsAsStored(_ encoding: Encoding?) -> Bool {
+        guard let encoding, pruner == nil, quantization != .none else { return false }
+        return (encoding.coding == .q8_0 || encoding.coding == .q4_0) && encoding.coding == quantization.coding
+            && encoding.structure == (index.structure ?? .dense)
+    }
 }

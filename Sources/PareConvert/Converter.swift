@@ -19,14 +19,37 @@ public struct Converter: Sendable {
     /// Converts the model at `input` (`.pare`, safetensors, `.npy`, `.npz`) into a packed `.pare` at
     /// `output`, written atomically, keeping the input's metadata and model description and adding
     /// provenance and per-tensor error figures. `progress` is called on this thread between tensors.
+    /// Decoded tensors and derived tables are held to the budget in force narrowed to the input's
+    /// size (`Limits.scaled(toInputBytes:)`), so a tiny input declaring huge empty shapes fails fast.
     public func convert(from input: String, to output: String,
                         progress: (ConvertProgress) -> Void = { _ in }) throws -> ConvertReport {
+        let limits = Limits().scaled(toInputBytes: try InputFile.regularFileSize(input))
+        return try Limits.$current.withValue(limits) { try convertWithinBudget(from: input, to: output, progress: progress) }
+    }
+
+    /// Adds the converter's own entries to `metadata` while the count stays within
+    /// `Limits.maxMetadataEntries`: the input's metadata is always kept whole, so an input that
+    /// already has the maximum (65,536 entries) still converts, without the provenance keys that
+    /// did not fit (listed in `omitted`).
+    static func addProvenance(_ entries: [(String, MetadataValue)], to metadata: inout Metadata, omitted: inout [String]) {
+        let limit = Limits().maxMetadataEntries
+        for (key, value) in entries {
+            if metadata[key] != nil || metadata.count < limit {
+                metadata[key] = value
+            } else {
+                omitted.append(key)
+            }
+        }
+    }
+
+    private func convertWithinBudget(from input: String, to output: String,
+                                      progress: (ConvertProgress) -> Void) throws -> ConvertReport {
         let settings = options
         let start = Date()
         let source = try ModelSources.open(input)
-        let inputBytes = try InputFile.regularFileSize(input)
+        let inputBytes = try source.inputBytes()
         let selected = source.tensors.map { settings.filter.includes(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
-        let compress = settings.transforms ? selected : selected.map { _ in false }
+        let compress = source.tensors.indices.map { selected[$0] && settings.transforms && !settings.keepsAsStored(source.storedEncoding($0)) }
 
         var globalThreshold: MagnitudeThreshold?
         if let pruner = settings.pruner, pruner.scope == .global {
@@ -34,10 +57,11 @@ public struct Converter: Sendable {
         }
 
         var metadata = source.metadata
+        var omitted: [String] = []
         // The file's name only: a path from the converting machine says nothing to the reader and leaks.
-        metadata[MetadataKey.source] = .string((input as NSString).lastPathComponent)
-        metadata[MetadataKey.producer] = .string("pare convert")
-        metadata["convert.options"] = .string(settings.optionsText)
+        Self.addProvenance([(MetadataKey.source, .string((input as NSString).lastPathComponent)),
+                            (MetadataKey.producer, .string("pare convert")),
+                            ("convert.options", .string(settings.optionsText))], to: &metadata, omitted: &omitted)
         let writer = try PareWriter(path: output, metadata: metadata)
         var tensors: [ConvertReport.Tensor] = []
         let total = source.tensors.count
@@ -60,17 +84,18 @@ public struct Converter: Sendable {
             progress(ConvertProgress(phase: .tensors, completed: total, total: total, label: ""))
             let changed = tensors.filter(\.compressed)
             if !changed.isEmpty {
-                writer.metadata["convert.tensors"] = .array(changed.map { .string($0.name) })
-                writer.metadata["convert.max_abs_error"] = .array(changed.map { .float($0.maxAbsError) })
-                writer.metadata["convert.rel_rms_error"] = .array(changed.map { .float($0.relRMSError) })
+                Self.addProvenance([(MetadataKey.convertTensors, .array(changed.map { .string($0.name) })),
+                                    (MetadataKey.convertMaxAbsError, .array(changed.map { .float($0.maxAbsError) })),
+                                    (MetadataKey.convertRelRMSError, .array(changed.map { .float($0.relRMSError) }))],
+                                   to: &writer.metadata, omitted: &omitted)
             }
             try writer.finish()
         } catch {
             writer.cancel()
             throw error
         }
-        return ConvertReport(input: input, output: output, inputBytes: inputBytes, outputBytes: try InputFile.regularFileSize(output),
-                             tensors: tensors, seconds: Date().timeIntervalSince(start))
+        return ConvertReport(input: input, output: output, inputBytes: inputBytes, outputBytes: writer.bytesWritten,
+                             tensors: tensors, seconds: Date().timeIntervalSince(start), omittedMetadata: omitted)
     }
 
     /// Prunes and encodes one selected tensor, writes it, and returns its error against the input.
@@ -99,16 +124,14 @@ public struct Converter: Sendable {
         return ErrorStats(original: original, decoded: try encoded.decoded(shape: tensor.shape))
     }
 
-    /// Copies a tensor unchanged: encoded `.pare` tensors keep their sections, others are stored dense in their dtype.
+    /// Copies a tensor unchanged: encoded tensors (`.pare` encodings, GGUF Q8_0 / Q4_0 blocks) keep
+    /// their sections, others are stored dense in their dtype.
     static func copy(_ index: Int, of source: ModelSource, into writer: PareWriter, zlibLevel: Int?) throws {
-        if let pare = source as? PareSource, pare.file.tensors[index].encoding != .dense {
-            let entry = pare.file.tensors[index]
-            defer { pare.release(index) }
-            let sections = try entry.sections.map { section in
-                SectionPayload(kind: section.kind, dtype: section.dtype, bytes: try pare.file.section(section.kind, of: entry).bytes)
-            }
-            try writer.add(name: entry.name, dtype: entry.dtype, shape: entry.shape, encoding: entry.encoding,
-                           storedCount: entry.storedCount, sections: sections, zlibLevel: zlibLevel)
+        if let encoding = source.storedEncoding(index) {
+            let tensor = source.tensors[index]
+            let (storedCount, sections) = try source.storedSections(index)
+            try writer.add(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, encoding: encoding,
+                           storedCount: storedCount, sections: sections, zlibLevel: zlibLevel)
         } else {
             try writer.addDense(try source.dense(index), zlibLevel: zlibLevel)
         }

@@ -2,7 +2,7 @@ import PareEncodings
 import PareFormat
 import PareInterchange
 
-/// A model file read one tensor at a time: a `.pare`, `.safetensors`, `.npy` or `.npz` file.
+/// A model file read one tensor at a time: a `.pare`, GGUF, `.safetensors`, `.npy` or `.npz` file.
 ///
 /// Only the header (or directory) is read on opening; each tensor's bytes are read when asked for,
 /// so a conversion holds one tensor in memory at a time.
@@ -17,19 +17,40 @@ public protocol ModelSource: AnyObject {
     func floats(_ index: Int) throws -> [Float]
     /// The tensor exactly as stored, in its own dtype (for tensors copied unchanged).
     func dense(_ index: Int) throws -> DenseTensor
+    /// The encoding a tensor already has in Pare's terms when it can be copied without decoding
+    /// (an encoded `.pare` tensor, a GGUF Q8_0 / Q4_0 tensor); nil for plain dense tensors.
+    func storedEncoding(_ index: Int) -> Encoding?
+    /// The tensor's sections as stored, for a tensor with a `storedEncoding`.
+    func storedSections(_ index: Int) throws -> (storedCount: Int, sections: [SectionPayload])
+    /// Bytes of the files the model was read from (all shards of a split model; the weights of a folder).
+    func inputBytes() throws -> UInt64
+}
+
+extension ModelSource {
+    public func inputBytes() throws -> UInt64 { try InputFile.regularFileSize(path) }
+    public func storedEncoding(_ index: Int) -> Encoding? { nil }
+    public func storedSections(_ index: Int) throws -> (storedCount: Int, sections: [SectionPayload]) {
+        throw PareError.invalidArgument("\(path): tensor '\(tensors[index].name)' has no stored encoding")
+    }
 }
 
 /// What a source says about one tensor before its bytes are read.
 public typealias SourceTensor = TensorDeclaration
 
-/// Opens model files: `.pare` by extension or magic bytes, the others by their first bytes
-/// (`InterchangeFile`: `.npy`, `.npz`, else safetensors).
+/// Opens model files by their first bytes, never their names (`ModelFileKind`): a Hugging Face
+/// folder (a directory), sharded safetensors (`model.safetensors.index.json` or a folder of
+/// shards with it), `.pare`, GGUF (with its split siblings when the name is
+/// `NAME-0000i-of-0000N.gguf`), `.npy`, `.npz`, safetensors.
 public enum ModelSources {
     /// Opens `path` as whatever model format it holds.
     public static func open(_ path: String) throws -> ModelSource {
-        if FileFormatName.byExtension(of: path) == "pare" { return try PareSource(path: path) }
-        if let pare = try? PareSource(path: path) { return pare }
-        return try InterchangeSource(path: path)
+        if HuggingFaceFolder.isFolder(path), !ShardedSafetensorsSource.isWeightsOnlyFolder(path) { return try HuggingFaceSource(path: path) }
+        if ShardedSafetensorsSource.isSharded(path) { return try ShardedSafetensorsSource(path: path) }
+        switch try ModelFileKind.sniff(path: path) {
+        case .pare: return try PareSource(path: path)
+        case .gguf: return try GGUFSource(path: path)
+        case .npy, .zip, .safetensors: return try InterchangeSource(path: path)
+        }
     }
 }
 
@@ -45,6 +66,19 @@ final class PareSource: ModelSource {
 
     var path: String { file.path }
     var metadata: Metadata { file.metadata }
+
+    func storedEncoding(_ index: Int) -> Encoding? {
+        file.tensors[index].encoding == .dense ? nil : file.tensors[index].encoding
+    }
+
+    func storedSections(_ index: Int) throws -> (storedCount: Int, sections: [SectionPayload]) {
+        let entry = file.tensors[index]
+        defer { release(index) }
+        let sections = try entry.sections.map { section in
+            SectionPayload(kind: section.kind, dtype: section.dtype, bytes: try file.section(section.kind, of: entry).bytes)
+        }
+        return (entry.storedCount, sections)
+    }
 
     func floats(_ index: Int) throws -> [Float] {
         defer { release(index) }
@@ -108,7 +142,7 @@ final class InterchangeSource: ModelSource {
             let entry = safetensors.tensors[index]
             return try safetensors.withRawBytes(of: entry) { raw in
                 defer { MappedPages.release(raw) }  // a dense copy must not keep the whole input resident
-                return try DenseTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, bytes: Array(raw))
+                return try safetensors.denseTensor(entry, bytes: Array(raw))
             }
         }
         var tensor = try file.tensor(named: tensors[index].name)

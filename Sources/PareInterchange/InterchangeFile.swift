@@ -2,7 +2,8 @@ import PareFormat
 
 /// A tensor file in a format other than `.pare` — safetensors, NumPy `.npy` or `.npz` — opened for
 /// reading one tensor at a time. The format is recognised by its first bytes (`\x93NUMPY` for
-/// `.npy`, `PK` for `.npz`), anything else is read as safetensors; the extension is not trusted.
+/// `.npy`, `PK` for `.npz`, see `ModelFileKind`), the extension is not trusted; files too short to
+/// tell are read as safetensors (which reports them truncated), `.pare` / GGUF / unknown files are refused.
 public enum InterchangeFile: Sendable {
     /// A safetensors file.
     case safetensors(SafetensorsFile)
@@ -21,6 +22,10 @@ public enum InterchangeFile: Sendable {
             return .npy(path: path, name: base.hasSuffix(".npy") ? String(base.dropLast(4)) : base)
         }
         if head.starts(with: [0x50, 0x4B]) { return .npz(try NpzFile(path: path)) }
+        if file.size >= 9, ModelFileKind.sniff(try file.read(at: 0, count: 9)) != .safetensors {
+            _ = try ModelFileKind.sniff(path: path)  // throws for an unknown format
+            throw PareError.unsupportedFeature(file: path, tensor: nil, feature: "input here: it is a \(try ModelFileKind.sniff(path: path).rawValue) file, not safetensors, .npy or .npz")
+        }
         return .safetensors(try SafetensorsFile(path: path))
     }
 

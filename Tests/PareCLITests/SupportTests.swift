@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import PareCLI
+import PareFormat
 
 @Suite struct SupportTests {
     @Test func jsonKeepsKeyOrderAndEscapes() throws {

@@ -29,6 +29,11 @@ import PareInterchange
         let file = try PareFile(path: model)
         #expect(file.metadata["train.recipe"]?.stringValue?.contains("--prune magnitude --sparsity 0.8") == true)
         #expect(file.tensors.first { $0.name == "fc1.weight" }?.encoding.coding == .int8)
+        // Every epoch is in the file, tagged with its phase, test accuracy measured after each.
+        let history = try #require(try TrainingHistory(metadata: file.metadata, file: model))
+        #expect(history.epochs.map(\.phase) == Array(repeating: "train", count: 8) + ["prune", "prune"])
+        #expect(history.epochs.allSatisfy { $0.testAccuracy != nil })
+        #expect(abs((history.epochs.last?.sparsity ?? 0) - 0.8) < 0.01)
 
         let eval = runPare(["eval", model, "--data", digits, "--batch", "7", "--threads", "2", "--json"])
         #expect(eval.status == 0, "\(eval.err)")
@@ -111,5 +116,26 @@ import PareInterchange
             #expect((0...1).contains(v["accuracy"] as? Double ?? -1))
         }
         #expect((variants[1]["bytes"] as? Int ?? .max) < dense / 3, "50% sparse int8 must be far smaller than dense f32")
+        // The dense file records its training, a pruned one its fine-tuning.
+        let densePath = try #require(variants[0]["file"] as? String)
+        let prunedPath = try #require(variants[1]["file"] as? String)
+        #expect(try TrainingHistory(metadata: PareFile(path: densePath).metadata, file: densePath)?.epochs.map(\.phase) == ["train", "train"])
+        #expect(try TrainingHistory(metadata: PareFile(path: prunedPath).metadata, file: prunedPath)?.epochs.map(\.phase) == ["prune"])
+        // The comparison page names every variant and loads nothing.
+        let report = try #require(try result.object()["report"] as? String)
+        #expect(report == dir.file("report.html"))
+        let page = try String(contentsOfFile: report, encoding: .utf8)
+        for v in variants { #expect(page.contains(v["name"] as? String ?? "?")) }
+        #expect(page.contains("<svg") && !page.contains("http") && !page.contains("<script"))
+    }
+
+    @Test func demoTablePrintsWhereTheComparisonPageIs() throws {
+        let dir = try TemporaryDirectory()
+        let result = runPare(["demo", "--data", digits, "--out", dir.path, "--epochs", "1", "--finetune-epochs", "1", "--sparsities", "0.5"])
+        #expect(result.status == 0, "\(result.err)")
+        let lines = result.out.split(separator: "\n")
+        #expect(lines.last == "Comparison page: \(dir.file("report.html")) (pare report FILE --out PAGE.html draws one file).")
+        #expect(lines.dropLast().last?.hasPrefix("MLP 64-300-100-10") == true)
+        #expect(FileManager.default.fileExists(atPath: dir.file("report.html")))
     }
 }

@@ -170,9 +170,10 @@ extension GoldenFixture {
             ]),
         ]),
         GoldenFixture(name: "int4", tensors: [
-            // Five values q + 8 packed two per byte (low nibble first); the last high nibble is zero.
+            // Five values q + 8 packed two per byte (low nibble first): q = 7, −7, −7, 0, −1 (levels
+            // −7…7: nibble 0, q = −8, is invalid per ENCODINGS §2.2); the last high nibble is padding 0.
             GoldenTensor(name: "w", dtype: .f32, shape: [1, 5], encoding: Encoding(coding: .int4, granularity: .tensor), storedCount: 5, sections: [
-                SectionPayload(kind: .values, dtype: .u8, bytes: [0x0F, 0x81, 0x07]),
+                SectionPayload(kind: .values, dtype: .u8, bytes: [0x1F, 0x81, 0x07]),
                 SectionPayload(kind: .scales, dtype: .f32, bytes: f32([0.125])),
             ]),
         ]),

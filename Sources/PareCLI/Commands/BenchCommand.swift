@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import PareEncodings
+import PareFormat
 import PareKernels
 import PareRuntime
 

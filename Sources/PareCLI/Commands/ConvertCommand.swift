@@ -3,14 +3,14 @@ import PareConvert
 import PareEncodings
 import PareFormat
 
-/// `pare convert IN OUT [options]`: a dense or packed model (`.pare`, `.safetensors`, `.npy`, `.npz`)
+/// `pare convert IN OUT [options]`: a dense or packed model (`.pare`, `.safetensors`, `.npy`, `.npz`, GGUF)
 /// into a packed `.pare` — pruned, quantized, indexed and zlib'd as asked — keeping the input's
 /// metadata and model description and adding provenance and per-tensor error figures.
 public struct ConvertCommand: ConsoleCommand {
     /// The command's name and help.
     public static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Pack a model (.pare, .safetensors, .npy, .npz) into a pruned / quantized .pare file.",
+        abstract: "Pack a model (.pare, .safetensors, .npy, .npz, .gguf) into a pruned / quantized .pare file.",
         discussion: """
             Only floating-point tensors of rank ≥ 2 with at least --min-elements elements (default \
             1024) are pruned and quantized; --only PATTERN replaces that rule (a glob over the whole \
@@ -18,12 +18,17 @@ public struct ConvertCommand: ConsoleCommand {
             Errors are measured against the input: max |x − x'| and RMS(x − x') / RMS(x). \
             --quant int4 writes GGUF-compatible q4_0 blocks unless --granularity tensor|channel; \
             --quant int8 --granularity block writes q8_0. \
+            The input format is told from the file's first bytes, not its name. GGUF (v2/v3): F32, F16, BF16 \
+            tensors are kept as they are, Q8_0 / Q4_0 blocks are copied into Pare's q8_0 / q4_0 codings \
+            (never re-quantized), Q4_1, Q5_0, Q5_1 and Q2_K–Q6_K, Q8_K are dequantized exactly as ggml does \
+            and then encoded as the options say (f32 by default); metadata is kept under gguf.*; a split \
+            model (NAME-00001-of-0000N.gguf) is read as one. \
             --json prints input_bytes, output_bytes, ratio (input / output) and one row per tensor.
             """
     )
 
     /// The model to read.
-    @Argument(help: "Input model: .pare, .safetensors, .npy or .npz.")
+    @Argument(help: "Input model: .pare, .safetensors, .npy, .npz or .gguf (any shard of a split GGUF).")
     public var input: String
 
     /// The `.pare` file to write.
@@ -101,8 +106,12 @@ public struct ConvertCommand: ConsoleCommand {
 
     /// Converts and prints the report.
     public func run(console: Console) throws {
+        try OutputPath.check(output)
         let progress = ConvertProgressBar(console: console)
         let report = try Converter(options: try settings()).convert(from: input, to: output, progress: progress.show)
+        if !report.omittedMetadata.isEmpty {
+            console.log("pare: note: \(input) already has the most metadata entries a file may hold; left out: \(report.omittedMetadata.joined(separator: ", "))")
+        }
         if jsonOption.json {
             console.printJSON(.object([
                 ("input", .string(report.input)),

@@ -3,10 +3,11 @@ import Foundation
 import PareDemoData
 import PareEncodings
 import PareFormat
+import PareReport
 
 /// `pare demo [--out DIR] [--json]`: the main job on the bundled data — train LeNet-300-100, prune with
-/// masked retraining, quantize, write every variant, inspect, evaluate each file with the runtime, and
-/// print the size/accuracy table.
+/// masked retraining, quantize, write every variant, inspect, evaluate each file with the runtime,
+/// print the size/accuracy table, and write `report.html` comparing the variants.
 public struct DemoCommand: ConsoleCommand {
     /// The command's name and help.
     public static let configuration = CommandConfiguration(
@@ -119,6 +120,10 @@ public struct DemoCommand: ConsoleCommand {
             result.variants.filter { $0.accuracy >= dense.accuracy - drop - 1e-9 }.min { $0.bytes < $1.bytes } ?? dense
         }
         let pick = smallest(within: 0.005)
+        let reportPath = (out as NSString).appendingPathComponent("report.html")
+        try VariantComparison(title: "pare demo: \(result.architecture), \(result.variants.count) variants",
+                              variants: result.variants.map { .init(name: $0.name, file: $0.file, accuracy: $0.accuracy) })
+            .write(to: reportPath)
 
         if jsonOption.json {
             console.printJSON(.object([
@@ -135,6 +140,7 @@ public struct DemoCommand: ConsoleCommand {
                 ("train_cpu_seconds_per_epoch", .number(result.trainSecondsPerEpoch)),
                 ("best_within_1pt", .string(smallest(within: 0.01).name)),
                 ("best_within_half_pt", .string(pick.name)),
+                ("report", .string(reportPath)),
             ]))
             return
         }
@@ -152,5 +158,6 @@ public struct DemoCommand: ConsoleCommand {
         console.print("")
         console.print("MLP \(result.architecture), \(result.parameterCount) parameters; dense training \(Formatting.fixed(result.trainSecondsPerEpoch)) CPU s/epoch; "
                       + "smallest file within half a point of dense accuracy: \(pick.name) (\(Formatting.ratio(pick.ratioVsDenseF32)), \(Formatting.fixed(pick.accuracy, 3))). Files in \(out)/.")
+        console.print("Comparison page: \(reportPath) (pare report FILE --out PAGE.html draws one file).")
     }
 }

@@ -1,10 +1,13 @@
 import ArgumentParser
 import Foundation
+import PareFormat
 import PareNN
 import PareRuntime
 
 /// `pare eval MODEL --data DIR [--batch N] [--threads N] [--json]`: accuracy, mean loss, per-sample
 /// latency and peak memory of a packed model, run directly from its stored encodings.
+/// `pare eval ENCODER --texts TEXTS.txt (--reference REF.pare|REF.npy | --pairs PAIRS.tsv)`: what
+/// compression cost a transformer encoder (`EvalCommand+Texts`).
 public struct EvalCommand: ConsoleCommand {
     /// The command's name and help.
     public static let configuration = CommandConfiguration(
@@ -15,6 +18,10 @@ public struct EvalCommand: ConsoleCommand {
             passed raw and scaled by the model's stored input scale. Latency is wall-clock time of the forward \
             pass per sample at --batch, after one untimed warm-up batch (which also builds the batch-1 \
             arrangement of sparse weights, see --row-kernels); peak memory is the process's peak resident set (VmHWM).
+            With --texts (a transformer encoder): cosine of each text's embedding to --reference's (another \
+            .pare encoder, or a [texts, hidden] .npy such as sentence-transformers' output), mean / min and \
+            nearest-neighbour agreement; with --pairs (sentence1 TAB sentence2 TAB gold score) the Spearman \
+            correlation of cosine scores with the gold scores.
             """
     )
 
@@ -24,7 +31,19 @@ public struct EvalCommand: ConsoleCommand {
 
     /// Data folder.
     @Option(help: "IDX data set folder.")
-    public var data: String
+    public var data: String?
+
+    /// Texts for an encoder.
+    @Option(help: ArgumentHelp("Texts, one per line (transformer encoders).", valueName: "TEXTS.txt"))
+    public var texts: String?
+
+    /// The reference embeddings.
+    @Option(help: ArgumentHelp("Reference: an uncompressed .pare encoder, or a [texts, hidden] .npy of embeddings.", valueName: "REF"))
+    public var reference: String?
+
+    /// Scored pairs.
+    @Option(help: ArgumentHelp("STS-style pairs: sentence1 TAB sentence2 TAB gold score per line.", valueName: "PAIRS.tsv"))
+    public var pairs: String?
 
     /// Which split to evaluate.
     @Option(help: "Split to evaluate: test or train.")
@@ -46,6 +65,9 @@ public struct EvalCommand: ConsoleCommand {
 
     /// Rejects non-positive sizes.
     public func validate() throws {
+        guard (data == nil) != (texts == nil) else { throw ValidationError("give --data DIR (a classifier) or --texts TEXTS.txt (an encoder)") }
+        if texts != nil, reference == nil, pairs == nil { throw ValidationError("--texts needs --reference REF or --pairs PAIRS.tsv") }
+        if data != nil, reference != nil || pairs != nil { throw ValidationError("--reference and --pairs go with --texts") }
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
         guard threads > 0 else { throw ValidationError("--threads must be positive") }
         guard split == "test" || split == "train" else { throw ValidationError("--split is test or train, not '\(split)'") }
@@ -53,6 +75,8 @@ public struct EvalCommand: ConsoleCommand {
 
     /// Loads the model and data, evaluates, prints.
     public func run(console: Console) throws {
+        if let texts { return try runTexts(texts, console: console) }
+        let data = data!
         let packed = try PackedModel(path: model)
         rowKernelsOption.apply(to: packed)
         let samples = try Dataset.idx(folder: data, split: split, scale: 1)

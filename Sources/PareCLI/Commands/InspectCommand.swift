@@ -42,7 +42,7 @@ public struct InspectCommand: ConsoleCommand {
     func load() throws -> (PareFile, [TensorSizeReport], TensorSizeReport.Totals) {
         let pare = try PareFile(path: file)
         let reports = pare.tensors.map(TensorSizeReport.init)
-        return (pare, reports, TensorSizeReport.Totals(reports))
+        return (pare, reports, TensorSizeTotals(pare.tensors))
     }
 
     /// The human-readable report of `path` (what `pare inspect PATH` prints), for other commands.
@@ -70,6 +70,10 @@ public struct InspectCommand: ConsoleCommand {
 
     func text(_ pare: PareFile, _ reports: [TensorSizeReport], _ totals: TensorSizeReport.Totals) -> String {
         var lines = ["\(file): Pare \(pare.version), \(pare.tensors.count) tensors, \(Formatting.size(pare.preamble.fileLength)) (header \(Formatting.size(pare.preamble.headerLength))\(pare.preamble.hasZlibHeader ? ", zlib" : ""))"]
+        // A transformer encoder in one line (its vocabulary is one tensor row below, not 30,000 entries).
+        if let encoder = try? pare.encoderDescription() {
+            lines.append(encoder.summary)
+        }
         if !pare.metadata.isEmpty {
             lines.append("")
             lines.append("metadata:")

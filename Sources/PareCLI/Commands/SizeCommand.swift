@@ -53,7 +53,7 @@ public struct SizeCommand: ConsoleCommand {
             var row = Row(file: file, bytes: bytes, format: format)
             if format == "pare" {
                 let pare = try PareFile(path: file)
-                row.pare = TensorSizeReport.Totals(pare.tensors.map(TensorSizeReport.init))
+                row.pare = TensorSizeTotals(pare.tensors)
                 row.tensorCount = pare.tensors.count
             } else if format == "safetensors" {
                 // The header alone says how many tensors; a file that does not parse is still sized.

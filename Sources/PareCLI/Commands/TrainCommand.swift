@@ -112,9 +112,39 @@ public struct TrainCommand: ConsoleCommand {
             guard schedule == .oneshot else { throw ValidationError("--threshold prunes once: it needs --schedule oneshot, not \(schedule.rawValue)") }
         }
         guard l1 >= 0, l2 >= 0 else { throw ValidationError("--l1 and --l2 must be ≥ 0") }
-        guard temperature > 0, (0...1).contains(alpha) else { throw ValidationError("--temperature must be > 0 and --alpha in 0…1") }
-        _ = try coding.quantization()
+        guard temperature > 0, temperature.isFinite, (0...1).contains(alpha) else { throw ValidationError("--temperature must be > 0 and --alpha in 0…1") }
+        guard lr.isFinite, momentum.isFinite, (0..<1).contains(momentum), weightDecay >= 0, weightDecay.isFinite, l1.isFinite, l2.isFinite else {
+            throw ValidationError("--lr must be finite, --momentum in [0, 1), --weight-decay, --l1, --l2 finite and ≥ 0")
+        }
+        if let inputScale, !(inputScale.isFinite && inputScale > 0) { throw ValidationError("--input-scale must be a positive number") }
+        guard maxAccuracyDrop >= 0, maxAccuracyDrop.isFinite else { throw ValidationError("--max-accuracy-drop must be ≥ 0") }
+        if prune != .none {
+            guard pruneStep > 0, pruneStep <= 1 else { throw ValidationError("--prune-step must be in (0, 1]") }
+            do {
+                try pruningSchedule.checkRounds()
+            } catch {
+                throw ValidationError("--prune-step \(pruneStep): \(error)")
+            }
+        }
+        if arch.lowercased() != "lenet5" {
+            do {
+                _ = try Network.mlpWidths(arch, batch: batch)
+            } catch {
+                throw ValidationError("--arch: \(error)")
+            }
+        }
+        let quantization = try coding.quantization()
         _ = try coding.zlibLevel()
+        guard qatEpochs == 0 || quantization != .none else { throw ValidationError("--qat-epochs needs --quant") }
+    }
+
+    /// The pruning schedule the options describe.
+    var pruningSchedule: PruningSchedule {
+        switch schedule {
+        case .oneshot: .oneShot(target: pruningTarget, finetuneEpochs: finetuneEpochs)
+        case .iterative: .iterative(stepFraction: pruneStep, targetSparsity: targetSparsity, epochsPerRound: finetuneEpochs, maxAccuracyDrop: maxAccuracyDrop)
+        case .gradual: .gradual(finalSparsity: targetSparsity, epochs: max(finetuneEpochs, 1))
+        }
     }
 
     var clipping: GradientClipping {
@@ -151,6 +181,9 @@ public struct TrainCommand: ConsoleCommand {
 
     /// Trains, writes, evaluates the written file, prints.
     public func run(console: Console) throws {
+        // Everything that can be checked is checked before the first epoch.
+        try OutputPath.check(out)
+        if let distillFrom { _ = try PareFile(path: distillFrom) }
         let folder = data ?? DemoData.folder(.mnist5k).path
         // Raw values once: the written file is evaluated on them (it stores the scale), training sees them scaled.
         let raw = try Dataset.idx(folder: folder, scale: 1)
@@ -175,8 +208,10 @@ public struct TrainCommand: ConsoleCommand {
             config.distillation = try teacher(distillFrom, train: raw.train, folder: folder)
         }
         var history: [EpochMetrics] = []
+        var phases: [(phase: String, epochs: [EpochMetrics])] = []
         let progress = EpochProgress(console: console)
-        history += try Trainer(config: config).fit(&network, train: splits.train, test: splits.test) { progress.show("train", $0) }
+        phases.append(("train", try Trainer(config: config).fit(&network, train: splits.train, test: splits.test) { progress.show("train", $0) }))
+        history += phases.last!.epochs
         if prune != .none {
             let criterion: PruningCriterion = switch prune {
             case .magnitude, .none: .magnitude
@@ -185,14 +220,10 @@ public struct TrainCommand: ConsoleCommand {
             case .random: .random(seed: seed)
             }
             let pruner = Pruner(criterion: criterion, scope: pruneScope)
-            let plan: PruningSchedule = switch schedule {
-            case .oneshot: .oneShot(target: pruningTarget, finetuneEpochs: finetuneEpochs)
-            case .iterative: .iterative(stepFraction: pruneStep, targetSparsity: targetSparsity, epochsPerRound: finetuneEpochs, maxAccuracyDrop: maxAccuracyDrop)
-            case .gradual: .gradual(finalSparsity: targetSparsity, epochs: max(finetuneEpochs, 1))
-            }
-            let report = try Trainer(config: config).prune(&network, schedule: plan, pruner: pruner, train: splits.train, test: splits.test) {
+            let report = try Trainer(config: config).prune(&network, schedule: pruningSchedule, pruner: pruner, train: splits.train, test: splits.test) {
                 progress.show("prune", $0)
             }
+            phases.append(("prune", report.epochs))
             history += report.epochs
         }
         let quantization = try coding.quantization()
@@ -202,7 +233,8 @@ public struct TrainCommand: ConsoleCommand {
             qat.epochs = qatEpochs
             qat.seed = seed &+ 1000
             qat.fakeQuantization = .codecs(compression)
-            history += try Trainer(config: qat).fit(&network, train: splits.train, test: splits.test) { progress.show("qat", $0) }
+            phases.append(("qat", try Trainer(config: qat).fit(&network, train: splits.train, test: splits.test) { progress.show("qat", $0) }))
+            history += phases.last!.epochs
         }
         progress.finish()
 
@@ -218,16 +250,23 @@ public struct TrainCommand: ConsoleCommand {
             "train.seconds": .float(seconds),
             "train.clip_fraction": .float(clipFraction),
             "train.sparsity": .float(network.sparsity),
+            TrainingHistory.metadataKey: TrainingHistory(phases: phases).metadataValue,
         ]
         if let last = history.last?.test {
             metadata["train.test_accuracy"] = .float(last.accuracy)
         }
-        try network.write(to: out, options: PackingOptions(compression: compression, zlibLevel: try coding.zlibLevel()),
+        // A device or FIFO destination cannot be read back: the file is written and evaluated in a
+        // temporary place first, then copied through.
+        let streamed = if case .stream = try OutputTarget.resolve(out) { true } else { false }
+        let written = streamed ? try OutputPath.scratchFile(for: out) : out
+        defer { if streamed { unlink(written) } }
+        try network.write(to: written, options: PackingOptions(compression: compression, zlibLevel: try coding.zlibLevel()),
                           inputScale: scale, metadata: metadata)
         // The reported figures are the written file's, run packed.
-        let packed = try PackedModel(path: out)
+        let packed = try PackedModel(path: written)
         let result = try Evaluator.evaluate(packed, inputs: raw.test.inputs, labels: raw.test.labels, batch: 256, threads: 1)
-        let bytes = Int(try InputFile.regularFileSize(out))
+        let bytes = Int(try InputFile.regularFileSize(written))
+        if streamed { try OutputPath.copy(written, to: out) }
         if jsonOption.json {
             console.printJSON(.object([
                 ("out", .string(out)), ("accuracy", .number(result.accuracy)), ("loss", .number(result.loss)),

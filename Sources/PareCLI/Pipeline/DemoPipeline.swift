@@ -107,12 +107,13 @@ struct DemoPipeline {
         }
 
         var variants: [Variant] = []
-        func emit(_ net: Network, name: String, options: PackingOptions, sparsity: Double, epochs: Int, extra: Metadata) throws {
+        func emit(_ net: Network, name: String, options: PackingOptions, sparsity: Double, epochs: Int, history: TrainingHistory, extra: Metadata) throws {
             let path = (c.outputDirectory as NSString).appendingPathComponent("\(name).pare")
             var metadata = extra
             metadata[MetadataKey.producer] = .string("pare demo")
             metadata["train.recipe"] = .string(recipe(epochs))
             metadata["train.architecture"] = .string(architecture)
+            metadata[TrainingHistory.metadataKey] = history.metadataValue
             try net.write(to: path, options: options, inputScale: inputScale, metadata: metadata)
             let bytes = Int(try InputFile.regularFileSize(path))
             let model = try PackedModel(path: path)
@@ -124,26 +125,33 @@ struct DemoPipeline {
             log(String(format: "wrote %@: %d bytes, test accuracy %.3f", path, bytes, eval.accuracy))
         }
 
-        try emit(network, name: "dense-f32", options: .denseF32, sparsity: 0, epochs: 0, extra: [:])
+        // Each file records the epochs that made it from its parent: the dense file its training epochs, a
+        // pruned file its gradual pruning (and QAT) epochs only.
+        let denseHistory = TrainingHistory(phases: [("train", reference.epochs)])
+        try emit(network, name: "dense-f32", options: .denseF32, sparsity: 0, epochs: 0, history: denseHistory, extra: [:])
         let rows = c.sparsities.flatMap { s in c.quantizations.map { Row(sparsity: s, label: $0.label, quantization: $0.quantization) } } + c.extraRows
-        var pruned: [Double: Network] = [:]
+        var pruned: [Double: (network: Network, epochs: [EpochMetrics])] = [:]
         for row in rows {
             let compression = CompressionOptions(quantization: row.quantization, index: .auto)
             let epochs = row.pruningEpochs ?? c.finetuneEpochs
             let step = CompressionRecipe(sparsity: row.sparsity, pruningEpochs: epochs, qatEpochs: c.qatEpochs,
                                          distillation: c.distill ? (temperature: 4, alpha: 0.7) : nil)
             if pruned[row.sparsity] == nil {
-                let net = try step.prune(network, train: data.train, base: base, teacherLogits: teacher)
+                var history: [EpochMetrics] = []
+                let net = try step.prune(network, train: data.train, base: base, teacherLogits: teacher) { history.append($0) }
                 log(String(format: "%.1f%% sparse: test accuracy %.4f after %d epochs of gradual pruning (sparsity %.4f)",
                            row.sparsity * 100, net.evaluate(on: data.test).accuracy, epochs, net.sparsity))
-                pruned[row.sparsity] = net
+                pruned[row.sparsity] = (net, history)
             }
-            let tuned = try step.quantizationAware(pruned[row.sparsity]!, compression: compression, train: data.train, base: base, teacherLogits: teacher)
+            var qatHistory: [EpochMetrics] = []
+            let tuned = try step.quantizationAware(pruned[row.sparsity]!.network, compression: compression, train: data.train, base: base,
+                                                   teacherLogits: teacher) { qatHistory.append($0) }
+            let history = TrainingHistory(phases: [("prune", pruned[row.sparsity]!.epochs)] + (qatHistory.isEmpty ? [] : [("qat", qatHistory)]))
             let percent = (row.sparsity * 1000).rounded().truncatingRemainder(dividingBy: 10) == 0
                 ? String(Int((row.sparsity * 100).rounded())) : String(format: "%.1f", row.sparsity * 100)
             let options = PackingOptions(compression: compression, zlibLevel: c.zlibLevel, restQuantization: c.biasQuantization,
                                          compressHeader: c.compressHeader)
-            try emit(tuned, name: "sparse\(percent)-\(row.label)", options: options, sparsity: tuned.sparsity, epochs: epochs,
+            try emit(tuned, name: "sparse\(percent)-\(row.label)", options: options, sparsity: tuned.sparsity, epochs: epochs, history: history,
                      extra: ["prune.sparsity": .float(row.sparsity), "quant": .string(row.label), "zlib": .int(Int64(c.zlibLevel))])
         }
         return Result(variants: variants, trainSecondsPerEpoch: reference.cpuSecondsPerEpoch, parameterCount: parameterCount, architecture: architecture)

@@ -7,24 +7,12 @@ struct TensorSizeReport {
 
     init(_ entry: TensorEntry) { self.entry = entry }
 
-    /// Sections holding the values.
-    static let valueKinds: Set<SectionEntry.Kind> = [.values]
-    /// Sections saying where the values sit.
-    static let indexKinds: Set<SectionEntry.Kind> = [.rowPointers, .columnIndices, .bitmask]
-    /// Sections that turn stored codes back into numbers.
-    static let scaleKinds: Set<SectionEntry.Kind> = [.scales, .zeroPoints, .codebook]
+    /// The tensor's size breakdown (the library's; `pare report` draws the same figures).
+    var sizes: TensorSizes { entry.sizes }
 
-    func bytes(_ kinds: Set<SectionEntry.Kind>) -> UInt64 {
-        entry.sections.filter { kinds.contains($0.kind) }.reduce(0) { $0 + $1.storedLength }
-    }
-
-    func compressed(_ kinds: Set<SectionEntry.Kind>) -> Bool {
-        entry.sections.contains { kinds.contains($0.kind) && $0.compression == .zlib }
-    }
-
-    var values: UInt64 { bytes(Self.valueKinds) }
-    var indices: UInt64 { bytes(Self.indexKinds) }
-    var scales: UInt64 { bytes(Self.scaleKinds) }
+    var values: UInt64 { sizes.values }
+    var indices: UInt64 { sizes.indices }
+    var scales: UInt64 { sizes.scales }
 
     /// Stored bits per stored value (all sections); NaN for an empty tensor.
     var bitsPerWeight: Double { Formatting.divide(entry.storedBytes * 8, entry.storedCount) }
@@ -33,15 +21,16 @@ struct TensorSizeReport {
     var ratio: Double { Formatting.divide(entry.denseF32Bytes, entry.storedBytes) }
 
     /// A size cell, marked `z` when part of it is zlib-compressed; `-` when there is no such section.
-    func cell(_ kinds: Set<SectionEntry.Kind>) -> String {
-        guard entry.sections.contains(where: { kinds.contains($0.kind) }) else { return "-" }
-        return Formatting.size(bytes(kinds)) + (compressed(kinds) ? " z" : "")
+    func cell(_ part: TensorSizes.Part) -> String {
+        let sizes = self.sizes
+        guard sizes.present.contains(part) else { return "-" }
+        return Formatting.size(sizes[part]) + (sizes.compressed.contains(part) ? " z" : "")
     }
 
     /// The row of `inspect`'s table.
     var row: [String] {
         [entry.name, Formatting.shape(entry.shape), entry.dtype.name, entry.encoding.label,
-         Formatting.percent(entry.sparsity), cell(Self.valueKinds), cell(Self.indexKinds), cell(Self.scaleKinds),
+         Formatting.percent(entry.sparsity), cell(.values), cell(.indices), cell(.scales),
          Formatting.size(entry.storedBytes), Formatting.size(entry.denseF32Bytes), Formatting.ratio(ratio),
          Formatting.fixed(bitsPerWeight)]
     }
@@ -82,29 +71,6 @@ struct TensorSizeReport {
         ])
     }
 
-    /// Sums over a file's tensors.
-    struct Totals {
-        var values: UInt64 = 0
-        var indices: UInt64 = 0
-        var scales: UInt64 = 0
-        var stored: UInt64 = 0
-        var denseF32: UInt64 = 0
-        var storedCount: UInt64 = 0
-        var elements: UInt64 = 0
-
-        init(_ reports: [TensorSizeReport]) {
-            for report in reports {
-                values += report.values
-                indices += report.indices
-                scales += report.scales
-                stored += report.entry.storedBytes
-                denseF32 += report.entry.denseF32Bytes
-                storedCount += UInt64(report.entry.storedCount)
-                elements += UInt64(report.entry.elementCount)
-            }
-        }
-
-        /// Fraction of all elements not stored.
-        var sparsity: Double { elements == 0 ? 0 : 1 - Double(storedCount) / Double(elements) }
-    }
+    /// Sums over a file's tensors (the library's).
+    typealias Totals = TensorSizeTotals
 }

@@ -14,6 +14,13 @@ public enum TensorEncoder {
         let quantization = options.quantization
         try check(quantization, values: values)
         let (rows, columns) = TensorEntry.matrixShape(of: shape)
+        // Per-row tables (row starts, scales) are sized by the row count, which an empty tensor
+        // ([2^40, 0]: no values at all) does not bound: check them before building any.
+        let (tableBytes, overflow) = rows.multipliedReportingOverflow(by: 16)
+        let limits = Limits()
+        guard !overflow, UInt64(tableBytes) <= limits.maxDecodedBytes else {
+            throw PareError.limitExceeded(file: "encoding", message: "shape \(shape) has \(rows) rows; their row tables would take \(overflow ? "more than 2^63" : String(tableBytes)) bytes, more than \(limits.maxDecodedBytes) (PARE_MAX_DECODED_BYTES)")
+        }
         let structure = options.index.structure ?? smallestStructure(values, rows: rows, columns: columns, quantization: quantization)
 
         let layout: StreamLayout

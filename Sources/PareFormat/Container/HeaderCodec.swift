@@ -124,6 +124,14 @@ public enum HeaderCodec {
 
     // MARK: Tensors
 
+    /// Bytes `tensor` takes in the tensor table (§3.3): its share of the header, which reports show
+    /// beside the payload because on small models it is not negligible.
+    public static func encodedLength(of tensor: TensorEntry) -> Int {
+        var writer = ByteWriter()
+        encode(tensor, into: &writer)
+        return writer.bytes.count
+    }
+
     private static func encode(_ tensor: TensorEntry, into writer: inout ByteWriter) {
         writer.string(tensor.name)
         writer.u8(tensor.dtype.rawValue)

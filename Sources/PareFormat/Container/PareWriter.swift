@@ -21,6 +21,10 @@ public final class PareWriter {
     private var names = Set<String>()
     private var done = false
 
+    /// Bytes written so far; after `finish()`, the length of the file (also when the destination is
+    /// a device or FIFO, which has no size to read back).
+    public var bytesWritten: UInt64 { output.position }
+
     /// Opens a temporary file beside `path`.
     public init(path: String, metadata: Metadata = [:], headerZlibLevel: Int? = nil) throws {
         self.path = path

@@ -44,6 +44,15 @@ public enum MetadataKey {
     public static let producer = "pare.producer"
     /// The model description: the layer graph as JSON (string), see `ModelDescription`.
     public static let model = "pare.model"
+    /// A transformer text encoder's description as JSON (string), see `EncoderDescription`.
+    public static let encoder = "pare.encoder"
     /// The file this one was converted or trained from (string).
     public static let source = "pare.source"
+    /// Names of the tensors `pare convert` pruned or quantized (array of strings), in the order of
+    /// the two error arrays below.
+    public static let convertTensors = "convert.tensors"
+    /// Per converted tensor, max |x − x'| against the input (array of floats).
+    public static let convertMaxAbsError = "convert.max_abs_error"
+    /// Per converted tensor, RMS(x − x') / RMS(x) against the input (array of floats).
+    public static let convertRelRMSError = "convert.rel_rms_error"
 }

@@ -4,11 +4,12 @@ import Foundation
 /// the bundled 5,000-image MNIST subset, Adam 1e-3, batch 64, 20 epochs, global-norm clip 1.0,
 /// L1 1e-5 on weights; then global magnitude pruning + masked fine-tuning with the same settings.
 public enum ReferenceRecipe {
-    /// The training settings (PyTorch's run uses the same).
+    /// The training settings (PyTorch's run uses the same). The test split is evaluated after every
+    /// epoch (outside the timed part, weights untouched) so the written files carry test-accuracy curves.
     public static func config(epochs: Int = 20, seed: UInt64 = 0) -> TrainerConfig {
         TrainerConfig(epochs: epochs, batchSize: 64, optimizer: .adam(learningRate: 1e-3),
                       clipping: .globalNorm(1), regularization: Regularization(l1: 1e-5), seed: seed,
-                      evaluateEveryEpoch: false)
+                      evaluateEveryEpoch: true)
     }
 
     /// Result of one pruned variant.
@@ -21,6 +22,8 @@ public enum ReferenceRecipe {
         public var accuracy: Double
         /// The pruned, fine-tuned network.
         public var network: Network
+        /// Every fine-tuning epoch (test accuracy after each).
+        public var epochs: [EpochMetrics]
     }
 
     /// What `run` measured.
@@ -69,11 +72,11 @@ public enum ReferenceRecipe {
             var copy = net.copy()
             try Pruner(criterion: .magnitude, scope: .global).prune(copy, to: .sparsity(s))
             let before = copy.evaluate(on: data.test).accuracy
-            try Trainer(config: config(epochs: finetuneEpochs, seed: seed &+ 1)).fit(&copy, train: data.train)
+            let finetune = try Trainer(config: config(epochs: finetuneEpochs, seed: seed &+ 1)).fit(&copy, train: data.train, test: data.test)
             let after = copy.evaluate(on: data.test).accuracy
             log(String(format: "%.0f%% sparse: %.4f after pruning, %.4f after %d fine-tune epochs (sparsity %.4f)",
                        s * 100, before, after, finetuneEpochs, copy.sparsity))
-            pruned.append(PrunedResult(sparsity: s, accuracyBeforeFinetune: before, accuracy: after, network: copy))
+            pruned.append(PrunedResult(sparsity: s, accuracyBeforeFinetune: before, accuracy: after, network: copy, epochs: finetune))
         }
         let count = Double(max(history.count, 1))
         return Report(denseAccuracy: dense, secondsPerEpoch: history.map(\.seconds).reduce(0, +) / count,

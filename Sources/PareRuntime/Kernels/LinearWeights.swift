@@ -34,6 +34,9 @@ public final class LinearWeights: @unchecked Sendable {
     /// the encoding allow it; false keeps the CSR / bitmask dot-product kernels (what the benchmark
     /// compares against). Set it before sharing the weight between threads.
     public var allowsSlicedBatch1 = true
+    /// The largest batch-1 arrangement this weight may build (`Limits.maxArrangementBytes` of the
+    /// limits it was loaded with); past it, batch 1 runs on the CSR / bitmask kernels.
+    public var maxArrangementBytes = Limits().maxArrangementBytes
 
     /// Bytes of the batch-1 arrangement (0 until a batch-1 product has built one).
     public var batch1ArrangementBytes: Int { sliced.builtValue?.residentBytes ?? 0 }

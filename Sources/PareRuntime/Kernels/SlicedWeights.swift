@@ -21,7 +21,9 @@ import Foundation
 /// the per-row scale staying a per-row factor; every other coding stores each finished weight
 /// (`scale · (q − zero)`, block-scaled, codebook entry) as f32 beside a u8 column. Matrices so
 /// scattered that padding would pass `maximumLanesPerStored` lanes per stored value keep the CSR
-/// kernels. Memory: 4 bytes per lane (packed) or 5 (f32), on top of the stored encoding.
+/// kernels, and so do weights whose arrangement would pass `Limits.maxArrangementBytes` (checked on
+/// the table size before anything is allocated, then on the lanes after counting them). Memory:
+/// 4 bytes per lane (packed) or 5 (f32), on top of the stored encoding.
 final class SlicedWeights: @unchecked Sendable {
     /// Rows per slice (lanes of a 512-bit float vector).
     static let sliceRows = 16
@@ -68,6 +70,17 @@ final class SlicedWeights: @unchecked Sendable {
     /// Steps in all (each is 16 lanes).
     var steps: Int { stepStarts.buffer[slices * tiles] }
 
+    /// Bytes of the tables an arrangement of `rows` rows in `slices × tiles` needs besides its lanes
+    /// (step starts, per-tile counters, row order, scales); nil on overflow.
+    static func tableBytes(rows: Int, slices: Int, tiles: Int) -> Int? {
+        let (cells, o1) = slices.multipliedReportingOverflow(by: tiles)
+        let (counters, o2) = tiles.multipliedReportingOverflow(by: sliceRows + 1)
+        let (rowTables, o3) = rows.multipliedReportingOverflow(by: 3)
+        let (entries, o4) = cells.addingReportingOverflow(counters + rowTables + slices * sliceRows + 1)
+        let (bytes, o5) = entries.multipliedReportingOverflow(by: MemoryLayout<Int>.stride)
+        return o1 || o2 || o3 || o4 || o5 ? nil : bytes
+    }
+
     /// Arranges `weights`; nil when its coding or structure has no sliced form or padding would
     /// cost too much (see the type's note).
     convenience init?(_ weights: LinearWeights) {
@@ -89,6 +102,13 @@ final class SlicedWeights: @unchecked Sendable {
         let slices = (rows + sliceRows - 1) / sliceRows
         let tiles = (columns + tileColumns - 1) / tileColumns
         guard slices > 0, tiles > 0 else { return nil }
+        // The step table has an entry per (slice, tile) whether or not anything is stored there: a
+        // few stored values over millions of columns would make it gigabytes. Refuse it (the weight
+        // keeps its CSR / bitmask kernels) before allocating, when it has more entries than the
+        // lanes the arrangement may hold or its tables alone pass the budget.
+        guard let tableBytes = Self.tableBytes(rows: rows, slices: slices, tiles: tiles),
+              slices.multipliedReportingOverflow(by: tiles).partialValue <= Self.maximumLanesPerStored * max(weights.storedCount, 1),
+              UInt64(tableBytes) <= weights.maxArrangementBytes else { return nil }
 
         // Rows most-stored first (ties in row order, so the arrangement is deterministic).
         var stored = [Int](repeating: 0, count: rows)
@@ -113,6 +133,7 @@ final class SlicedWeights: @unchecked Sendable {
         }
         starts[slices * tiles] = total
         guard total * sliceRows <= Self.maximumLanesPerStored * max(weights.storedCount, 1) else { return nil }
+        guard UInt64(tableBytes) + UInt64(total * sliceRows * (packsIntegers ? 4 : 5)) <= weights.maxArrangementBytes else { return nil }
 
         // Pass 2: each row's entries into its lane, in stream order within each tile.
         var packed = [UInt32](repeating: 0, count: packsIntegers ? total * sliceRows : 0)

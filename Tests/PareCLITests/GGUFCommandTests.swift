@@ -1,0 +1,172 @@
+import Foundation
+import PareInterchange
+import PareEncodings
+import PareFormat
+import Testing
+@testable import PareCLI
+
+/// `pare convert` of GGUF files and `pare export --to gguf`, against the gguf-py fixtures in `Fixtures/gguf`.
+@Suite struct GGUFCommandTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/gguf").path
+
+    static func fixture(_ name: String) -> String { fixtures + "/" + name }
+
+    /// Types Pare keeps byte for byte (blocks or plain values); the others come back dequantized to F32.
+    static let verbatim: Set<String> = ["F32", "F16", "BF16", "Q8_0", "Q4_0"]
+
+    @Test(arguments: ["types-v3.gguf", "types-v2.gguf", "done-when.gguf", "align64.gguf"])
+    func convertThenExportKeepsEveryTensor(file: String) throws {
+        let dir = try TemporaryDirectory()
+        let pare = dir.file("m.pare"), back = dir.file("back.gguf")
+        let convert = runPare(["convert", Self.fixture(file), pare])
+        #expect(convert.status == 0, "\(convert.err)")
+        let export = runPare(["export", pare, "--to", "gguf", back])
+        #expect(export.status == 0, "\(export.err)")
+        let source = try GGUFFile(path: Self.fixture(file)), exported = try GGUFFile(path: back)
+        #expect(exported.version == 3 && exported.alignment == 32)
+        #expect(exported.tensors.map(\.name) == source.tensors.map(\.name))
+        let references = try? NpzFile(path: Self.fixture("types-v3.npz"))
+        for info in source.tensors {
+            let out = try exported.tensor(named: info.name)
+            #expect(out.dims == info.dims, "\(info.name): dims")
+            if Self.verbatim.contains(info.type.name) {
+                #expect(out.type == info.type, "\(info.name): type")
+                #expect(try exported.rawBytes(of: out) == source.rawBytes(of: info), "\(info.name): bytes differ")
+            } else {
+                #expect(out.type == .f32, "\(info.name): type")
+                let values = try exported.withRawBytes(of: out) { DenseTensor.floats(from: $0, dtype: .f32) }
+                if let references, file.hasPrefix("types") {
+                    expectBitIdentical(values, try references.tensor(named: info.name).floats(), "\(file) \(info.name)")
+                }
+            }
+        }
+        // Every key comes back with its GGUF type and value; the layout key is the writer's own.
+        for (key, value) in source.metadata where key != GGUFFile.alignmentKey {
+            #expect(exported.value(forKey: key) == value, "metadata \(key)")
+        }
+    }
+
+    @Test func npzExportEqualsGGUFPyDequantization() throws {
+        let dir = try TemporaryDirectory()
+        let pare = dir.file("m.pare"), npz = dir.file("m.npz")
+        #expect(runPare(["convert", Self.fixture("types-v3.gguf"), pare, "--skip", "bf16"]).status == 0)
+        // NumPy has no bf16, so that one tensor is checked through safetensors instead.
+        let st = dir.file("m.safetensors")
+        #expect(runPare(["export", pare, "--to", "safetensors", st]).status == 0)
+        let stFile = try SafetensorsFile(path: st)
+        #expect(try stFile.floats(of: stFile.entry(named: "bf16")) == GGUFFixtures.references().tensor(named: "bf16").floats())
+        let onlyNumpy = dir.file("nobf16.pare")
+        let writer = try PareWriter(path: onlyNumpy)
+        let file = try PareFile(path: pare)
+        for entry in file.tensors where entry.dtype != .bf16 {
+            let sections = try entry.sections.map { SectionPayload(kind: $0.kind, dtype: $0.dtype, bytes: try file.section($0.kind, of: entry).bytes) }
+            try writer.add(name: entry.name, dtype: entry.dtype, shape: entry.shape, encoding: entry.encoding,
+                           storedCount: entry.storedCount, sections: sections)
+        }
+        try writer.finish()
+        let result = runPare(["export", onlyNumpy, "--to", "npz", npz])
+        #expect(result.status == 0, "\(result.err)")
+        let exported = try NpzFile(path: npz), references = try GGUFFixtures.references()
+        #expect(exported.names.count == references.names.count - 1)
+        for name in exported.names {
+            let tensor = try exported.tensor(named: name), reference = try references.tensor(named: name)
+            #expect(tensor.shape == reference.shape, "\(name): shape")
+            expectBitIdentical(tensor.floats(), reference.floats(), "npz \(name)")
+        }
+    }
+
+    @Test func quantizationOptionsApplyToDequantizedTypesOnly() throws {
+        let dir = try TemporaryDirectory()
+        let pare = dir.file("m.pare")
+        let result = runPare(["convert", Self.fixture("types-v3.gguf"), pare, "--quant", "q8_0", "--min-elements", "0", "--json"])
+        #expect(result.status == 0, "\(result.err)")
+        let file = try PareFile(path: pare), source = try GGUFFile(path: Self.fixture("types-v3.gguf"))
+        // Q8_0 asked of a Q8_0 tensor: its blocks, not a re-quantization.
+        let q8 = try file.tensor(named: "q8_0")
+        #expect(q8.encoding.coding == .q8_0)
+        #expect(try file.section(.values, of: q8).bytes == source.rawBytes(of: source.tensor(named: "q8_0")))
+        // A Q6_K tensor was dequantized, then quantized as asked.
+        #expect(try file.tensor(named: "q6_k").encoding.coding == .q8_0)
+        // Q4_0 asked as q8_0 is re-encoded from its values.
+        #expect(try file.tensor(named: "q4_0").encoding.coding == .q8_0)
+    }
+
+    @Test func exportDequantizesOtherCodingsToF32OrF16() throws {
+        let dir = try TemporaryDirectory()
+        let dense = dir.file("dense.pare"), packed = dir.file("packed.pare")
+        try writeDenseModel(dense)
+        #expect(runPare(["convert", dense, packed, "--sparsity", "0.7", "--quant", "int8"]).status == 0)
+        let file = try PareFile(path: packed)
+        for (dtype, type) in [("f32", GGMLType.f32), ("f16", .f16)] {
+            let out = dir.file("out-\(dtype).gguf")
+            let result = runPare(["export", packed, "--to", "gguf", out, "--dtype", dtype, "--json"])
+            #expect(result.status == 0, "\(result.err)")
+            let gguf = try GGUFFile(path: out)
+            for entry in file.tensors {
+                let info = try gguf.tensor(named: entry.name)
+                #expect(info.shape == entry.shape)
+                guard entry.encoding != .dense else { continue }
+                #expect(info.type == type, "\(entry.name)")
+                let values = try gguf.withRawBytes(of: info) { DenseTensor.floats(from: $0, dtype: type.plainDType!) }
+                let decoded = try TensorDecoder.decode(entry, in: file)
+                let expected = type == .f16 ? decoded.map { HalfPrecision.float(f16Bits: HalfPrecision.f16Bits($0)) } : decoded
+                expectBitIdentical(values, expected, "\(dtype) \(entry.name)")
+            }
+            #expect(gguf.value(forKey: "pare.model") != nil, "Pare's own keys travel under their names")
+        }
+        // The same model always gives the same bytes.
+        let again = dir.file("again.gguf")
+        #expect(runPare(["export", packed, "--to", "gguf", again]).status == 0)
+        #expect(FileManager.default.contentsEqual(atPath: again, andPath: dir.file("out-f32.gguf")))
+    }
+
+    @Test func splitFilesConvertAsOneModel() throws {
+        let dir = try TemporaryDirectory()
+        let pare = dir.file("split.pare")
+        let result = runPare(["convert", Self.fixture("split-00002-of-00003.gguf"), pare])
+        #expect(result.status == 0, "\(result.err)")
+        let file = try PareFile(path: pare), whole = try GGUFFile(path: Self.fixture("types-v3.gguf"))
+        #expect(file.tensors.map(\.name) == ["f32", "q8_0", "q6_k", "f32_1d", "q4_0"])
+        #expect(file.metadata.keys.allSatisfy { !$0.hasPrefix("gguf.split.") })
+        for entry in file.tensors {
+            let reference = try GGUFFixtures.references().tensor(named: entry.name).floats()
+            expectBitIdentical(try TensorDecoder.decode(entry, in: file), reference, "split \(entry.name)")
+        }
+        _ = whole
+
+        // A missing shard is one line naming it.
+        for name in ["split-00001-of-00003.gguf", "split-00002-of-00003.gguf"] {
+            try FileManager.default.copyItem(atPath: Self.fixture(name), toPath: dir.file(name))
+        }
+        let missing = runPare(["convert", dir.file("split-00001-of-00003.gguf"), dir.file("x.pare")])
+        #expect(missing.status == 1)
+        #expect(missing.err.contains("split-00003-of-00003.gguf") && missing.err.contains("missing"), "\(missing.err)")
+        #expect(missing.err.split(separator: "\n").count == 1)
+        // A shard from another position is inconsistent.
+        try FileManager.default.copyItem(atPath: Self.fixture("split-00001-of-00003.gguf"), toPath: dir.file("split-00003-of-00003.gguf"))
+        let wrong = runPare(["convert", dir.file("split-00001-of-00003.gguf"), dir.file("x.pare")])
+        #expect(wrong.status == 1)
+        #expect(wrong.err.contains("split-00003-of-00003.gguf") && wrong.err.contains("split.no"), "\(wrong.err)")
+    }
+
+    @Test func inputsAreChosenByContentNotName() throws {
+        let dir = try TemporaryDirectory()
+        let disguised = dir.file("model.safetensors")
+        try FileManager.default.copyItem(atPath: Self.fixture("done-when.gguf"), toPath: disguised)
+        let result = runPare(["convert", disguised, dir.file("a.pare")])
+        #expect(result.status == 0, "\(result.err)")
+        #expect(try PareFile(path: dir.file("a.pare")).tensors.count == 5)
+        // A .pare file named .gguf, and junk.
+        let pareNamedGGUF = dir.file("model.gguf")
+        try FileManager.default.copyItem(atPath: dir.file("a.pare"), toPath: pareNamedGGUF)
+        #expect(runPare(["convert", pareNamedGGUF, dir.file("b.pare")]).status == 0)
+        let junk = dir.file("junk.gguf")
+        try Data("hello, this is not a model".utf8).write(to: URL(fileURLWithPath: junk))
+        let bad = runPare(["convert", junk, dir.file("c.pare")])
+        #expect(bad.status == 1)
+        #expect(bad.err.contains("junk.gguf") && bad.err.contains("match none"), "\(bad.err)")
+        let big = runPare(["convert", Self.fixture("bigendian.gguf"), dir.file("d.pare")])
+        #expect(big.status == 1 && big.err.contains("byte order"), "\(big.err)")
+    }
+}
