@@ -33,6 +33,8 @@ TEXTS="$HERE/texts.txt"
 "$PARE" convert "$MODEL" "$WORK/sparse50-int8.pare" --sparsity 0.5 --quant int8 >/dev/null
 
 "$VENV/bin/python" "$HERE/st_reference.py" "$MODEL" "$TEXTS" "$WORK/st.npy" "$ROUNDS" > "$WORK/st.json"
+# Token counts per text from Pare's tokenizer (compared with the Python tokenizer's in the summary).
+"$PARE" embed "$WORK/f32.pare" --input "$TEXTS" --output "$WORK/f32-embeddings.npy" --json > "$WORK/embed.json"
 VARIANTS="f32 int8 q8_0 q4_0 sparse50-int8"
 # Variants in interleaved rounds (the machine is shared); the table takes each figure's median.
 for r in $(seq 1 "$ROUNDS"); do

@@ -33,4 +33,6 @@ for v in variants:
 print(f"| sentence-transformers (torch {st['torch']}, {st['threads']} thread) | | | 1 | 1 | 100 % | {st['ms_per_text_batch1']:.2f} | 1.00× | "
       f"{st['ms_per_text_batch64']:.2f} | 1.00× | | {st['peak_rss_bytes'] / 1e6:.0f} MB |")
 print()
-print(f"texts: {st['texts']}, tokens (sentence-transformers): {sum(st['tokens'])}; Pare's token totals equal: {all(tokens_ok)}")
+per_text = json.load(open(os.path.join(work, "embed.json")))["tokens"] == st["tokens"]
+print(f"texts: {st['texts']}, tokens (sentence-transformers): {sum(st['tokens'])}; Pare's token totals equal: {all(tokens_ok)}; "
+      f"per-text token counts equal: {per_text}")

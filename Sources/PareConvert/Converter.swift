@@ -23,8 +23,13 @@ public struct Converter: Sendable {
     /// size (`Limits.scaled(toInputBytes:)`), so a tiny input declaring huge empty shapes fails fast.
     public func convert(from input: String, to output: String,
                         progress: (ConvertProgress) -> Void = { _ in }) throws -> ConvertReport {
-        let limits = Limits().scaled(toInputBytes: try InputFile.regularFileSize(input))
-        return try Limits.$current.withValue(limits) { try convertWithinBudget(from: input, to: output, progress: progress) }
+        // Opening reads headers only (each importer bounds its own); the budget is then narrowed to
+        // the input's total size — a file, or every weight file of a model folder.
+        let source = try ModelSources.open(input)
+        let limits = Limits().scaled(toInputBytes: try source.inputBytes())
+        return try Limits.$current.withValue(limits) {
+            try convertWithinBudget(source, from: input, to: output, progress: progress)
+        }
     }
 
     /// Adds the converter's own entries to `metadata` while the count stays within
@@ -42,11 +47,10 @@ public struct Converter: Sendable {
         }
     }
 
-    private func convertWithinBudget(from input: String, to output: String,
+    private func convertWithinBudget(_ source: ModelSource, from input: String, to output: String,
                                       progress: (ConvertProgress) -> Void) throws -> ConvertReport {
         let settings = options
         let start = Date()
-        let source = try ModelSources.open(input)
         let inputBytes = try source.inputBytes()
         let selected = source.tensors.map { settings.filter.includes(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
         let compress = source.tensors.indices.map { selected[$0] && settings.transforms && !settings.keepsAsStored(source.storedEncoding($0)) }

@@ -47,7 +47,7 @@ public struct HuggingFaceFolder: Sendable {
         let shapes = try tensorShapes(weightsPath)
 
         let tokenizerConfig = try JSONObject(optionalPath: Self.join(path, "tokenizer_config.json"))
-        let (vocabulary, vocabularyFile, tokenizer) = try Self.tokenizer(in: path, config: tokenizerConfig)
+        let (vocabulary, vocabularyFile, tokenizer) = try Self.tokenizer(in: path)
         self.vocabulary = vocabulary
 
         let act = try config.string("hidden_act", default: "gelu")
@@ -99,23 +99,16 @@ public struct HuggingFaceFolder: Sendable {
         folder.hasSuffix("/") ? folder + name : folder + "/" + name
     }
 
-    /// The vocabulary and tokenizer settings, read by PareText exactly as Hugging Face reads them:
-    /// `tokenizer.json` (the fast tokenizer sentence-transformers runs) when present, else `vocab.txt`
-    /// with `tokenizer_config.json`'s BertTokenizer arguments (BertTokenizer's defaults without it).
-    /// Also returns the file the vocabulary came from.
-    static func tokenizer(in folder: String, config: JSONObject?) throws -> ([String], String, TokenizerDescription) {
-        let tokenizerPath = join(folder, "tokenizer.json"), vocabPath = join(folder, "vocab.txt")
+    /// The vocabulary and tokenizer settings, read by PareText exactly as `transformers` reads them
+    /// (`WordPieceTokenizer(modelFolder:)`: `tokenizer.json`, else `vocab.txt`, then
+    /// `tokenizer_config.json`'s overrides). Also returns the file the vocabulary came from.
+    static func tokenizer(in folder: String) throws -> ([String], String, TokenizerDescription) {
+        let tokenizerPath = join(folder, "tokenizer.json")
         do {
-            if FileManager.default.fileExists(atPath: tokenizerPath) {
-                let file = try HuggingFaceTokenizerFile(contentsOf: URL(fileURLWithPath: tokenizerPath))
-                return (file.vocabulary.tokens, tokenizerPath, description(of: file.settings))
-            }
-            guard FileManager.default.fileExists(atPath: vocabPath) else {
-                throw HuggingFaceError.missingFile(path: vocabPath, why: "the folder needs vocab.txt or tokenizer.json for its tokenizer")
-            }
-            let vocabulary = try WordPieceVocabulary(contentsOf: URL(fileURLWithPath: vocabPath))
-            return (vocabulary.tokens, vocabPath, settings(fromTokenizerConfig: config))
-        } catch let error as TokenizerError {
+            let tokenizer = try WordPieceTokenizer(modelFolder: URL(fileURLWithPath: folder))
+            let source = FileManager.default.fileExists(atPath: tokenizerPath) ? tokenizerPath : join(folder, "vocab.txt")
+            return (tokenizer.vocabulary.tokens, source, description(of: tokenizer.settings))
+        } catch {
             throw HuggingFaceError.tokenizer(error)
         }
     }
@@ -127,24 +120,6 @@ public struct HuggingFaceFolder: Sendable {
                              unknownToken: settings.unknownToken, classToken: settings.classToken, separatorToken: settings.separatorToken,
                              padToken: settings.padToken, continuingSubwordPrefix: settings.continuingSubwordPrefix,
                              specialTokens: settings.specialTokens)
-    }
-
-    /// BertTokenizer's arguments from `tokenizer_config.json` (its defaults for absent keys).
-    static func settings(fromTokenizerConfig config: JSONObject?) -> TokenizerDescription {
-        var settings = TokenizerDescription()
-        guard let config = config?.values else { return settings }
-        if let lower = config["do_lower_case"] as? Bool { settings.lowercase = lower }
-        if config.keys.contains("strip_accents") { settings.stripAccents = config["strip_accents"] as? Bool }
-        if let chinese = config["tokenize_chinese_chars"] as? Bool { settings.splitsChineseCharacters = chinese }
-        func token(_ key: String) -> String? {
-            if let text = config[key] as? String { return text }
-            return (config[key] as? [String: Any])?["content"] as? String
-        }
-        settings.unknownToken = token("unk_token") ?? settings.unknownToken
-        settings.classToken = token("cls_token") ?? settings.classToken
-        settings.separatorToken = token("sep_token") ?? settings.separatorToken
-        settings.padToken = token("pad_token") ?? settings.padToken
-        return settings
     }
 
     /// Pooling, normalisation and maximum length from the sentence-transformers files: `modules.json`

@@ -14,11 +14,11 @@ struct TransformerEncoderTests {
         let encoder = try TransformerFixture.convert(name, into: dir)
         for (s, ids) in reference.ids.enumerated() {
             let (states, _) = try encoder.hiddenStates([ids])
-            #expect(try relativeError(states, reference.hidden[s]) <= 1e-5, "\(name) text \(s) hidden states")
+            #expect(relativeError(states, reference.hidden[s]) <= 1e-5, "\(name) text \(s) hidden states")
         }
         let embeddings = try encoder.embed(tokenIDs: reference.ids, batchSize: 4)
         for s in reference.ids.indices {
-            #expect(try relativeError(embeddings[s], reference.embeddings[s]) <= 1e-5, "\(name) text \(s) embedding")
+            #expect(relativeError(embeddings[s], reference.embeddings[s]) <= 1e-5, "\(name) text \(s) embedding")
         }
     }
 
@@ -32,7 +32,7 @@ struct TransformerEncoderTests {
         #expect(result.tokenCounts == reference.ids.map(\.count))
         #expect(result.truncated == (name == "tiny-bert" ? [8] : []))
         for s in reference.texts.indices {
-            #expect(try relativeError(result.embeddings[s], reference.embeddings[s]) <= 1e-5, "\(name) text \(s)")
+            #expect(relativeError(result.embeddings[s], reference.embeddings[s]) <= 1e-5, "\(name) text \(s)")
         }
     }
 
@@ -60,13 +60,13 @@ struct TransformerEncoderTests {
             let fast = try encoder.embed(tokenIDs: ids, batchSize: 3, threads: 2)
             let (slow, states) = try encoder.referenceForward(ids)
             for s in ids.indices {
-                #expect(try relativeError(fast[s], slow[s]) <= 2e-5, "\(name) \(options) text \(s)")
+                #expect(relativeError(fast[s], slow[s]) <= 2e-5, "\(name) \(options) text \(s)")
                 let (fastStates, _) = try encoder.hiddenStates([ids[s]])
-                #expect(try relativeError(fastStates, states[s]) <= 2e-5, "\(name) \(options) text \(s) states")
+                #expect(relativeError(fastStates, states[s]) <= 2e-5, "\(name) \(options) text \(s) states")
             }
             // Quantization alone changes the result, but not beyond recognition.
             if !options.contains("--sparsity") {
-                for s in ids.indices { #expect(try cosine(fast[s], reference.embeddings[s]) > 0.5) }
+                for s in ids.indices { #expect(cosine(fast[s], reference.embeddings[s]) > 0.5) }
             }
         }
     }
@@ -81,8 +81,8 @@ struct TransformerEncoderTests {
         for (batch, threads) in [(1, 2), (3, 1), (10, 2), (64, 1)] {
             let batched = try encoder.embed(tokenIDs: reference.ids, batchSize: batch, threads: threads)
             for s in reference.ids.indices {
-                #expect(try relativeError(batched[s], alone[s]) <= 1e-6, "batch \(batch) threads \(threads) text \(s)")
-                #expect(try relativeError(batched[s], slow[s]) <= 1e-5)
+                #expect(relativeError(batched[s], alone[s]) <= 1e-6, "batch \(batch) threads \(threads) text \(s)")
+                #expect(relativeError(batched[s], slow[s]) <= 1e-5)
             }
         }
     }
@@ -105,12 +105,12 @@ struct TransformerEncoderTests {
         let fast = try encoder.embed(tokenIDs: ids, batchSize: 4)
         let (slow, states) = try encoder.referenceForward(ids)
         for s in ids.indices {
-            #expect(try relativeError(fast[s], slow[s]) <= 2e-5)
+            #expect(relativeError(fast[s], slow[s]) <= 2e-5)
             // Max pooling of normalised states: each element is the max over tokens, then scaled.
             let h = encoder.hiddenSize
             let raw = (0..<h).map { i in stride(from: i, to: states[s].count, by: h).map { states[s][$0] }.max()! }
             let norm = raw.reduce(0) { $0 + $1 * $1 }.squareRoot()
-            #expect(try relativeError(fast[s], raw.map { $0 / norm }) <= 2e-5)
+            #expect(relativeError(fast[s], raw.map { $0 / norm }) <= 2e-5)
         }
     }
 
@@ -122,6 +122,7 @@ struct TransformerEncoderTests {
         #expect(throws: RuntimeError.self) { try encoder.embed(tokenIDs: [[2, -1, 3]]) }
         #expect(throws: RuntimeError.self) { try encoder.embed(tokenIDs: [[Int32](repeating: 5, count: 49)]) }
         #expect(throws: RuntimeError.self) { try encoder.embed(tokenIDs: [[2, 3]], batchSize: 0) }
+        #expect(throws: RuntimeError.self) { try encoder.embed(tokenIDs: [[2, 3], []]) }
         #expect(try encoder.embed(tokenIDs: []).isEmpty)
     }
 
@@ -130,5 +131,56 @@ struct TransformerEncoderTests {
         let dir = try TemporaryDirectory()
         try writeSampleFile(dir.file("plain.pare"))
         #expect(throws: RuntimeError.self) { try TransformerEncoder(path: dir.file("plain.pare")) }
+    }
+}
+
+@Suite("Transformer encoder: hostile descriptions")
+struct HostileEncoderDescriptionTests {
+    /// Rewrites the f32 tiny BERT with its `pare.encoder` JSON changed by `edit`.
+    func rewritten(_ dir: TemporaryDirectory, _ edit: (String) -> String) throws -> String {
+        let source = dir.file("f32.pare")
+        if !FileManager.default.fileExists(atPath: source) {
+            #expect(runPare(["convert", TransformerFixture.folder("tiny-bert"), source]).status == 0)
+        }
+        let file = try PareFile(path: source)
+        var metadata = file.metadata
+        metadata[MetadataKey.encoder] = .string(edit(metadata[MetadataKey.encoder]!.stringValue!))
+        let path = dir.file("edited-\(UUID().uuidString).pare")
+        let writer = try PareWriter(path: path, metadata: metadata)
+        for entry in file.tensors { try writer.addDense(try file.readDense(entry)) }
+        try writer.finish()
+        return path
+    }
+
+    @Test("numbers that disagree with the tensors or each other are errors naming the file, never traps")
+    func hostile() throws {
+        let dir = try TemporaryDirectory()
+        let cases: [(String, String)] = [
+            ("\"vocab_size\":320", "\"vocab_size\":321"),              // table shape mismatch
+            ("\"hidden_size\":64", "\"hidden_size\":60"),              // not a multiple of heads… and shapes
+            ("\"max_seq_length\":24", "\"max_seq_length\":100"),       // beyond max_positions
+            ("\"max_positions\":64", "\"max_positions\":100000"),      // beyond the bound
+            ("\"architecture\":\"bert\"", "\"architecture\":\"gpt2\""),
+            ("\"layers\":2", "\"layers\":3"),                          // a missing layer's tensors
+            ("\"vocab_tensor\":\"tokenizer.vocab\"", "\"vocab_tensor\":\"embeddings.LayerNorm.bias\""),
+            ("\"kind\":\"wordpiece\"", "\"kind\":\"bpe\""),
+        ]
+        for (old, new) in cases {
+            let path = try rewritten(dir) { json in
+                #expect(json.contains(old), "\(old) in \(json)")
+                return json.replacingOccurrences(of: old, with: new)
+            }
+            do {
+                _ = try TransformerEncoder(path: path)
+                Issue.record("\(new) loaded")
+            } catch {
+                #expect("\(error)".contains(path) && !"\(error)".contains("\n"), "\(new): \(error)")
+            }
+            let result = runPare(["embed", path, "--text", "the cat"])
+            #expect(result.status == 1 && result.err.trimmingCharacters(in: .newlines).split(separator: "\n").count == 1, "\(new): \(result.err)")
+        }
+        // The unedited copy still runs (the rewrite itself is sound).
+        let same = try rewritten(dir) { $0 }
+        #expect(try TransformerEncoder(path: same).embed(texts: ["the cat"]).embeddings.count == 1)
     }
 }

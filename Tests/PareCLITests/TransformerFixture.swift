@@ -1,5 +1,6 @@
 import Foundation
 import PareRuntime
+import PareTestSupport
 import Testing
 
 /// The tiny BERT fixtures of `Fixtures/bert` (made by `make_tiny_bert.py`) and their reference outputs.
@@ -31,21 +32,13 @@ struct TransformerFixture: Decodable {
     }
 }
 
-/// max |a − b| / max(max |b|, 1e-30), failing on a length mismatch or a non-finite value.
-func relativeError(_ a: [Float], _ b: [Float]) throws -> Float {
-    guard a.count == b.count else { throw TestFailure("length \(a.count) vs \(b.count)") }
-    guard a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else { throw TestFailure("non-finite value") }
-    let scale = b.map(abs).max() ?? 0
-    var worst: Float = 0
-    for i in a.indices { worst = max(worst, abs(a[i] - b[i])) }
-    return worst / max(scale, 1e-30)
+/// max |a − b| / max |b|: error relative to the vector's scale (+∞ on a length mismatch or a
+/// non-finite value, via `FloatComparison`).
+func relativeError(_ a: [Float], _ b: [Float]) -> Float {
+    FloatComparison.maxAbsDifference(a, b) / max(b.map(abs).max() ?? 0, 1e-30)
 }
 
-/// Cosine similarity, failing on a length mismatch or non-finite value.
-func cosine(_ a: [Float], _ b: [Float]) throws -> Double {
-    guard a.count == b.count, !a.isEmpty else { throw TestFailure("length \(a.count) vs \(b.count)") }
-    guard a.allSatisfy(\.isFinite), b.allSatisfy(\.isFinite) else { throw TestFailure("non-finite value") }
-    var dot = 0.0, na = 0.0, nb = 0.0
-    for i in a.indices { dot += Double(a[i]) * Double(b[i]); na += Double(a[i] * a[i]); nb += Double(b[i] * b[i]) }
-    return dot / (na.squareRoot() * nb.squareRoot())
+/// Cosine similarity; −∞ on a length mismatch or a non-finite value, so `> bound` checks fail.
+func cosine(_ a: [Float], _ b: [Float]) -> Double {
+    FloatComparison.maxAbsDifference(a, b).isFinite ? EmbeddingComparison.cosine(a, b) : -.infinity
 }

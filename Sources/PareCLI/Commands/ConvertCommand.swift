@@ -10,7 +10,7 @@ public struct ConvertCommand: ConsoleCommand {
     /// The command's name and help.
     public static let configuration = CommandConfiguration(
         commandName: "convert",
-        abstract: "Pack a model (.pare, .safetensors, .npy, .npz, .gguf) into a pruned / quantized .pare file.",
+        abstract: "Pack a model (.pare, .safetensors, .npy, .npz, .gguf, a Hugging Face BERT folder) into a pruned / quantized .pare file.",
         discussion: """
             Only floating-point tensors of rank ≥ 2 with at least --min-elements elements (default \
             1024) are pruned and quantized; --only PATTERN replaces that rule (a glob over the whole \
@@ -28,7 +28,7 @@ public struct ConvertCommand: ConsoleCommand {
     )
 
     /// The model to read.
-    @Argument(help: "Input model: .pare, .safetensors, .npy, .npz or .gguf (any shard of a split GGUF).")
+    @Argument(help: "Input model: .pare, .safetensors, .npy, .npz, .gguf (any shard of a split GGUF), or a Hugging Face BERT folder (config.json + model.safetensors + tokenizer; the .pare then embeds text on its own).")
     public var input: String
 
     /// The `.pare` file to write.

@@ -50,6 +50,11 @@ public struct ExportCommand: ConsoleCommand {
 
     public init() {}
 
+    /// `--dtype` only means something for GGUF.
+    public func validate() throws {
+        if dtype != .f32 && to != .gguf { throw ValidationError("--dtype applies to --to gguf only") }
+    }
+
     /// Exports and prints what was written.
     public func run(console: Console) throws {
         try OutputPath.check(output)

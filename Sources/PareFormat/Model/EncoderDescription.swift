@@ -94,8 +94,9 @@ public struct EncoderDescription: Codable, Hashable, Sendable {
     }
 
     /// The largest hidden / intermediate width, layer count, position count and vocabulary a file may
-    /// declare: bounds what a hostile description can make the runtime allocate per token.
-    public static let maxWidth = 1 << 16, maxLayers = 1024, maxPositionCount = 1 << 16, maxVocabulary = 1 << 24
+    /// declare: bounds what a hostile description can make the runtime allocate per token (attention
+    /// holds one tokens × tokens score matrix per head at work, 256 MB at 8,192 positions).
+    public static let maxWidth = 1 << 16, maxLayers = 1024, maxPositionCount = 1 << 13, maxVocabulary = 1 << 24
 
     /// Checks every number against the others and the bounds above; errors name the file.
     public func validate(file: String) throws {

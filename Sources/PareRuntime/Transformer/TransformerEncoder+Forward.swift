@@ -4,6 +4,7 @@ extension TransformerEncoder {
     /// Checks token sequences against the table sizes; errors name the file and the offending id.
     func check(_ sequences: [[Int32]]) throws {
         for (s, ids) in sequences.enumerated() {
+            guard !ids.isEmpty else { throw RuntimeError.invalidArgument("\(file.path): sequence \(s) has no tokens") }
             guard ids.count <= description.maxPositions else {
                 throw RuntimeError.invalidArgument("\(file.path): sequence \(s) has \(ids.count) tokens, the model has \(description.maxPositions) positions")
             }
@@ -21,18 +22,18 @@ extension TransformerEncoder {
         for ids in sequences { offsets.append(offsets.last! + ids.count) }
         let h = hiddenSize, rows = offsets.last!
         var x = [Float](repeating: 0, count: rows * h)
-        var scratch = [Float](repeating: 0, count: h)
+        // One sentence per text: every token has type 0.
+        var type = [Float](repeating: 0, count: h), position = type
+        type.withUnsafeMutableBufferPointer { typeEmbeddings.gatherRow(0, into: $0.baseAddress!) }
         x.withUnsafeMutableBufferPointer { xb in
-            scratch.withUnsafeMutableBufferPointer { sb in
-                let x = xb.baseAddress!, tmp = sb.baseAddress!
+            position.withUnsafeMutableBufferPointer { pb in
+                let x = xb.baseAddress!, p = pb.baseAddress!
                 for (s, ids) in sequences.enumerated() {
                     for (t, id) in ids.enumerated() {
                         let row = x + (offsets[s] + t) * h
                         wordEmbeddings.gatherRow(Int(id), into: row)
-                        positionEmbeddings.gatherRow(t, into: tmp)
-                        for i in 0..<h { row[i] += tmp[i] }
-                        typeEmbeddings.gatherRow(0, into: tmp)
-                        for i in 0..<h { row[i] += tmp[i] }
+                        positionEmbeddings.gatherRow(t, into: p)
+                        for i in 0..<h { row[i] = row[i] + type[i] + p[i] }  // Hugging Face's order
                     }
                 }
                 embeddingNorm.apply(x, rows: rows)

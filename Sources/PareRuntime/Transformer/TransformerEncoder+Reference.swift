@@ -68,13 +68,9 @@ extension TransformerEncoder {
             for i in a.indices { a[i] += x[i] }
             layerNorm(&a, layer.attentionNorm)
             let up = try linear(a, layer.up).map { layer.activation.reference($0) }
-            x = try l2(up, layer.down, a, rows: rows)
+            x = try linear(up, layer.down)
+            for i in x.indices { x[i] += a[i] }
             layerNorm(&x, layer.outputNorm)
-        }
-        func l2(_ up: [Double], _ down: EncoderLayer.Linear, _ residual: [Double], rows: Int) throws -> [Double] {
-            var out = try down.weight.applyReference(up.map { Float($0) }, batch: rows, bias: down.bias).map(Double.init)
-            for i in out.indices { out[i] += residual[i] }
-            return out
         }
 
         var embeddings: [[Float]] = [], states: [[Float]] = []
