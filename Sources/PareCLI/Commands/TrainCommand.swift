@@ -60,8 +60,13 @@ public struct TrainCommand: ConsoleCommand {
     @Option(help: "L2 penalty on weights.") public var l2: Float = 0
     /// Pruning criterion.
     @Option(help: "Pruning criterion: none, magnitude, gradient, taylor, random.") public var prune: Prune = .none
-    /// Target sparsity.
-    @Option(help: "Target fraction of pruned weights.") public var sparsity: Double = 0.9
+    /// Target sparsity (0.9 unless --threshold is given).
+    @Option(help: "Target fraction of pruned weights (default 0.9).") public var sparsity: Double?
+    /// Absolute pruning threshold: the criterion's score decides the sparsity instead of a target fraction.
+    @Option(help: ArgumentHelp("Prune every weight whose score is below T instead of a target fraction (oneshot only): |w| for magnitude, "
+                               + "|∂L/∂w| summed over one pass of the training batches for gradient, |w·∂L/∂w| summed for taylor. "
+                               + "The reached sparsity is reported.", valueName: "T"))
+    public var threshold: Double?
     /// Pruning scope.
     @Option(name: .customLong("prune-scope"), help: "layer or global.") public var pruneScope: PruningScope = .global
     @Option(help: "oneshot, iterative or gradual.") public var schedule: Schedule = .oneshot
@@ -97,7 +102,15 @@ public struct TrainCommand: ConsoleCommand {
             throw ValidationError("give at most one of --clip-value, --clip-norm, --clip-global-norm")
         }
         if let c = clipValue ?? clipNorm ?? clipGlobalNorm, !(c > 0) { throw ValidationError("clipping threshold must be positive") }
-        guard sparsity > 0, sparsity < 1 else { throw ValidationError("--sparsity must be in (0, 1)") }
+        if let sparsity, !(sparsity > 0 && sparsity < 1) { throw ValidationError("--sparsity must be in (0, 1)") }
+        if let threshold {
+            guard sparsity == nil else { throw ValidationError("give --sparsity or --threshold, not both") }
+            guard threshold.isFinite, threshold >= 0 else { throw ValidationError("--threshold must be a finite score ≥ 0, not \(threshold)") }
+            guard [.magnitude, .gradient, .taylor].contains(prune) else {
+                throw ValidationError("--threshold needs --prune magnitude, gradient or taylor (a score with a meaning), not \(prune.rawValue)")
+            }
+            guard schedule == .oneshot else { throw ValidationError("--threshold prunes once: it needs --schedule oneshot, not \(schedule.rawValue)") }
+        }
         guard l1 >= 0, l2 >= 0 else { throw ValidationError("--l1 and --l2 must be ≥ 0") }
         guard temperature > 0, temperature.isFinite, (0...1).contains(alpha) else { throw ValidationError("--temperature must be > 0 and --alpha in 0…1") }
         guard lr.isFinite, momentum.isFinite, (0..<1).contains(momentum), weightDecay >= 0, weightDecay.isFinite, l1.isFinite, l2.isFinite else {
@@ -128,9 +141,9 @@ public struct TrainCommand: ConsoleCommand {
     /// The pruning schedule the options describe.
     var pruningSchedule: PruningSchedule {
         switch schedule {
-        case .oneshot: .oneShot(target: .sparsity(sparsity), finetuneEpochs: finetuneEpochs)
-        case .iterative: .iterative(stepFraction: pruneStep, targetSparsity: sparsity, epochsPerRound: finetuneEpochs, maxAccuracyDrop: maxAccuracyDrop)
-        case .gradual: .gradual(finalSparsity: sparsity, epochs: max(finetuneEpochs, 1))
+        case .oneshot: .oneShot(target: pruningTarget, finetuneEpochs: finetuneEpochs)
+        case .iterative: .iterative(stepFraction: pruneStep, targetSparsity: targetSparsity, epochsPerRound: finetuneEpochs, maxAccuracyDrop: maxAccuracyDrop)
+        case .gradual: .gradual(finalSparsity: targetSparsity, epochs: max(finetuneEpochs, 1))
         }
     }
 
@@ -140,6 +153,12 @@ public struct TrainCommand: ConsoleCommand {
         if let clipGlobalNorm { return .globalNorm(clipGlobalNorm) }
         return .none
     }
+
+    /// The target fraction when no threshold is given.
+    var targetSparsity: Double { sparsity ?? 0.9 }
+
+    /// What the pruner aims at: an absolute score threshold, or a fraction.
+    var pruningTarget: PruningTarget { threshold.map { .threshold(Float($0)) } ?? .sparsity(targetSparsity) }
 
     var recipeText: String {
         var parts = ["--arch \(arch)", "--epochs \(epochs)", "--batch \(batch)", "--lr \(lr)", "--optimizer \(optimizer.rawValue)"]
@@ -151,7 +170,8 @@ public struct TrainCommand: ConsoleCommand {
         if l1 > 0 { parts.append("--l1 \(l1)") }
         if l2 > 0 { parts.append("--l2 \(l2)") }
         if prune != .none {
-            parts += ["--prune \(prune.rawValue)", "--sparsity \(sparsity)", "--prune-scope \(pruneScope.rawValue)",
+            parts += ["--prune \(prune.rawValue)", threshold.map { "--threshold \($0)" } ?? "--sparsity \(targetSparsity)",
+                      "--prune-scope \(pruneScope.rawValue)",
                       "--schedule \(schedule.rawValue)", "--finetune-epochs \(finetuneEpochs)"]
         }
         if let distillFrom { parts += ["--distill-from \(distillFrom)", "--temperature \(temperature)", "--alpha \(alpha)"] }

@@ -69,7 +69,8 @@ public final class PareFile: @unchecked Sendable {
             guard CRC32.checksum(header) == preamble.headerCRC else {
                 throw PareError.checksumMismatch(file: path, tensor: nil, section: "header")
             }
-            let (metadata, tensors) = try HeaderCodec.decode(header, file: path, limits: limits)
+            let plain = preamble.hasZlibHeader ? try HeaderCodec.inflated(header, file: path, limits: limits) : header
+            let (metadata, tensors) = try HeaderCodec.decode(plain, file: path, limits: limits)
             try PareFile.validatePlacement(tensors, headerOffset: preamble.headerOffset, file: path)
             self.preamble = preamble
             self.metadata = metadata
