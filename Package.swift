@@ -7,14 +7,17 @@
 //   PareCLI → PareReport → PareEncodings (`pare report`'s HTML pages)
 //   PareFormat: the container. PareEncodings: tensor encodings (structure × coding). PareInterchange:
 //   every foreign file format. PareConvert: streaming conversion as a library. PareNN: the trainer.
-//   PareRuntime: packed execution. PareRuntime and PareNN also share the dense math in PareKernels
-//   (which depends on nothing); PareRuntime's batch-1 sparse kernel is C with AVX-512 intrinsics in
-//   CPareSIMD (runtime-checked); PareConvert calls malloc_trim through CPareSystem.
+//   PareRuntime: packed execution. PareRuntime and PareNN also share the dense math in PareKernels.
+//   CPareSIMD holds the C kernels, compiled per instruction set (AVX-512, AVX2) in one portable binary
+//   and chosen at run time (PareKernels' KernelSet): sgemm (PareKernels), the batch-1 sparse and
+//   int8 × int8 kernels (PareRuntime), the fused encoders (PareEncodings). PareConvert calls
+//   malloc_trim through CPareSystem, and PareFormat its SIGBUS guard for memory-mapped files.
 //   PareText (text → token ids: BERT WordPiece) depends on Foundation only.
 import Foundation
 import PackageDescription
 
-// `PARE_TARGET_CPU=native swift build -c release` compiles the dense math for this machine's CPU
+// The C kernels are chosen at run time either way; additionally,
+// `PARE_TARGET_CPU=native swift build -c release` compiles the Swift dense math for this machine's CPU
 // (AVX2/FMA, AVX-512…); unset, the build is portable to any CPU of the architecture.
 let targetCPU: [SwiftSetting] = ProcessInfo.processInfo.environment["PARE_TARGET_CPU"].flatMap {
     $0.isEmpty ? nil : [.unsafeFlags(["-target-cpu", $0])]
@@ -39,9 +42,9 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "PareFormat", dependencies: ["CZlib"]),
-        .target(name: "PareKernels", exclude: ["README.md"], swiftSettings: targetCPU),
-        .target(name: "PareEncodings", dependencies: ["PareFormat"]),
+        .target(name: "PareFormat", dependencies: ["CZlib", "CPareSystem"]),
+        .target(name: "PareKernels", dependencies: ["CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
+        .target(name: "PareEncodings", dependencies: ["PareFormat", "CPareSIMD"]),
         .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
         .target(name: "PareConvert", dependencies: ["PareInterchange", "PareText", "CPareSystem"]),
         // Text → token ids for transformer encoders (BERT WordPiece); Foundation only.
@@ -49,7 +52,8 @@ let package = Package(
         .target(name: "PareNN", dependencies: ["PareInterchange", "PareKernels"], swiftSettings: targetCPU),
         // Kernels Swift's SIMD types cannot express (in-register table lookups), with runtime CPU checks.
         .target(name: "CPareSIMD", cSettings: [.unsafeFlags(["-O2"])]),
-        // C library calls the Glibc module lacks (malloc_trim), for long conversions.
+        // C library calls the Glibc module lacks (malloc_trim, for long conversions) and the SIGBUS
+        // guard that turns a mapped file truncated under a reader into a typed error.
         .target(name: "CPareSystem"),
         // `pare report`'s pages: HTML + SVG charts of a model, written without any web dependency.
         .target(name: "PareReport", dependencies: ["PareEncodings"], exclude: ["README.md"]),

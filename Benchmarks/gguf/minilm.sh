@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # all-MiniLM-L6-v2 through GGUF both ways, checked against llama.cpp's converter and gguf-py:
 #   1. llama.cpp's convert_hf_to_gguf.py makes the f32 and q8_0 GGUFs of the model;
-#   2. `pare convert` of those GGUFs runs under `pare eval --texts`: cosine to sentence-transformers'
-#      embeddings of Benchmarks/transformer/texts.txt, beside the model converted from its folder;
+#   2. `pare convert` of those GGUFs runs under `pare embed`: cosine to sentence-transformers'
+#      embeddings of Benchmarks/transformer/texts.txt and to the model converted from its folder;
 #   3. `pare convert FOLDER --quant q4_0` then `pare export --to gguf`: gguf-py must read it as a
 #      `bert` with llama.cpp's tensor names and dims, and its Q4_0 blocks must equal gguf-py's own
 #      quantizer run on the f32 weights; the f32 export must equal llama.cpp's f32 file tensor by tensor.
@@ -32,7 +32,19 @@ done
 "$PARE" export "$WORK/folder-q4_0.pare" --to gguf "$WORK/pare-q4_0.gguf" >/dev/null
 [ -f "$WORK/st.npy" ] || "$PY" "$ROOT/Benchmarks/transformer/st_reference.py" "$MODEL" "$TEXTS" "$WORK/st.npy" 1 >/dev/null
 for v in from-gguf-f32 from-gguf-q8_0 folder-f32 folder-q4_0; do
-  "$PARE" eval "$WORK/$v.pare" --texts "$TEXTS" --reference "$WORK/st.npy" --json > "$WORK/$v.eval.json"
-  printf '%s: ' "$v"; "$PY" -c "import json,sys; d=json.load(open(sys.argv[1])); print({k: d[k] for k in d if 'cosine' in k or 'neighbour' in k or 'neighbor' in k})" "$WORK/$v.eval.json"
+  "$PARE" embed "$WORK/$v.pare" --input "$TEXTS" --output "$WORK/$v.npy" >/dev/null
 done
+"$PY" - "$WORK" <<'PYEOF'
+import sys
+import numpy as np
+work = sys.argv[1]
+st = np.load(f"{work}/st.npy")
+folder = np.load(f"{work}/folder-f32.npy")
+def cos(a, b):
+    return (a * b).sum(1) / (np.linalg.norm(a, axis=1) * np.linalg.norm(b, axis=1))
+for v in ["from-gguf-f32", "from-gguf-q8_0", "folder-f32", "folder-q4_0"]:
+    e = np.load(f"{work}/{v}.npy")
+    c, f = cos(e, st), cos(e, folder)
+    print(f"{v}: cosine to sentence-transformers mean {c.mean():.6f} min {c.min():.6f}; to the folder's f32 .pare mean {f.mean():.7f} min {f.min():.7f}")
+PYEOF
 PYTHONPATH="$LLAMA/gguf-py" "$PY" "$HERE/minilm_check.py" "$WORK"

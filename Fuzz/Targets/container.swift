@@ -1,4 +1,4 @@
-// fuzz-modules: PareFormat
+// fuzz-modules: CPareSystem PareFormat
 // Opens the input as a .pare file, verifies it and reads every section and dense tensor: every
 // outcome must be a value or a typed PareError, never a trap, a leak or an out-of-bounds access.
 import Foundation

@@ -1,4 +1,4 @@
-// fuzz-modules: PareFormat
+// fuzz-modules: CPareSystem PareFormat
 // Like `container`, but first repairs every checksum the input gets wrong (preamble, header and,
 // when the header parses, each section), as an attacker would: the fuzzer then reaches the layout
 // validation, zlib inflation and dense conversion behind the CRC gates.

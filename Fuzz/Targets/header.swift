@@ -1,4 +1,4 @@
-// fuzz-modules: PareFormat
+// fuzz-modules: CPareSystem PareFormat
 // Feeds the input straight to the preamble and header parsers (no file, no CRC gate), so the
 // fuzzer explores the tensor-table validation that a CRC would otherwise shield.
 import PareFormat

@@ -4,11 +4,6 @@
 #include <immintrin.h>
 #define PARE_AVX512 __attribute__((target("avx512f")))
 
-int pare_sliced_available(void) {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") ? 1 : 0;
-}
-
 // Lanes [0, n) set, n clamped to 0...16.
 static inline PARE_AVX512 __mmask16 first_lanes(ptrdiff_t n) {
     if (n >= 16) return (__mmask16)0xFFFF;
@@ -59,7 +54,7 @@ static inline PARE_AVX512 __mmask16 first_lanes(ptrdiff_t n) {
         }                                                                                          \
     }
 
-PARE_AVX512 void pare_sliced_gemv_packed(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+PARE_AVX512 void pare_sliced_gemv_packed_avx512(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
                                          const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint32_t *packed,
                                          const float *scales, const float *bias, float *y,
                                          ptrdiff_t sliceBegin, ptrdiff_t sliceEnd) {
@@ -67,7 +62,7 @@ PARE_AVX512 void pare_sliced_gemv_packed(const float *x, ptrdiff_t columns, ptrd
     SLICED_WALK(PACKED_STEP)
 }
 
-PARE_AVX512 void pare_sliced_gemv_f32(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+PARE_AVX512 void pare_sliced_gemv_f32_avx512(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
                                       const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint8_t *lanes, const float *values,
                                       const float *scales, const float *bias, float *y,
                                       ptrdiff_t sliceBegin, ptrdiff_t sliceEnd) {
@@ -75,15 +70,13 @@ PARE_AVX512 void pare_sliced_gemv_f32(const float *x, ptrdiff_t columns, ptrdiff
 }
 
 #else
-// Other architectures: callers see 0 and keep their portable kernels; these are never called.
-int pare_sliced_available(void) { return 0; }
-
-void pare_sliced_gemv_packed(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+// Other architectures: the generic kernel set keeps the Swift kernels; these are never called.
+void pare_sliced_gemv_packed_avx512(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
                              const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint32_t *packed,
                              const float *scales, const float *bias, float *y,
                              ptrdiff_t sliceBegin, ptrdiff_t sliceEnd) {}
 
-void pare_sliced_gemv_f32(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+void pare_sliced_gemv_f32_avx512(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
                           const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint8_t *lanes, const float *values,
                           const float *scales, const float *bias, float *y,
                           ptrdiff_t sliceBegin, ptrdiff_t sliceEnd) {}

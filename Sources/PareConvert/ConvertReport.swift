@@ -28,6 +28,9 @@ public struct ConvertReport: Sendable {
     public var tensors: [Tensor]
     /// Wall-clock seconds of the whole conversion.
     public var seconds: Double
+    /// Provenance keys (`pare.source`, `convert.options`…) left out because the input's metadata
+    /// already filled `Limits.maxMetadataEntries`.
+    public var omittedMetadata: [String] = []
 
     /// Input bytes over output bytes (NaN for an empty output).
     public var ratio: Double { outputBytes == 0 ? .nan : Double(inputBytes) / Double(outputBytes) }

@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 import PareEncodings
 import PareFormat
@@ -19,11 +20,38 @@ public struct Converter: Sendable {
     /// Converts the model at `input` (`.pare`, safetensors, `.npy`, `.npz`) into a packed `.pare` at
     /// `output`, written atomically, keeping the input's metadata and model description and adding
     /// provenance and per-tensor error figures. `progress` is called on this thread between tensors.
+    /// Decoded tensors and derived tables are held to the budget in force narrowed to the input's
+    /// size (`Limits.scaled(toInputBytes:)`), so a tiny input declaring huge empty shapes fails fast.
     public func convert(from input: String, to output: String,
                         progress: (ConvertProgress) -> Void = { _ in }) throws -> ConvertReport {
+        // Opening reads headers only (each importer bounds its own); the budget is then narrowed to
+        // the input's total size — a file, or every weight file of a model folder.
+        let source = try ModelSources.open(input)
+        let limits = Limits().scaled(toInputBytes: try source.inputBytes())
+        return try Limits.$current.withValue(limits) {
+            try convertWithinBudget(source, from: input, to: output, progress: progress)
+        }
+    }
+
+    /// Adds the converter's own entries to `metadata` while the count stays within
+    /// `Limits.maxMetadataEntries`: the input's metadata is always kept whole, so an input that
+    /// already has the maximum (65,536 entries) still converts, without the provenance keys that
+    /// did not fit (listed in `omitted`).
+    static func addProvenance(_ entries: [(String, MetadataValue)], to metadata: inout Metadata, omitted: inout [String]) {
+        let limit = Limits().maxMetadataEntries
+        for (key, value) in entries {
+            if metadata[key] != nil || metadata.count < limit {
+                metadata[key] = value
+            } else {
+                omitted.append(key)
+            }
+        }
+    }
+
+    private func convertWithinBudget(_ source: ModelSource, from input: String, to output: String,
+                                      progress: (ConvertProgress) -> Void) throws -> ConvertReport {
         let settings = options
         let start = Date()
-        let source = try ModelSources.open(input)
         let inputBytes = try source.inputBytes()
         let selected = source.tensors.map { settings.filter.includes(name: $0.name, dtype: $0.dtype, shape: $0.shape) }
         let compress = source.tensors.indices.map {
@@ -37,35 +65,55 @@ public struct Converter: Sendable {
         }
 
         var metadata = source.metadata
+        var omitted: [String] = []
         // The file's name only: a path from the converting machine says nothing to the reader and leaks.
-        metadata[MetadataKey.source] = .string(settings.sourceName ?? (input as NSString).lastPathComponent)
-        metadata[MetadataKey.producer] = .string("pare convert")
-        metadata["convert.options"] = .string(settings.optionsText)
+        Self.addProvenance([(MetadataKey.source, .string(settings.sourceName ?? (input as NSString).lastPathComponent)),
+                            (MetadataKey.producer, .string("pare convert")),
+                            ("convert.options", .string(settings.optionsText))], to: &metadata, omitted: &omitted)
         let writer = try PareWriter(path: output, metadata: metadata)
         var tensors: [ConvertReport.Tensor] = []
         let total = source.tensors.count
+        // Pairs of tensors encode on two threads only where reading is safe to share (a mapped
+        // safetensors file) and every tensor is pruned on its own (a global threshold is applied in order).
+        let pairs = settings.threads > 1 && globalThreshold == nil && (source as? InterchangeSource)?.isSafetensors == true
         do {
-            for (index, tensor) in source.tensors.enumerated() {
-                progress(ConvertProgress(phase: .tensors, completed: index, total: total, label: tensor.name))
-                var error = ErrorStats(maxAbsError: 0, relativeRMSError: 0)
-                if compress[index] {
-                    error = try Self.encode(index, of: source, settings: settings, globalThreshold: &globalThreshold, into: writer)
-                } else {
-                    try Self.copy(index, of: source, into: writer, zlibLevel: settings.zlibLevel)
-                }
+            func record(_ index: Int, _ error: ErrorStats) {
                 let entry = writer.tensors[writer.tensors.count - 1]
                 tensors.append(.init(name: entry.name, shape: entry.shape, dtype: entry.dtype, encoding: entry.encoding.label,
                                      compressed: compress[index], sparsity: entry.sparsity, bytes: entry.storedBytes,
                                      denseF32Bytes: entry.denseF32Bytes, maxAbsError: Double(error.maxAbsError),
                                      relRMSError: Double(error.relativeRMSError)))
+            }
+            var index = 0
+            while index < total {
+                progress(ConvertProgress(phase: .tensors, completed: index, total: total, label: source.tensors[index].name))
+                if pairs, compress[index], index + 1 < total, compress[index + 1] {
+                    let prepared = try Self.prepareTwo(index, of: source, settings: settings)
+                    for (k, (encoded, error)) in prepared.enumerated() {
+                        let tensor = source.tensors[index + k]
+                        try writer.add(encoded, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, zlibLevel: settings.zlibLevel)
+                        record(index + k, error)
+                    }
+                    index += 2
+                } else {
+                    var error = ErrorStats(maxAbsError: 0, relativeRMSError: 0)
+                    if compress[index] {
+                        error = try Self.encode(index, of: source, settings: settings, globalThreshold: &globalThreshold, into: writer)
+                    } else {
+                        try Self.copy(index, of: source, into: writer, zlibLevel: settings.zlibLevel)
+                    }
+                    record(index, error)
+                    index += 1
+                }
                 FreedHeap.trim()
             }
             progress(ConvertProgress(phase: .tensors, completed: total, total: total, label: ""))
             let changed = tensors.filter(\.compressed)
             if !changed.isEmpty {
-                writer.metadata[MetadataKey.convertTensors] = .array(changed.map { .string($0.name) })
-                writer.metadata[MetadataKey.convertMaxAbsError] = .array(changed.map { .float($0.maxAbsError) })
-                writer.metadata[MetadataKey.convertRelRMSError] = .array(changed.map { .float($0.relRMSError) })
+                Self.addProvenance([(MetadataKey.convertTensors, .array(changed.map { .string($0.name) })),
+                                    (MetadataKey.convertMaxAbsError, .array(changed.map { .float($0.maxAbsError) })),
+                                    (MetadataKey.convertRelRMSError, .array(changed.map { .float($0.relRMSError) }))],
+                                   to: &writer.metadata, omitted: &omitted)
             }
             if !settings.choices.isEmpty {
                 let names = settings.choices.keys.sorted()
@@ -77,18 +125,26 @@ public struct Converter: Sendable {
             writer.cancel()
             throw error
         }
-        return ConvertReport(input: input, output: output, inputBytes: inputBytes, outputBytes: try InputFile.regularFileSize(output),
-                             tensors: tensors, seconds: Date().timeIntervalSince(start))
+        return ConvertReport(input: input, output: output, inputBytes: inputBytes, outputBytes: writer.bytesWritten,
+                             tensors: tensors, seconds: Date().timeIntervalSince(start), omittedMetadata: omitted)
     }
 
     /// Prunes and encodes one selected tensor, writes it, and returns its error against the input.
     static func encode(_ index: Int, of source: ModelSource, settings: ConvertOptions,
                        globalThreshold: inout MagnitudeThreshold?, into writer: PareWriter) throws -> ErrorStats {
         let tensor = source.tensors[index]
+        let (encoded, error) = try prepare(index, of: source, settings: settings, globalThreshold: &globalThreshold)
+        try writer.add(encoded, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, zlibLevel: settings.zlibLevel)
+        return error
+    }
+
+    /// Prunes and encodes one selected tensor without writing it; its error against the input.
+    static func prepare(_ index: Int, of source: ModelSource, settings: ConvertOptions,
+                        globalThreshold: inout MagnitudeThreshold?) throws -> (EncodedTensor, ErrorStats) {
+        let tensor = source.tensors[index]
         let original = try source.floats(index)
         if let encoded = settings.precomputed[tensor.name] {
-            try writer.add(encoded, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, zlibLevel: settings.zlibLevel)
-            return ErrorStats(original: original, decoded: try encoded.decoded(shape: tensor.shape))
+            return (encoded, ErrorStats(original: original, decoded: try encoded.decoded(shape: tensor.shape)))
         }
         var values = original
         if let pruner = settings.pruner {
@@ -105,10 +161,22 @@ public struct Converter: Sendable {
         } catch {
             throw ConvertError(file: source.path, tensor: tensor.name, underlying: error)
         }
-        try writer.add(encoded, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, zlibLevel: settings.zlibLevel)
-        guard settings.pruner != nil else { return encoded.error }
+        guard settings.pruner != nil else { return (encoded, encoded.error) }
         // The encoder measured the coding's error on the pruned values; report it against the input.
-        return ErrorStats(original: original, decoded: try encoded.decoded(shape: tensor.shape))
+        return (encoded, ErrorStats(original: original, decoded: try encoded.decoded(shape: tensor.shape)))
+    }
+
+    /// `prepare` for tensors `index` and `index + 1` on two threads (per-tensor pruning only); the
+    /// first tensor's error, if any, is the one thrown, as in a single-threaded run.
+    static func prepareTwo(_ index: Int, of source: ModelSource, settings: ConvertOptions) throws -> [(EncodedTensor, ErrorStats)] {
+        let results = PreparedPair()
+        // The caller checked that this source's reads may run on two threads (see `convert`).
+        let shared = SharedSource(source)
+        DispatchQueue.concurrentPerform(iterations: 2) { k in
+            var none: MagnitudeThreshold? = nil
+            results.set(k, Result { try prepare(index + k, of: shared.source, settings: settings, globalThreshold: &none) })
+        }
+        return try results.values()
     }
 
     /// Copies a tensor unchanged: encoded tensors (`.pare` encodings, GGUF Q8_0 / Q4_0 blocks) keep
@@ -140,4 +208,29 @@ public struct Converter: Sendable {
             }
         }
     }
+}
+
+/// The two results of `Converter.prepareTwo`, each written by its own thread.
+private final class PreparedPair: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [Result<(EncodedTensor, ErrorStats), Error>?] = [nil, nil]
+
+    func set(_ k: Int, _ result: Result<(EncodedTensor, ErrorStats), Error>) {
+        lock.lock()
+        defer { lock.unlock() }
+        slots[k] = result
+    }
+
+    /// Both results in order, or the first one's error.
+    func values() throws -> [(EncodedTensor, ErrorStats)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return try slots.map { try $0!.get() }
+    }
+}
+
+/// A source handed to `concurrentPerform` where its reads are known to be independent (safetensors).
+private struct SharedSource: @unchecked Sendable {
+    let source: ModelSource
+    init(_ source: ModelSource) { self.source = source }
 }

@@ -27,8 +27,9 @@ public struct ExportReport: Sendable {
     }
 
     public var tensors: [Tensor]
-    /// Size of the written file.
-    public var bytes: UInt64
+    /// Size of the written file; nil when the output was a character device or FIFO (written
+    /// through, with no size to read back).
+    public var bytes: UInt64?
 }
 
 /// Writes a `.pare` model's tensors as dense arrays: encoded (sparse or quantized) float tensors are
@@ -75,6 +76,6 @@ public struct Exporter: Sendable {
         return ExportReport(
             tensors: tensors.map { .init(name: $0.name, shape: $0.shape, dtype: exportedType($0), encoding: $0.encoding.label,
                                          writtenType: writtenType($0)) },
-            bytes: try InputFile.regularFileSize(output))
+            bytes: try OutputTarget.resolve(output).writtenSize())
     }
 }

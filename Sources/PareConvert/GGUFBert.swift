@@ -126,7 +126,7 @@ public enum GGUFBert {
         let types = tokens.map { special.contains($0) ? Int32(controlType) : 1 }
         func id(_ token: String) -> GGUFValue? { tokens.firstIndex(of: token).map { .uint32(UInt32($0)) } }
         let t = description.tokenizer
-        var pairs: [(String, GGUFValue?)] = [
+        let pairs: [(String, GGUFValue?)] = [
             ("general.architecture", .string("bert")),
             ("bert.block_count", .uint32(UInt32(description.layers))),
             ("bert.context_length", .uint32(UInt32(description.maxPositions))),
@@ -146,8 +146,8 @@ public enum GGUFBert {
             ("tokenizer.ggml.seperator_token_id", id(t.separatorToken)),
             ("tokenizer.ggml.padding_token_id", .uint32(UInt32(description.padTokenID))),
             ("tokenizer.ggml.mask_token_id", id("[MASK]")),
+            ("tokenizer.ggml.normalizer.lowercase", .bool(t.lowercase)),
         ]
-        if !t.lowercase { pairs.append(("tokenizer.ggml.normalizer.lowercase", .bool(false))) }
         return pairs.compactMap { key, value in value.map { (key, $0) } }
     }
 }

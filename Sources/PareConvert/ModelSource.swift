@@ -128,6 +128,12 @@ final class InterchangeSource: ModelSource {
         }
     }
 
+    /// True for a safetensors file: reads of different tensors touch only the shared read-only map.
+    var isSafetensors: Bool {
+        if case .safetensors = file { return true }
+        return false
+    }
+
     func floats(_ index: Int) throws -> [Float] {
         guard case let .safetensors(safetensors) = file else { return try dense(index).floats() }
         let entry = safetensors.tensors[index]
@@ -142,7 +148,7 @@ final class InterchangeSource: ModelSource {
             let entry = safetensors.tensors[index]
             return try safetensors.withRawBytes(of: entry) { raw in
                 defer { MappedPages.release(raw) }  // a dense copy must not keep the whole input resident
-                return try DenseTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, bytes: Array(raw))
+                return try safetensors.denseTensor(entry, bytes: Array(raw))
             }
         }
         var tensor = try file.tensor(named: tensors[index].name)

@@ -13,6 +13,7 @@ import Testing
                        "tokenizer.ggml.model", "tokenizer.ggml.tokens", "tokenizer.ggml.token_type", "tokenizer.ggml.token_type_count",
                        "tokenizer.ggml.bos_token_id", "tokenizer.ggml.eos_token_id", "tokenizer.ggml.unknown_token_id",
                        "tokenizer.ggml.seperator_token_id", "tokenizer.ggml.padding_token_id", "tokenizer.ggml.mask_token_id",
+                       "tokenizer.ggml.normalizer.lowercase",
                        "general.architecture"]
 
     static func cosine(_ a: [Float], _ b: [Float]) -> Double {

@@ -57,7 +57,11 @@ struct TransformerEncoderTests {
             let kept = encoder.file.tensors.filter { $0.shape.count == 2 && $0.encoding == .dense && $0.dtype == .f32 }
             #expect(kept.isEmpty, "\(options): \(kept.map(\.name)) left dense")
             let ids = Array(reference.ids.prefix(6))
+            // The int8 × int8 path (default) rounds activations too; it is held to the f32 path below.
+            let quantizedActivations = try encoder.embed(tokenIDs: ids, batchSize: 3, threads: 2)
+            encoder.allowsIntegerActivations = false
             let fast = try encoder.embed(tokenIDs: ids, batchSize: 3, threads: 2)
+            for s in ids.indices { #expect(try cosine(quantizedActivations[s], fast[s]) > 0.999, "\(name) \(options) text \(s) int8 activations") }
             let (slow, states) = try encoder.referenceForward(ids)
             for s in ids.indices {
                 #expect(relativeError(fast[s], slow[s]) <= 2e-5, "\(name) \(options) text \(s)")
@@ -101,6 +105,7 @@ struct TransformerEncoderTests {
         #expect(runPare(["convert", folder, output, "--quant", "q8_0"]).status == 0)
         let encoder = try TransformerEncoder(path: output)
         #expect(encoder.description.pooling == .max)
+        encoder.allowsIntegerActivations = false  // held to the f32 reference below
         let ids = try TransformerFixture.load("tiny-bert").ids
         let fast = try encoder.embed(tokenIDs: ids, batchSize: 4)
         let (slow, states) = try encoder.referenceForward(ids)

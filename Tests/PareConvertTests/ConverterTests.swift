@@ -17,6 +17,35 @@ import Testing
         (0..<count).map { Float(($0 * 7919) % 1000) / 500 - 1 }
     }
 
+    /// Two threads encode pairs of tensors; the output bytes and the report's figures are those of
+    /// one thread (odd tensor count: the last one runs alone; a small bias is copied in between).
+    @Test(arguments: [Quantization.int8(granularity: .channel, asymmetric: false), .q4_0])
+    func twoThreadsWriteTheSameBytes(quantization: Quantization) throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = dir + "/model.safetensors"
+        var tensors = try (0..<5).map { i in
+            try DenseTensor(name: "layer\(i).weight", shape: [48, 40 + 8 * i], floats: weights(48 * (40 + 8 * i)).map { $0 * Float(i + 1) })
+        }
+        tensors.append(try DenseTensor(name: "layer2.bias", shape: [48], floats: weights(48)))
+        try SafetensorsWriter.write(tensors, to: input)
+        var bytes: [Data] = []
+        var reports: [[ConvertReport.Tensor]] = []
+        for threads in [1, 2] {
+            var options = ConvertOptions()
+            options.pruner = MagnitudePruner(target: .sparsity(0.3))
+            options.quantization = quantization
+            options.threads = threads
+            let output = dir + "/out\(threads).pare"
+            reports.append(try Converter(options: options).convert(from: input, to: output).tensors)
+            bytes.append(try Data(contentsOf: URL(fileURLWithPath: output)))
+        }
+        #expect(bytes[0] == bytes[1])
+        #expect(reports[0].map(\.name) == reports[1].map(\.name))
+        #expect(reports[0].map(\.maxAbsError) == reports[1].map(\.maxAbsError))
+        #expect(reports[0].map(\.relRMSError) == reports[1].map(\.relRMSError))
+    }
+
     @Test func convertsSafetensorsWithProgressAndProvenance() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -99,7 +99,10 @@ import Testing
             try run(withForgedHeader(original) { $0[at] ^= flip }, "forged header", forged: true)
         }
         // Payload damage with every CRC recomputed: zlib streams must still fail cleanly when inflated.
-        let (metadata, tensors) = try HeaderCodec.decode(Array(original[headerStart...]), file: "", limits: Limits())
+        let zlibHeader = try Preamble.decode(Array(original.prefix(64)), file: "").hasZlibHeader
+        let region = Array(original[headerStart...])
+        let (metadata, tensors) = try HeaderCodec.decode(zlibHeader ? HeaderCodec.inflated(region, file: "", limits: Limits()) : region,
+                                                         file: "", limits: Limits())
         for _ in 0..<Self.forgedPayloads where headerStart > 64 {
             var bytes = original
             bytes[Int.random(in: 64..<headerStart, using: &random)] ^= 1 << UInt8.random(in: 0..<8, using: &random)
@@ -111,7 +114,8 @@ import Testing
                 }
                 return tensor
             }
-            try run(withForgedHeader(bytes) { $0 = HeaderCodec.encode(metadata: metadata, tensors: resealed) }, "forged payload", forged: true)
+            let header = HeaderCodec.encode(metadata: metadata, tensors: resealed)
+            try run(withForgedHeader(bytes) { $0 = zlibHeader ? HeaderCodec.compressed(header, level: 9) ?? header : header }, "forged payload", forged: true)
         }
         let largest = OwnedBytes.largestAllocation
         print("sweep \(fixture.name) (\(original.count) bytes), largest inflate buffer so far \(largest) bytes:")

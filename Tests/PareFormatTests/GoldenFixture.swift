@@ -17,6 +17,8 @@ struct GoldenFixture: Sendable, CustomStringConvertible {
     var name: String
     var metadata: Metadata = [:]
     var tensors: [GoldenTensor]
+    /// zlib level of the header (format 1.1), nil for a plain 1.0 header.
+    var headerZlibLevel: Int? = nil
 
     var description: String { name }
 
@@ -28,7 +30,7 @@ struct GoldenFixture: Sendable, CustomStringConvertible {
 
     /// Writes the fixture with the current writer.
     func write(to path: String) throws {
-        let writer = try PareWriter(path: path, metadata: metadata)
+        let writer = try PareWriter(path: path, metadata: metadata, headerZlibLevel: headerZlibLevel)
         for t in tensors {
             try writer.add(name: t.name, dtype: t.dtype, shape: t.shape, encoding: t.encoding,
                            storedCount: t.storedCount, sections: t.sections, zlibLevel: t.zlibLevel)
@@ -111,6 +113,16 @@ extension GoldenFixture {
             "text.unicode": .string("Grüße, 世界 🙂"),
             "text.empty": .string(""),
         ], tensors: [dense("w", .f32, [2, 4], f32([1, 2, 3, 4, 5, 6, 7, 8]))]),
+        // Format 1.1: the same kind of small model as a demo file, with its header zlib-compressed
+        // (flag bit 0, u64 inflated length + zlib stream; Spec/FORMAT.md §3.4).
+        GoldenFixture(name: "header-zlib", metadata: [
+            "pare.producer": .string("pare golden fixtures"),
+            "pare.model": .string(ModelDescription(inputShape: [4], layers: [.dense(weight: "fc.weight", bias: "fc.bias"), .softmax], classes: 3).json()),
+            "train.recipe": .string("gradual pruning, gradual pruning, gradual pruning: repetitive text compresses"),
+        ], tensors: [
+            dense("fc.weight", .f32, [3, 4], f32([0, 0.5, 0, 0, -1, 0, 0, 0, 0, 0, 0, 2])),
+            dense("fc.bias", .f32, [3], f32([0.25, -0.25, 0])),
+        ], headerZlibLevel: 9),
         GoldenFixture(name: "csr", tensors: [
             // [3, 5]: row 0 has columns 1 and 4, row 1 is empty, row 2 has columns 0, 2, 3.
             GoldenTensor(name: "w", dtype: .f32, shape: [3, 5], encoding: Encoding(structure: .csr), storedCount: 5, sections: [
@@ -158,9 +170,10 @@ extension GoldenFixture {
             ]),
         ]),
         GoldenFixture(name: "int4", tensors: [
-            // Five values q + 8 packed two per byte (low nibble first); the last high nibble is zero.
+            // Five values q + 8 packed two per byte (low nibble first): q = 7, −7, −7, 0, −1 (levels
+            // −7…7: nibble 0, q = −8, is invalid per ENCODINGS §2.2); the last high nibble is padding 0.
             GoldenTensor(name: "w", dtype: .f32, shape: [1, 5], encoding: Encoding(coding: .int4, granularity: .tensor), storedCount: 5, sections: [
-                SectionPayload(kind: .values, dtype: .u8, bytes: [0x0F, 0x81, 0x07]),
+                SectionPayload(kind: .values, dtype: .u8, bytes: [0x1F, 0x81, 0x07]),
                 SectionPayload(kind: .scales, dtype: .f32, bytes: f32([0.125])),
             ]),
         ]),

@@ -70,4 +70,30 @@ import PareEncodings
             try GGUFFile(path: GGUFFixtures.path("bigendian.gguf"))
         }
     }
+
+    /// Offsets past 4 GiB: a sparse file whose first tensor is 4 GiB + 32 bytes of zeros (a hole, no
+    /// disk used) and whose second tensor, written for real, starts beyond 2^32.
+    @Test func readsTensorsBeyondFourGiB() throws {
+        let big: UInt64 = (1 << 30) + 8  // F32 elements: 4 GiB + 32 bytes
+        var header = Array("GGUF".utf8) + withUnsafeBytes(of: UInt32(3).littleEndian, Array.init)
+        func u64(_ v: UInt64) -> [UInt8] { withUnsafeBytes(of: v.littleEndian, Array.init) }
+        func u32(_ v: UInt32) -> [UInt8] { withUnsafeBytes(of: v.littleEndian, Array.init) }
+        header += u64(2) + u64(0)
+        header += u64(3) + Array("big".utf8) + u32(1) + u64(big) + u32(0) + u64(0)
+        header += u64(5) + Array("small".utf8) + u32(1) + u64(8) + u32(0) + u64(big * 4)
+        let dataOffset = UInt64((header.count + 31) / 32 * 32)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("gguf-4g-\(UUID().uuidString).gguf").path
+        FileManager.default.createFile(atPath: path, contents: Data(header))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        let small = (1...8).flatMap { withUnsafeBytes(of: Float($0).bitPattern.littleEndian, Array.init) }
+        try handle.seek(toOffset: dataOffset + big * 4)
+        handle.write(Data(small))
+        try handle.close()
+        let file = try GGUFFile(path: path)
+        let tensor = try file.tensor(named: "small")
+        #expect(file.dataOffset + tensor.offset > UInt64(UInt32.max))
+        let values = try file.withRawBytes(of: tensor) { DenseTensor.floats(from: $0, dtype: .f32) }
+        #expect(values == (1...8).map(Float.init))
+    }
 }

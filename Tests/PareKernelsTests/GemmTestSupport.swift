@@ -69,11 +69,16 @@ struct GemmCase: CustomStringConvertible {
     var writtenIndices: [Int] { (0..<m).flatMap { i in (0..<n).map { i * ldc + $0 } } }
 }
 
-/// The fast `Gemm.sgemm`, as a closure matching `GemmCase.run`.
-let fastGemm: GemmFunction = {
-    Gemm.sgemm(transA: $0, transB: $1, m: $2, n: $3, k: $4, alpha: $5, a: $6, lda: $7,
-               b: $8, ldb: $9, beta: $10, c: $11, ldc: $12)
+/// The fast `Gemm.sgemm` with one kernel set, as a closure matching `GemmCase.run`.
+func fastGemm(_ kernels: KernelSet) -> GemmFunction {
+    {
+        Gemm.sgemm(transA: $0, transB: $1, m: $2, n: $3, k: $4, alpha: $5, a: $6, lda: $7,
+                   b: $8, ldb: $9, beta: $10, c: $11, ldc: $12, kernels: kernels)
+    }
 }
+
+/// Every kernel set this CPU runs: each test runs once per set against the scalar reference.
+let kernelSets = KernelSet.available
 
 /// Indices where `actual` is outside `tolerance` of `expected` (empty when they agree).
 func mismatches(_ actual: [Float], _ expected: [Float], _ tolerance: [Float]) -> [Int] {

@@ -20,8 +20,9 @@ import Testing
 private let transposes = [(false, false), (false, true), (true, false), (true, true)]
 
 /// Every (m, n, k) from the odd sizes whose reference is cheap, for one transpose combination.
-@Test(arguments: transposes)
-func fastGemmMatchesReferenceOnOddShapes(transA: Bool, transB: Bool) {
+@Test(arguments: kernelSets, transposes)
+func fastGemmMatchesReferenceOnOddShapes(kernels: KernelSet, transposes: (Bool, Bool)) {
+    let (transA, transB) = transposes
     let sizes = [0, 1, 3, 7, 17, 33, 65, 129]
     var seed: UInt64 = 1
     for m in sizes {
@@ -33,28 +34,28 @@ func fastGemmMatchesReferenceOnOddShapes(transA: Bool, transB: Bool) {
                 let shape = GemmCase(transA: transA, transB: transB, m: m, n: n, k: k,
                                      alpha: alpha, beta: beta, padding: Int(seed % 2) * 3)
                 let (a, b, c) = shape.operands(seed: seed)
-                let bad = mismatches(shape.run(a, b, c, fastGemm), shape.reference(a, b, c), shape.tolerance(a, b, c))
-                #expect(bad.isEmpty, "\(shape): \(bad.count) elements differ, first at \(bad.first ?? -1)")
+                let bad = mismatches(shape.run(a, b, c, fastGemm(kernels)), shape.reference(a, b, c), shape.tolerance(a, b, c))
+                #expect(bad.isEmpty, "\(kernels) \(shape): \(bad.count) elements differ, first at \(bad.first ?? -1)")
             }
         }
     }
 }
 
 /// Larger shapes crossing the depth, row and column block sizes, with padded leading dimensions.
-@Test(arguments: [
+@Test(arguments: kernelSets, [
     GemmCase(transA: false, transB: true, m: 129, n: 65, k: 400, alpha: 1, beta: 0, padding: 5),
     GemmCase(transA: true, transB: false, m: 257, n: 33, k: 17, alpha: 0.5, beta: 2, padding: 1),
     GemmCase(transA: false, transB: false, m: 13, n: 800, k: 9, alpha: -1, beta: 1, padding: 7),
     GemmCase(transA: true, transB: true, m: 25, n: 70, k: 777, alpha: 3, beta: -0.5, padding: 2),
 ])
-func fastGemmMatchesReferenceAcrossBlocks(shape: GemmCase) {
+func fastGemmMatchesReferenceAcrossBlocks(kernels: KernelSet, shape: GemmCase) {
     let (a, b, c) = shape.operands(seed: 99)
-    let bad = mismatches(shape.run(a, b, c, fastGemm), shape.reference(a, b, c), shape.tolerance(a, b, c))
-    #expect(bad.isEmpty, "\(shape): \(bad.count) elements differ")
+    let bad = mismatches(shape.run(a, b, c, fastGemm(kernels)), shape.reference(a, b, c), shape.tolerance(a, b, c))
+    #expect(bad.isEmpty, "\(kernels) \(shape): \(bad.count) elements differ")
 }
 
 /// The LeNet-300-100 products the trainer and runtime issue (batch 1 and 16 keep the reference quick).
-@Test(arguments: [
+@Test(arguments: kernelSets, [
     GemmCase(transA: false, transB: true, m: 1, n: 300, k: 784),     // X·W1ᵀ, batch 1
     GemmCase(transA: false, transB: true, m: 16, n: 300, k: 784),    // X·W1ᵀ
     GemmCase(transA: false, transB: true, m: 16, n: 100, k: 300),    // H1·W2ᵀ
@@ -63,10 +64,10 @@ func fastGemmMatchesReferenceAcrossBlocks(shape: GemmCase) {
     GemmCase(transA: true, transB: false, m: 10, n: 100, k: 16),     // dW3
     GemmCase(transA: false, transB: false, m: 16, n: 300, k: 100),   // dX2 = dY·W2
 ])
-func fastGemmMatchesReferenceOnLeNetShapes(shape: GemmCase) {
+func fastGemmMatchesReferenceOnLeNetShapes(kernels: KernelSet, shape: GemmCase) {
     let (a, b, c) = shape.operands(seed: 7)
-    let bad = mismatches(shape.run(a, b, c, fastGemm), shape.reference(a, b, c), shape.tolerance(a, b, c))
-    #expect(bad.isEmpty, "\(shape): \(bad.count) elements differ")
+    let bad = mismatches(shape.run(a, b, c, fastGemm(kernels)), shape.reference(a, b, c), shape.tolerance(a, b, c))
+    #expect(bad.isEmpty, "\(kernels) \(shape): \(bad.count) elements differ")
 }
 
 /// The kernel the probe did not pick must be right too, since another build will pick it.
@@ -90,47 +91,50 @@ func fastGemmMatchesReferenceOnLeNetShapes(shape: GemmCase) {
     }
 }
 
-@Test(arguments: [(1, 40), (20, 40)])
-func betaZeroIgnoresNaNInC(m: Int, n: Int) {
+@Test(arguments: kernelSets, [(1, 40), (20, 40)])
+func betaZeroIgnoresNaNInC(kernels: KernelSet, size: (Int, Int)) {
+    let (m, n) = size
     let shape = GemmCase(transA: false, transB: false, m: m, n: n, k: 5, alpha: 1, beta: 0)
     let (a, b, _) = shape.operands(seed: 11)
     let poisoned = [Float](repeating: .nan, count: shape.cCount)
-    let actual = shape.run(a, b, poisoned, fastGemm)
+    let actual = shape.run(a, b, poisoned, fastGemm(kernels))
     let expected = shape.reference(a, b, [Float](repeating: 0, count: shape.cCount))
     #expect(actual.allSatisfy { !$0.isNaN })
     #expect(mismatches(actual, expected, shape.tolerance(a, b, expected)).isEmpty)
 }
 
-@Test func alphaZeroOnlyScalesC() {
+@Test(arguments: kernelSets)
+func alphaZeroOnlyScalesC(kernels: KernelSet) {
     let shape = GemmCase(transA: true, transB: false, m: 20, n: 35, k: 9, alpha: 0, beta: 3)
     let (a, b, c) = shape.operands(seed: 5)
-    #expect(shape.run(a, b, c, fastGemm) == c.map { 3 * $0 })
+    #expect(shape.run(a, b, c, fastGemm(kernels)) == c.map { 3 * $0 })
 }
 
-@Test(arguments: [(1, 50, 8), (40, 70, 8)])
-func leadingDimensionPaddingIsNeverWritten(m: Int, n: Int, k: Int) {
+@Test(arguments: kernelSets, [(1, 50, 8), (40, 70, 8)])
+func leadingDimensionPaddingIsNeverWritten(kernels: KernelSet, size: (Int, Int, Int)) {
+    let (m, n, k) = size
     let shape = GemmCase(transA: false, transB: true, m: m, n: n, k: k, alpha: 1, beta: 1, padding: 9)
     let (a, b, _) = shape.operands(seed: 13)
     let sentinel: Float = -12345
-    let actual = shape.run(a, b, [Float](repeating: sentinel, count: shape.cCount), fastGemm)
+    let actual = shape.run(a, b, [Float](repeating: sentinel, count: shape.cCount), fastGemm(kernels))
     let written = Set(shape.writtenIndices)
     let padding = actual.indices.filter { !written.contains($0) }
     #expect(!padding.isEmpty)
     #expect(padding.allSatisfy { actual[$0] == sentinel })
 }
 
-@Test(arguments: [
+@Test(arguments: kernelSets, [
     GemmCase(transA: false, transB: true, m: 100, n: 300, k: 200, alpha: 1, beta: 0.5, padding: 2),  // row bands
     GemmCase(transA: true, transB: true, m: 3, n: 1000, k: 700, alpha: 2, beta: 0, padding: 1),      // column bands
     GemmCase(transA: true, transB: false, m: 30, n: 500, k: 300, alpha: -1, beta: 1),               // column bands
 ])
-func parallelGemmMatchesSingleThreadedExactly(shape: GemmCase) {
+func parallelGemmMatchesSingleThreadedExactly(kernels: KernelSet, shape: GemmCase) {
     let (a, b, c) = shape.operands(seed: 17)
-    let single = shape.run(a, b, c, fastGemm)
+    let single = shape.run(a, b, c, fastGemm(kernels))
     for threads in [1, 2, 3] {
         let parallel = shape.run(a, b, c) {
             Gemm.sgemmParallel(threads: threads, transA: $0, transB: $1, m: $2, n: $3, k: $4, alpha: $5,
-                               a: $6, lda: $7, b: $8, ldb: $9, beta: $10, c: $11, ldc: $12)
+                               a: $6, lda: $7, b: $8, ldb: $9, beta: $10, c: $11, ldc: $12, kernels: kernels)
         }
         #expect(parallel == single, "threads \(threads)")
     }

@@ -78,6 +78,10 @@ struct PackedModelTests {
         // Batch 1 goes through the dot-product kernels: same answers sample by sample.
         let first = try model.predict(Array(input[0..<20]), batch: 1)
         #expect(zip(first, x[0..<4]).allSatisfy { abs($0 - $1) < 1e-4 })
+        // The activation buffers kept between calls (shrunk for batch 1, grown again) change nothing.
+        let again = try model.predict(input, batch: batch, threads: 1)
+        #expect(again == (try model.predict(input, batch: batch, threads: 1)))
+        #expect(zip(again, x).allSatisfy { abs($0 - $1) < 1e-4 }, "\(options) after reuse")
     }
 
     /// A small LeNet-5-shaped network (conv, relu, pool, conv, flatten, dense) with sparse int8 conv weights.

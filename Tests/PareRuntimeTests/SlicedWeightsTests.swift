@@ -1,15 +1,22 @@
 import PareEncodings
 import PareFormat
+import PareKernels
 import Testing
 @testable import PareRuntime
 import PareTestSupport
 
-/// The batch-1 arrangement (`SlicedWeights`): its scalar walk holds every stored value once (checked
-/// on any machine), and the AVX-512 kernel equals that walk (checked where the CPU has it).
+/// The kernel sets with a sliced kernel that this CPU runs (AVX-512, AVX2).
+let slicedKernelSets = KernelSet.available.filter { SlicedWeights.geometry($0) != nil }
+
+/// The batch-1 arrangement (`SlicedWeights`) for every kernel set with one: its scalar walk holds every
+/// stored value once (in either geometry, on any machine), and each set's C kernel equals that walk
+/// (checked where the CPU runs the set).
 struct SlicedWeightsTests {
-    /// Shapes around the slice (16 rows) and tile (32 columns) edges, plus the LeNet first layer.
+    /// Both geometries are built and walked in scalar Swift on any machine.
+    static let geometries: [KernelSet] = [.avx2, .avx512]
+    /// Shapes around the slice (8 / 16 rows) and tile (16 / 32 columns) edges, plus the LeNet first layer.
     static let shapes: [(rows: Int, columns: Int, sparsity: Double)] = [
-        (16, 1, 0), (15, 31, 0.5), (16, 32, 0.7), (17, 33, 0.9), (40, 100, 0.8), (33, 65, 0), (300, 784, 0.9),
+        (16, 1, 0), (15, 31, 0.5), (16, 32, 0.7), (17, 33, 0.9), (7, 15, 0.3), (9, 17, 0.6), (40, 100, 0.8), (33, 65, 0), (300, 784, 0.9),
     ]
     static let sparseStructures: [IndexChoice] = [.csr, .deltaCSR, .bitmask]
     static let slicedCodings: [Quantization] = [
@@ -20,7 +27,7 @@ struct SlicedWeightsTests {
 
     /// Loads each (shape, coding) of `index` and hands the weight, its arrangement and a seeded
     /// input and bias to `body`.
-    func forEachArrangement(_ index: IndexChoice, _ body: (LinearWeights, SlicedWeights, [Float], [Float], String) throws -> Void) throws {
+    func forEachArrangement(_ index: IndexChoice, _ kernels: KernelSet, _ body: (LinearWeights, SlicedWeights, [Float], [Float], String) throws -> Void) throws {
         let directory = TemporaryDirectory()
         for (q, quantization) in Self.slicedCodings.enumerated() {
             for (s, shape) in Self.shapes.enumerated() {
@@ -28,32 +35,32 @@ struct SlicedWeightsTests {
                 let file = try writeEncoded([("w", weight, [shape.rows, shape.columns], CompressionOptions(quantization: quantization, index: index))],
                                             to: directory.file("\(q)-\(s).pare"))
                 let linear = try LinearWeights(entry: try file.tensor(named: "w"), in: file)
-                let sliced = try #require(SlicedWeights(linear), "\(linear.encoding.label) \(shape) has no arrangement")
+                let sliced = try #require(SlicedWeights(linear, kernels: kernels), "\(kernels) \(linear.encoding.label) \(shape) has no arrangement")
                 let x = randomWeights(count: shape.columns, sparsity: 0.3, seed: UInt64(s))
                 let bias = randomWeights(count: shape.rows, sparsity: 0, seed: 9)
-                try body(linear, sliced, x, bias, "\(linear.encoding.label) \(shape)")
+                try body(linear, sliced, x, bias, "\(kernels) \(linear.encoding.label) \(shape)")
             }
         }
     }
 
     /// The scalar walk of the arrangement equals the stored weight's reference product: no value
     /// lost, duplicated or moved to another column by the slicing and padding.
-    @Test(arguments: sparseStructures)
-    func arrangementHoldsEveryStoredValue(index: IndexChoice) throws {
-        try forEachArrangement(index) { linear, sliced, x, bias, label in
+    @Test(arguments: geometries, sparseStructures)
+    func arrangementHoldsEveryStoredValue(kernels: KernelSet, index: IndexChoice) throws {
+        try forEachArrangement(index, kernels) { linear, sliced, x, bias, label in
             let want = try linear.applyReference(x, batch: 1, bias: bias)
             let got = sliced.applyReference(x, bias: bias)
             let worst = FloatComparison.worstRelativeError(got, want)
             #expect(worst < 1e-5, "\(label): worst relative error \(worst)")
-            #expect(sliced.steps * SlicedWeights.sliceRows <= SlicedWeights.maximumLanesPerStored * max(linear.storedCount, 1))
+            #expect(sliced.steps * sliced.sliceRows <= sliced.maximumLanesPerStored * max(linear.storedCount, 1))
         }
     }
 
-    /// The AVX-512 kernel equals the scalar walk, whole and split into bands of slices
+    /// Each set's C kernel equals the scalar walk, whole and split into bands of slices
     /// (tolerance: f32 sums over ≤ 784 terms in a different order).
-    @Test(.enabled(if: SlicedWeights.kernelAvailable, "this CPU has no AVX-512"), arguments: sparseStructures)
-    func kernelMatchesTheScalarWalk(index: IndexChoice) throws {
-        try forEachArrangement(index) { linear, sliced, x, bias, label in
+    @Test(.enabled(if: !slicedKernelSets.isEmpty, "this CPU has neither AVX2 nor AVX-512"), arguments: slicedKernelSets, sparseStructures)
+    func kernelMatchesTheScalarWalk(kernels: KernelSet, index: IndexChoice) throws {
+        try forEachArrangement(index, kernels) { linear, sliced, x, bias, label in
             let want = sliced.applyReference(x, bias: bias)
             var whole = [Float](repeating: .nan, count: linear.rows)
             var banded = [Float](repeating: .nan, count: linear.rows)
@@ -77,7 +84,7 @@ struct SlicedWeightsTests {
 
     /// Through `apply`: batch 1 with the arrangement equals batch 1 without it (the CSR / bitmask dot
     /// products), and the arrangement's bytes appear in `residentBytes` only once it is built.
-    @Test(.enabled(if: SlicedWeights.kernelAvailable, "this CPU has no AVX-512"))
+    @Test(.enabled(if: SlicedWeights.kernelAvailable, "the selected kernel set has no sliced kernel"))
     func batchOneUsesTheArrangementAndCountsItsBytes() throws {
         let directory = TemporaryDirectory()
         let weight = randomWeights(count: 300 * 784, sparsity: 0.9, seed: 31)
@@ -97,9 +104,9 @@ struct SlicedWeightsTests {
 
     /// Symmetric int8 / int4 lanes are packed (exact q beside the column), other codings store f32
     /// weights; rows are ordered most-stored first and every row appears once.
-    @Test(arguments: sparseStructures)
-    func lanesAndRowOrder(index: IndexChoice) throws {
-        try forEachArrangement(index) { linear, sliced, _, _, label in
+    @Test(arguments: geometries, sparseStructures)
+    func lanesAndRowOrder(kernels: KernelSet, index: IndexChoice) throws {
+        try forEachArrangement(index, kernels) { linear, sliced, _, _, label in
             let packed = if case .packed = sliced.lanes { true } else { false }
             let integer = [Encoding.Coding.int8, .int4].contains(linear.encoding.coding) && !linear.encoding.isAsymmetric
             #expect(packed == integer, "\(label)")
@@ -111,17 +118,20 @@ struct SlicedWeightsTests {
         }
     }
 
-    /// Dense weights, and weights so scattered that padding would pass eight lanes per stored value,
-    /// keep their own kernels.
-    @Test func denseAndScatteredWeightsHaveNoArrangement() throws {
+    /// Dense weights, weights so scattered that padding would pass half a slice of lanes per stored
+    /// value, and the generic kernel set keep their own kernels.
+    @Test(arguments: geometries)
+    func denseAndScatteredWeightsHaveNoArrangement(kernels: KernelSet) throws {
         let directory = TemporaryDirectory()
         let weight = randomWeights(count: 20 * 70, sparsity: 0, seed: 41)
         let dense = try writeEncoded([("w", weight, [20, 70], CompressionOptions(index: .dense))], to: directory.file("dense.pare"))
-        #expect(SlicedWeights(try LinearWeights(entry: try dense.tensor(named: "w"), in: dense)) == nil)
-        // One value per row, each in its own tile: 16 steps of 16 lanes for 16 values.
+        #expect(SlicedWeights(try LinearWeights(entry: try dense.tensor(named: "w"), in: dense), kernels: kernels) == nil)
+        // One value per row, each in its own tile: 16 steps of a whole slice of lanes for 16 values.
         var scattered = [Float](repeating: 0, count: 16 * 512)
         for r in 0..<16 { scattered[r * 512 + r * 32] = 1 }
         let file = try writeEncoded([("w", scattered, [16, 512], CompressionOptions(index: .csr))], to: directory.file("scattered.pare"))
-        #expect(SlicedWeights(try LinearWeights(entry: try file.tensor(named: "w"), in: file)) == nil)
+        let scatteredWeight = try LinearWeights(entry: try file.tensor(named: "w"), in: file)
+        #expect(SlicedWeights(scatteredWeight, kernels: kernels) == nil)
+        #expect(SlicedWeights(scatteredWeight, kernels: .generic) == nil)
     }
 }

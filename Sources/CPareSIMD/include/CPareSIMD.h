@@ -2,7 +2,7 @@
 // table lookup (vpermi2ps), which is what makes the batch-1 sliced sparse product fast: the input
 // tile lives in two registers and every stored weight picks its input from them, no memory gather.
 //
-// Layout (built by Sources/PareRuntime/Kernels/SlicedWeights.swift; an in-memory form derived at
+// Layout (the AVX-512 geometry; the AVX2 kernels use slices of 8 and tiles of 16) (built by Sources/PareRuntime/Kernels/SlicedWeights.swift; an in-memory form derived at
 // load, not part of the file format): rows, reordered by how many values they store (most first,
 // so rows of a slice need similar padding), in slices of 16 (one SIMD lane per row); columns in
 // tiles of 32. Lane j of slice s is row rowOrder[16s+j]. Slice s, tile t holds steps
@@ -22,22 +22,138 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// 1 when this CPU (and build) runs the sliced kernels, 0 otherwise (callers then use their own).
-int pare_sliced_available(void);
+// MARK: kernel sets (runtime CPU dispatch)
+//
+// One portable binary carries every set; PareKernels' `KernelSet` picks the best this CPU runs once
+// (PARE_KERNELS may force a lower one) and passes it to the kernels below. Each set's functions
+// are compiled with `__attribute__((target(...)))` and are only called after the check.
+
+/// The baseline: PareKernels' / PareRuntime's Swift kernels (SSE2 on x86-64).
+#define PARE_KERNELS_GENERIC 0
+/// AVX2 + FMA (x86-64-v3): 8-lane kernels.
+#define PARE_KERNELS_AVX2 1
+/// AVX-512 F + DQ + BW + VL (x86-64-v4): 16-lane kernels.
+#define PARE_KERNELS_AVX512 2
+
+/// The best kernel set this CPU runs (PARE_KERNELS_*), from CPUID.
+int pare_kernels_supported(void);
+
+/// 1 when the CPU has AVX-512 VNNI (vpdpbusd), 0 otherwise.
+int pare_cpu_has_avx512vnni(void);
+
+// MARK: sgemm
+
+/// C += alpha · op(A) · op(B), row-major, op(X) = X or its transpose; op(A) is m × k, op(B) k × n.
+/// Blocked and packed for m > 4, dot products / row updates for m ≤ 4. Returns 0, or -1 when the
+/// packing buffer could not be allocated (C untouched; the caller runs its own kernel).
+int pare_sgemm_accumulate_avx512(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                                 const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
+/// The same for AVX2 + FMA.
+int pare_sgemm_accumulate_avx2(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                               const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
+
+// MARK: int8 × int8 products (dense int8 weights, dynamically quantized activations)
+//
+// Activations: each row (sample) i of x is quantized on the fly, symmetric per row:
+//   m = max |x[i][c]|; scale[i] = m / 127; q = clamp(round-half-even(x · (127 / m)), −127, 127)
+// (rows with m < PARE_INT8_MIN_RANGE quantize to zeros with scale 0). With `offset`, q + 128 is
+// stored as u8 (what vpdpbusd needs); rows are padded with zeros of q to `ldq` (a multiple of 4).
+// Weights: packed once (pare_int8_pack) as panels of 16 output rows; panel p, group g (columns
+// 4g…4g+3) is 64 bytes: row 16p + lane, its four columns, for lane 0…15; zero past the edges.
+// Output: y[i][j] = float(Σ_c q_x · q_w) · (scale[i] · ws[j]) + bias[j] (multiply, then add; no FMA),
+// which the Swift reference computes in the same order, so kernels and reference agree exactly.
+
+/// Rows quantize below this max |x| to zero (avoids 127 / m overflowing to infinity).
+#define PARE_INT8_MIN_RANGE 1e-30f
+
+/// Bytes of the packed form of a rows × columns int8 weight.
+ptrdiff_t pare_int8_packed_bytes(ptrdiff_t rows, ptrdiff_t columns);
+/// Packs `w` (row-major int8) into `packed` (pare_int8_packed_bytes, 64-byte aligned) and writes each
+/// row's sum of q into rowSums (rows rounded up to 16 entries). Returns 1 when some weight is −128
+/// (the AVX2 kernel cannot take those), else 0.
+int pare_int8_pack(const int8_t *w, ptrdiff_t rows, ptrdiff_t columns, int8_t *packed, int32_t *rowSums);
+
+/// Quantizes m rows of k floats (row stride ldx) as above into q (row stride ldq bytes). Returns 0,
+/// or -1 when some value is infinite or NaN (q is then incomplete; the caller keeps the f32 path).
+int pare_int8_quantize_rows_avx512(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, uint8_t *q,
+                                   ptrdiff_t ldq, float *scales, int offset);
+/// The same for AVX2.
+int pare_int8_quantize_rows_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, uint8_t *q,
+                                 ptrdiff_t ldq, float *scales, int offset);
+
+/// y (m × n, row stride ldy) from u8 activations (offset 128) and packed weights with AVX-512 VNNI,
+/// for the output panels [panelBegin, panelEnd) (16 outputs each). corr[j] = 128 · rowSums[j]; corr
+/// and ws hold whole panels (multiples of 16 entries); bias (n entries) may be NULL.
+void pare_int8_gemm_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint8_t *xq, ptrdiff_t ldq, const float *xs,
+                         const int8_t *packed, const int32_t *corr, const float *ws, const float *bias,
+                         float *y, ptrdiff_t ldy, ptrdiff_t panelBegin, ptrdiff_t panelEnd);
+/// The same from s8 activations (no offset) with AVX2; the weights must hold no −128.
+void pare_int8_gemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const int8_t *xq, ptrdiff_t ldq, const float *xs,
+                         const int8_t *packed, const float *ws, const float *bias, float *y, ptrdiff_t ldy,
+                         ptrdiff_t panelBegin, ptrdiff_t panelEnd);
+
+/// Block codings (q8_0 / q4_0 weights, int8 / int4 q per block of 32 values): the weight scale is
+/// constant over each `segment` columns of a row (segment divides k and is a multiple of 4), given
+/// per panel, segment and lane in ss ([panel][segment][16] f32; corr likewise, 128 · Σ q over the
+/// segment, VNNI only). Output: y[i][j] = (Σ_seg fma(float(Σ_seg q_x · q_w), ss, ·)) · scale[i] + bias[j]
+/// (segments in order, one fused multiply-add each, starting from 0), as IntegerReference computes.
+void pare_int8_gemm_segments_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t segment, const uint8_t *xq,
+                                  ptrdiff_t ldq, const float *xs, const int8_t *packed, const int32_t *corr,
+                                  const float *ss, const float *bias, float *y, ptrdiff_t ldy,
+                                  ptrdiff_t panelBegin, ptrdiff_t panelEnd);
+/// The same with AVX2 (s8 activations; no −128 weights).
+void pare_int8_gemm_segments_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t segment, const int8_t *xq,
+                                  ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,
+                                  const float *bias, float *y, ptrdiff_t ldy, ptrdiff_t panelBegin, ptrdiff_t panelEnd);
+
+// MARK: the converter's fused encoders
+
+/// Symmetric int8 of a dense rows × columns f32 tensor, as PareEncodings' Int8Coding writes it
+/// (scale = max|x| / 127 per row or per tensor, q = clamp(roundHalfAway(x / scale), −127, 127), 0 when
+/// the scale is 0), with the error figures of decoding it (q · scale) in the same pass: the largest
+/// |x − x'|, Σ (x − x')² and Σ x², in double, in element order. q holds rows × columns bytes, scales
+/// rows (per channel) or 1 entries. Returns 0, or -1 when a value is infinite or NaN (outputs undefined).
+int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns, int perChannel, int8_t *q,
+                               float *scales, float *maxError, double *errorSquares, double *signalSquares);
+
+/// GGUF Q4_0 blocks of `count` f32 values (18 bytes per 32, the last block zero-padded), as PareEncodings'
+/// Q4_0Coding writes them, with the error figures of decoding them (as pare_encode_int8_symmetric).
+/// Returns 0, or -1 when a value is not finite or too large for the f16 block scale.
+int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t *blocks, float *maxError, double *errorSquares,
+                     double *signalSquares);
+
+/// The stored-value counts TensorEncoder.smallestStructure compares: non-zeros (csr, bitmask) and
+/// csr_delta entries (a filler every `maxGap` columns of zeros) of a dense rows × columns tensor.
+void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t maxGap,
+                       ptrdiff_t *nonZeros, ptrdiff_t *deltaStored);
+
+// MARK: sliced batch-1 sparse products
 
 /// y[r] = scale * sum over row r's steps of value * x[column] (+ bias[r]) for the rows of slices
 /// [sliceBegin, sliceEnd), packed lanes. `scales` has one entry per lane (slices × 16, in lane
 /// order), `rowOrder` the row of each lane; `bias` (rows entries, by row) may be NULL; lanes past
 /// `rows` are padding and write nothing.
-void pare_sliced_gemv_packed(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+void pare_sliced_gemv_packed_avx512(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
                              const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint32_t *packed,
                              const float *scales, const float *bias, float *y,
                              ptrdiff_t sliceBegin, ptrdiff_t sliceEnd);
 
 /// The same with f32 lanes (u8 columns and f32 values).
-void pare_sliced_gemv_f32(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+void pare_sliced_gemv_f32_avx512(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
                           const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint8_t *lanes, const float *values,
                           const float *scales, const float *bias, float *y,
                           ptrdiff_t sliceBegin, ptrdiff_t sliceEnd);
+
+/// The AVX2 kernels: the same arrangement with slices of 8 rows (ymm lanes) and tiles of 16 columns
+/// (two ymm registers of input; each step permutes both with vpermps and blends on column bit 3).
+void pare_sliced_gemv_packed_avx2(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+                                  const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint32_t *packed,
+                                  const float *scales, const float *bias, float *y,
+                                  ptrdiff_t sliceBegin, ptrdiff_t sliceEnd);
+/// The AVX2 kernel with f32 lanes.
+void pare_sliced_gemv_f32_avx2(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
+                               const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint8_t *lanes, const float *values,
+                               const float *scales, const float *bias, float *y,
+                               ptrdiff_t sliceBegin, ptrdiff_t sliceEnd);
 
 #endif

@@ -1,8 +1,25 @@
-// CPareSystem: C library calls Swift's Glibc module does not expose.
+// CPareSystem: C library calls Swift's Glibc module does not expose, and the SIGBUS guard for
+// memory-mapped files.
 #ifndef CPARESYSTEM_H
 #define CPARESYSTEM_H
 
+#include <stddef.h>
+
 /// Returns freed heap memory to the system (glibc's malloc_trim); does nothing on other C libraries.
 void pare_release_freed_heap(void);
+
+/// Registers the read-only mapping [base, base + length) with the SIGBUS guard (installing the
+/// handler on first use) and returns its slot, or -1 when every slot is taken (the mapping is then
+/// unguarded). A fault on a page of a registered mapping — the file was truncated by another
+/// process while mapped — maps zero pages from there to the mapping's end and marks the slot, so the reader
+/// sees zeros instead of dying, and `pare_mapping_faulted` tells it to discard what it read.
+/// A SIGBUS anywhere else goes to the previous handler (by default: the process dies as before).
+int pare_mapping_register(const void *base, size_t length);
+
+/// Forgets slot `slot` (call before unmapping). Negative slots are ignored.
+void pare_mapping_unregister(int slot);
+
+/// 1 if a page of slot `slot`'s mapping has faulted since it was registered, else 0.
+int pare_mapping_faulted(int slot);
 
 #endif

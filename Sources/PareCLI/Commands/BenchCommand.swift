@@ -15,8 +15,9 @@ public struct BenchCommand: ConsoleCommand {
             Runtime rows: whole-network batch-1 latency and batch-256 time per sample (medians), file and \
             resident bytes, and ratios against dense f32. Variants are timed in rounds (each round runs every \
             variant once) and a ratio is the median of per-round ratios, so a busy machine slows both sides \
-            alike. Batch 1 of sparse weights runs on the sliced arrangement where the CPU has AVX-512 ("+b1" is \
-            its memory); "rows µs" is the same model on the CSR / bitmask dot products. GEMM rows: the network's \
+            alike. The kernel set (avx512, avx2 or generic) is chosen from the CPU once and printed first; \
+            PARE_KERNELS=avx2 or generic forces a lower one. Batch 1 of sparse weights runs on the sliced \
+            arrangement where the set has one (avx512, avx2; "+b1" is its memory); "rows µs" is the same model on the CSR / bitmask dot products. GEMM rows: the network's \
             shapes through PareKernels' sgemm (best of --repeats). Encode rows: MB/s of f32 input through \
             each coding. Compare with Benchmarks/peers/run.sh (PyTorch, NumPy, SciPy) on the same machine.
             """
@@ -74,7 +75,8 @@ public struct BenchCommand: ConsoleCommand {
                 .object([("kind", "encode"), ("encoding", .string(e.label)), ("mb_per_second", .number(e.megabytesPerSecond)),
                          ("ratio_vs_f32", .number(e.ratio))])
             }
-            console.printJSON(.object([("rows", .array(rows))]))
+            console.printJSON(.object([("kernels", .string(KernelSet.selected.description)),
+                                       ("vnni", .bool(KernelSet.hasVNNI)), ("rows", .array(rows))]))
             return
         }
         var table = TextTable(columns: [
@@ -88,6 +90,7 @@ public struct BenchCommand: ConsoleCommand {
                           r.batch1RowKernelMicroseconds.map { Formatting.fixed($0, 1) } ?? "-",
                           Formatting.fixed(r.batch256MicrosecondsPerSample, 2), Formatting.ratio(r.batch256VersusDenseF32)])
         }
+        console.print("Kernels: \(KernelSet.selected.summary) (this CPU runs up to \(KernelSet.supported); PARE_KERNELS lowers it)")
         console.print("Runtime, LeNet-300-100 (784-300-100-10), \(threads) thread\(threads == 1 ? "" : "s"), medians (ratios: per-round medians):")
         console.print(table.render())
         console.print("")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import PareCalibrate
 import PareConvert
 import PareEncodings
@@ -66,6 +67,10 @@ public struct ConvertCommand: ConsoleCommand {
     @Option(name: .customLong("min-elements"), help: "Smallest tensor the default rule compresses.")
     public var minElements = 1024
 
+    /// Tensors encoded at once.
+    @Option(help: "Tensors encoded at once (safetensors input, per-tensor pruning); the output bytes do not depend on it.")
+    public var threads = min(2, ProcessInfo.processInfo.activeProcessorCount)
+
     @OptionGroup public var jsonOption: JSONOption
 
     public init() {}
@@ -103,6 +108,8 @@ public struct ConvertCommand: ConsoleCommand {
         guard minElements >= 0 else { throw ValidationError("--min-elements must be ≥ 0") }
         settings.filter = TensorFilter(only: only, skip: skip, minimumElements: minElements)
         settings.optionsText = optionsText
+        guard threads > 0 else { throw ValidationError("--threads must be positive") }
+        settings.threads = threads
         return settings
     }
 
@@ -119,6 +126,7 @@ public struct ConvertCommand: ConsoleCommand {
 
     /// Converts and prints the report.
     public func run(console: Console) throws {
+        try OutputPath.check(output)
         let progress = ConvertProgressBar(console: console)
         let report: ConvertReport
         if let calibration = try calibrationOptions(), let path = calibrationArguments.calibration {
@@ -131,6 +139,9 @@ public struct ConvertCommand: ConsoleCommand {
             }
         } else {
             report = try Converter(options: try settings()).convert(from: input, to: output, progress: progress.show)
+        }
+        if !report.omittedMetadata.isEmpty {
+            console.log("pare: note: \(input) already has the most metadata entries a file may hold; left out: \(report.omittedMetadata.joined(separator: ", "))")
         }
         if jsonOption.json {
             console.printJSON(.object([

@@ -44,6 +44,9 @@ public struct EmbedCommand: ConsoleCommand {
     public var threads: Int = 1
 
     /// `--json`.
+    /// `--row-kernels`, `--f32-activations`.
+    @OptionGroup public var rowKernelsOption: RowKernelsOption
+
     @OptionGroup public var jsonOption: JSONOption
 
     /// Creates the command with default options.
@@ -60,6 +63,7 @@ public struct EmbedCommand: ConsoleCommand {
     public func run(console: Console) throws {
         let texts = try input.map(TextLines.read) ?? text
         let encoder = try TransformerEncoder(path: model)
+        rowKernelsOption.apply(to: encoder)
         let result = try encoder.embed(texts: texts, batchSize: batch, threads: threads)
         Self.noteTruncation(result, encoder: encoder, console: console)
         if let output {

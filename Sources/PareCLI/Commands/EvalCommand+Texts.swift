@@ -9,6 +9,7 @@ extension EvalCommand {
     func runTexts(_ textsPath: String, console: Console) throws {
         let lines = try TextLines.read(textsPath)
         let encoder = try TransformerEncoder(path: model)
+        rowKernelsOption.apply(to: encoder)
         _ = try encoder.embed(texts: Array(lines.prefix(batch)), batchSize: batch, threads: threads)  // warm-up
         let result = try encoder.embed(texts: lines, batchSize: batch, threads: threads)
         EmbedCommand.noteTruncation(result, encoder: encoder, console: console)

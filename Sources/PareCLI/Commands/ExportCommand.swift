@@ -50,8 +50,14 @@ public struct ExportCommand: ConsoleCommand {
 
     public init() {}
 
+    /// `--dtype` only means something for GGUF.
+    public func validate() throws {
+        if dtype != .f32 && to != .gguf { throw ValidationError("--dtype applies to --to gguf only") }
+    }
+
     /// Exports and prints what was written.
     public func run(console: Console) throws {
+        try OutputPath.check(output)
         let progress = ConvertProgressBar(console: console)
         let report = try Exporter(format: to, ggufDecodedType: dtype == .f16 ? .f16 : .f32)
             .export(from: model, to: output, progress: progress.show)
@@ -61,14 +67,14 @@ public struct ExportCommand: ConsoleCommand {
                 ("model", .string(model)),
                 ("output", .string(output)),
                 ("format", .string(to.rawValue)),
-                ("bytes", .integer(bytes)),
+                ("bytes", bytes.map { .integer(Int($0)) } ?? .null),
                 ("tensors", .array(report.tensors.map { tensor in
                     .object([("name", .string(tensor.name)), ("shape", .shape(tensor.shape)),
                              ("dtype", .string(tensor.writtenType)), ("encoding", .string(tensor.encoding))])
                 })),
             ]))
         } else {
-            console.print("\(model) → \(output): \(report.tensors.count) tensors as \(to.rawValue), \(Formatting.size(bytes))")
+            console.print("\(model) → \(output): \(report.tensors.count) tensors as \(to.rawValue)\(bytes.map { ", " + Formatting.size($0) } ?? "")")
         }
     }
 }

@@ -69,7 +69,7 @@ public struct InspectCommand: ConsoleCommand {
     }
 
     func text(_ pare: PareFile, _ reports: [TensorSizeReport], _ totals: TensorSizeReport.Totals) -> String {
-        var lines = ["\(file): Pare \(pare.version), \(pare.tensors.count) tensors, \(Formatting.size(pare.preamble.fileLength)) (header \(Formatting.size(pare.preamble.headerLength)))"]
+        var lines = ["\(file): Pare \(pare.version), \(pare.tensors.count) tensors, \(Formatting.size(pare.preamble.fileLength)) (header \(Formatting.size(pare.preamble.headerLength))\(pare.preamble.hasZlibHeader ? ", zlib" : ""))"]
         // A transformer encoder in one line (its vocabulary is one tensor row below, not 30,000 entries).
         if let encoder = try? pare.encoderDescription() {
             lines.append(encoder.summary)

@@ -50,6 +50,7 @@ public struct RunCommand: ConsoleCommand {
 
     /// Loads, runs, writes or prints.
     public func run(console: Console) throws {
+        if let output { try OutputPath.check(output) }
         let packed = try PackedModel(path: model)
         rowKernelsOption.apply(to: packed)
         let values = try Self.loadSamples(input)

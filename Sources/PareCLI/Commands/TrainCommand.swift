@@ -60,8 +60,13 @@ public struct TrainCommand: ConsoleCommand {
     @Option(help: "L2 penalty on weights.") public var l2: Float = 0
     /// Pruning criterion.
     @Option(help: "Pruning criterion: none, magnitude, gradient, taylor, random.") public var prune: Prune = .none
-    /// Target sparsity.
-    @Option(help: "Target fraction of pruned weights.") public var sparsity: Double = 0.9
+    /// Target sparsity (0.9 unless --threshold is given).
+    @Option(help: "Target fraction of pruned weights (default 0.9).") public var sparsity: Double?
+    /// Absolute pruning threshold: the criterion's score decides the sparsity instead of a target fraction.
+    @Option(help: ArgumentHelp("Prune every weight whose score is below T instead of a target fraction (oneshot only): |w| for magnitude, "
+                               + "|∂L/∂w| summed over one pass of the training batches for gradient, |w·∂L/∂w| summed for taylor. "
+                               + "The reached sparsity is reported.", valueName: "T"))
+    public var threshold: Double?
     /// Pruning scope.
     @Option(name: .customLong("prune-scope"), help: "layer or global.") public var pruneScope: PruningScope = .global
     @Option(help: "oneshot, iterative or gradual.") public var schedule: Schedule = .oneshot
@@ -97,11 +102,49 @@ public struct TrainCommand: ConsoleCommand {
             throw ValidationError("give at most one of --clip-value, --clip-norm, --clip-global-norm")
         }
         if let c = clipValue ?? clipNorm ?? clipGlobalNorm, !(c > 0) { throw ValidationError("clipping threshold must be positive") }
-        guard sparsity > 0, sparsity < 1 else { throw ValidationError("--sparsity must be in (0, 1)") }
+        if let sparsity, !(sparsity > 0 && sparsity < 1) { throw ValidationError("--sparsity must be in (0, 1)") }
+        if let threshold {
+            guard sparsity == nil else { throw ValidationError("give --sparsity or --threshold, not both") }
+            guard threshold.isFinite, threshold >= 0 else { throw ValidationError("--threshold must be a finite score ≥ 0, not \(threshold)") }
+            guard [.magnitude, .gradient, .taylor].contains(prune) else {
+                throw ValidationError("--threshold needs --prune magnitude, gradient or taylor (a score with a meaning), not \(prune.rawValue)")
+            }
+            guard schedule == .oneshot else { throw ValidationError("--threshold prunes once: it needs --schedule oneshot, not \(schedule.rawValue)") }
+        }
         guard l1 >= 0, l2 >= 0 else { throw ValidationError("--l1 and --l2 must be ≥ 0") }
-        guard temperature > 0, (0...1).contains(alpha) else { throw ValidationError("--temperature must be > 0 and --alpha in 0…1") }
-        _ = try coding.quantization()
+        guard temperature > 0, temperature.isFinite, (0...1).contains(alpha) else { throw ValidationError("--temperature must be > 0 and --alpha in 0…1") }
+        guard lr.isFinite, momentum.isFinite, (0..<1).contains(momentum), weightDecay >= 0, weightDecay.isFinite, l1.isFinite, l2.isFinite else {
+            throw ValidationError("--lr must be finite, --momentum in [0, 1), --weight-decay, --l1, --l2 finite and ≥ 0")
+        }
+        if let inputScale, !(inputScale.isFinite && inputScale > 0) { throw ValidationError("--input-scale must be a positive number") }
+        guard maxAccuracyDrop >= 0, maxAccuracyDrop.isFinite else { throw ValidationError("--max-accuracy-drop must be ≥ 0") }
+        if prune != .none {
+            guard pruneStep > 0, pruneStep <= 1 else { throw ValidationError("--prune-step must be in (0, 1]") }
+            do {
+                try pruningSchedule.checkRounds()
+            } catch {
+                throw ValidationError("--prune-step \(pruneStep): \(error)")
+            }
+        }
+        if arch.lowercased() != "lenet5" {
+            do {
+                _ = try Network.mlpWidths(arch, batch: batch)
+            } catch {
+                throw ValidationError("--arch: \(error)")
+            }
+        }
+        let quantization = try coding.quantization()
         _ = try coding.zlibLevel()
+        guard qatEpochs == 0 || quantization != .none else { throw ValidationError("--qat-epochs needs --quant") }
+    }
+
+    /// The pruning schedule the options describe.
+    var pruningSchedule: PruningSchedule {
+        switch schedule {
+        case .oneshot: .oneShot(target: pruningTarget, finetuneEpochs: finetuneEpochs)
+        case .iterative: .iterative(stepFraction: pruneStep, targetSparsity: targetSparsity, epochsPerRound: finetuneEpochs, maxAccuracyDrop: maxAccuracyDrop)
+        case .gradual: .gradual(finalSparsity: targetSparsity, epochs: max(finetuneEpochs, 1))
+        }
     }
 
     var clipping: GradientClipping {
@@ -110,6 +153,12 @@ public struct TrainCommand: ConsoleCommand {
         if let clipGlobalNorm { return .globalNorm(clipGlobalNorm) }
         return .none
     }
+
+    /// The target fraction when no threshold is given.
+    var targetSparsity: Double { sparsity ?? 0.9 }
+
+    /// What the pruner aims at: an absolute score threshold, or a fraction.
+    var pruningTarget: PruningTarget { threshold.map { .threshold(Float($0)) } ?? .sparsity(targetSparsity) }
 
     var recipeText: String {
         var parts = ["--arch \(arch)", "--epochs \(epochs)", "--batch \(batch)", "--lr \(lr)", "--optimizer \(optimizer.rawValue)"]
@@ -121,7 +170,8 @@ public struct TrainCommand: ConsoleCommand {
         if l1 > 0 { parts.append("--l1 \(l1)") }
         if l2 > 0 { parts.append("--l2 \(l2)") }
         if prune != .none {
-            parts += ["--prune \(prune.rawValue)", "--sparsity \(sparsity)", "--prune-scope \(pruneScope.rawValue)",
+            parts += ["--prune \(prune.rawValue)", threshold.map { "--threshold \($0)" } ?? "--sparsity \(targetSparsity)",
+                      "--prune-scope \(pruneScope.rawValue)",
                       "--schedule \(schedule.rawValue)", "--finetune-epochs \(finetuneEpochs)"]
         }
         if let distillFrom { parts += ["--distill-from \(distillFrom)", "--temperature \(temperature)", "--alpha \(alpha)"] }
@@ -131,6 +181,9 @@ public struct TrainCommand: ConsoleCommand {
 
     /// Trains, writes, evaluates the written file, prints.
     public func run(console: Console) throws {
+        // Everything that can be checked is checked before the first epoch.
+        try OutputPath.check(out)
+        if let distillFrom { _ = try PareFile(path: distillFrom) }
         let folder = data ?? DemoData.folder(.mnist5k).path
         // Raw values once: the written file is evaluated on them (it stores the scale), training sees them scaled.
         let raw = try Dataset.idx(folder: folder, scale: 1)
@@ -167,12 +220,7 @@ public struct TrainCommand: ConsoleCommand {
             case .random: .random(seed: seed)
             }
             let pruner = Pruner(criterion: criterion, scope: pruneScope)
-            let plan: PruningSchedule = switch schedule {
-            case .oneshot: .oneShot(target: .sparsity(sparsity), finetuneEpochs: finetuneEpochs)
-            case .iterative: .iterative(stepFraction: pruneStep, targetSparsity: sparsity, epochsPerRound: finetuneEpochs, maxAccuracyDrop: maxAccuracyDrop)
-            case .gradual: .gradual(finalSparsity: sparsity, epochs: max(finetuneEpochs, 1))
-            }
-            let report = try Trainer(config: config).prune(&network, schedule: plan, pruner: pruner, train: splits.train, test: splits.test) {
+            let report = try Trainer(config: config).prune(&network, schedule: pruningSchedule, pruner: pruner, train: splits.train, test: splits.test) {
                 progress.show("prune", $0)
             }
             phases.append(("prune", report.epochs))
@@ -207,12 +255,18 @@ public struct TrainCommand: ConsoleCommand {
         if let last = history.last?.test {
             metadata["train.test_accuracy"] = .float(last.accuracy)
         }
-        try network.write(to: out, options: PackingOptions(compression: compression, zlibLevel: try coding.zlibLevel()),
+        // A device or FIFO destination cannot be read back: the file is written and evaluated in a
+        // temporary place first, then copied through.
+        let streamed = if case .stream = try OutputTarget.resolve(out) { true } else { false }
+        let written = streamed ? try OutputPath.scratchFile(for: out) : out
+        defer { if streamed { unlink(written) } }
+        try network.write(to: written, options: PackingOptions(compression: compression, zlibLevel: try coding.zlibLevel()),
                           inputScale: scale, metadata: metadata)
         // The reported figures are the written file's, run packed.
-        let packed = try PackedModel(path: out)
+        let packed = try PackedModel(path: written)
         let result = try Evaluator.evaluate(packed, inputs: raw.test.inputs, labels: raw.test.labels, batch: 256, threads: 1)
-        let bytes = Int(try InputFile.regularFileSize(out))
+        let bytes = Int(try InputFile.regularFileSize(written))
+        if streamed { try OutputPath.copy(written, to: out) }
         if jsonOption.json {
             console.printJSON(.object([
                 ("out", .string(out)), ("accuracy", .number(result.accuracy)), ("loss", .number(result.loss)),

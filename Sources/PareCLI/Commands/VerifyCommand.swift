@@ -1,18 +1,33 @@
 import ArgumentParser
+import PareEncodings
 import PareFormat
+import PareRuntime
 
-/// `pare verify FILE [--json]`: checks the header and every section's CRC-32 (and that padding is
-/// zero); reports each bad section and exits 1 if there is any.
+/// `pare verify FILE [--deep] [--json]`: checks the header and every section's CRC-32 (and that
+/// padding is zero); with `--deep`, also decodes every tensor as `export` would and plans the model
+/// description as `run` would. Reports each problem and exits 1 if there is any.
 public struct VerifyCommand: ConsoleCommand {
     /// The command's name and help.
     public static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check a .pare file's header and every section's CRC-32; exit 1 on damage."
+        abstract: "Check a .pare file's header and every section's CRC-32; exit 1 on damage.",
+        discussion: """
+            Plain verify proves the container is intact: the header parses and passes its CRC, every \
+            offset, length and shape is consistent, every section's bytes match their CRC-32 and padding \
+            is zero. It does not decode anything. --deep also proves the file is usable: every tensor \
+            decodes (indices in range, row pointers monotone, scales finite, levels and padding legal, \
+            bool bytes 0 or 1) within the resource budget, and a model description (pare.model) parses, \
+            names tensors that exist and whose shapes chain, within the runtime's budgets.
+            """
     )
 
     /// The file to check.
     @Argument(help: "A .pare file.")
     public var file: String
+
+    /// `--deep`.
+    @Flag(help: "Also decode every tensor and plan the model description (see the discussion).")
+    public var deep = false
 
     @OptionGroup public var jsonOption: JSONOption
 
@@ -21,7 +36,11 @@ public struct VerifyCommand: ConsoleCommand {
     /// Checks the file and prints the result; throws when anything is damaged.
     public func run(console: Console) throws {
         let pare = try PareFile(path: file)  // a damaged header fails here, naming the file
-        let damage = try pare.verify()
+        var damage = try pare.verify()
+        if deep, damage.isEmpty {
+            damage += pare.verifyDecoding()
+            damage += Self.planModel(pare)
+        }
         let sectionCount = pare.tensors.reduce(0) { $0 + $1.sections.count }
         if jsonOption.json {
             console.printJSON(.object([
@@ -37,7 +56,7 @@ public struct VerifyCommand: ConsoleCommand {
                 })),
             ]))
         } else if damage.isEmpty {
-            console.print("\(file): ok (\(pare.tensors.count) tensors, \(sectionCount) sections checked)")
+            console.print("\(file): ok (\(pare.tensors.count) tensors, \(sectionCount) sections checked\(deep ? "; every tensor decoded, model description planned" : ""))")
         } else {
             for item in damage {
                 let place = item.tensor.map { "tensor '\($0)' section '\(item.section)'" } ?? item.section
@@ -45,7 +64,23 @@ public struct VerifyCommand: ConsoleCommand {
             }
         }
         guard damage.isEmpty else {
+            if deep, try pare.verify().isEmpty {
+                let first = damage[0]
+                let place = first.tensor.map { "tensor '\($0)' section '\(first.section)'" } ?? first.section
+                throw CLIError("\(file): \(damage.count) problem\(damage.count == 1 ? "" : "s") found decoding its \(pare.tensors.count) tensors and model description; first: \(place): \(first.message)")
+            }
             throw CLIError("\(file): \(damage.count) damaged section\(damage.count == 1 ? "" : "s") of \(sectionCount)")
+        }
+    }
+
+    /// Builds the runtime plan of the file's model description, if it has one, without running it.
+    static func planModel(_ pare: PareFile) -> [PareFile.Damage] {
+        do {
+            guard try pare.modelDescription() != nil else { return [] }
+            _ = try PackedModel(file: pare)
+            return []
+        } catch {
+            return [PareFile.Damage(tensor: nil, section: MetadataKey.model, message: "\(error)")]
         }
     }
 }

@@ -30,6 +30,11 @@ public struct ErrorStats: Hashable, Sendable {
         }
         var signalSquares = 0.0
         for x in signal { signalSquares += Double(x) * Double(x) }
+        self.init(maxAbsError: maxError, errorSquares: errorSquares, signalSquares: signalSquares)
+    }
+
+    /// The figures from sums already taken (Σ (x − x')² and Σ x² over all elements, in Double).
+    init(maxAbsError maxError: Float, errorSquares: Double, signalSquares: Double) {
         self.maxAbsError = maxError
         if errorSquares == 0 {
             self.relativeRMSError = 0  // exact, even when the signal's own RMS is 0, ∞ or NaN

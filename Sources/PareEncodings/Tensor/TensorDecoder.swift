@@ -15,7 +15,7 @@ public enum TensorDecoder {
     public static func decode(_ entry: TensorEntry, sections: [SectionBytes], file: String, limits: Limits = Limits()) throws -> [Float] {
         let (bytes, overflow) = UInt64(entry.elementCount).multipliedReportingOverflow(by: 4)
         guard !overflow, bytes <= limits.maxDecodedBytes else {
-            throw PareError.limitExceeded(file: file, message: "tensor '\(entry.name)' of shape \(entry.shape) decodes to more than \(limits.maxDecodedBytes) bytes of f32 (Limits.maxDecodedBytes)")
+            throw PareError.limitExceeded(file: file, message: "tensor '\(entry.name)' of shape \(entry.shape) decodes to more than \(limits.maxDecodedBytes) bytes of f32 (PARE_MAX_DECODED_BYTES, scaled to the file: PARE_DECODED_BYTES_PER_INPUT_BYTE)")
         }
         return try ValidatedTensor(entry: entry, sections: sections, file: file, limits: limits).decoded()
     }

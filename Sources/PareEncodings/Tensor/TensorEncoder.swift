@@ -1,3 +1,4 @@
+import CPareSIMD
 import PareFormat
 
 /// Turns a dense f32 tensor into an `EncodedTensor`: zeros are the pruned weights, a sparse structure
@@ -12,13 +13,25 @@ public enum TensorEncoder {
             throw PareError.invalidArgument("\(values.count) values for shape \(shape) (\(count) elements)")
         }
         let quantization = options.quantization
-        try check(quantization, values: values)
         let (rows, columns) = TensorEntry.matrixShape(of: shape)
+        // Per-row tables (row starts, scales) are sized by the row count, which an empty tensor
+        // ([2^40, 0]: no values at all) does not bound: check them before building any.
+        let (tableBytes, overflow) = rows.multipliedReportingOverflow(by: 16)
+        let limits = Limits()
+        guard !overflow, UInt64(tableBytes) <= limits.maxDecodedBytes else {
+            throw PareError.limitExceeded(file: "encoding", message: "shape \(shape) has \(rows) rows; their row tables would take \(overflow ? "more than 2^63" : String(tableBytes)) bytes, more than \(limits.maxDecodedBytes) (PARE_MAX_DECODED_BYTES)")
+        }
+        // The structure first (it has no side effects), so the fused dense int8 / q4_0 path can skip the
+        // separate finiteness check: it detects non-finite values itself and then returns nil.
+        // Given scales always take the general path (the fused one applies the coding's own rule).
         var structure = options.index.structure ?? smallestStructure(values, rows: rows, columns: columns, quantization: quantization)
         if let scales = options.scales {
             try check(scales, for: quantization, rows: rows, count: count)
             if quantization.coding.blockLayout != nil { structure = .dense }
+        } else if structure == .dense, let fused = fused(values, rows: rows, columns: columns, quantization: quantization) {
+            return fused
         }
+        try check(quantization, values: values)
 
         let layout: StreamLayout
         var sections: [SectionPayload]
@@ -109,17 +122,10 @@ public enum TensorEncoder {
     /// csr_delta, bitmask in that order.
     static func smallestStructure(_ values: [Float], rows: Int, columns: Int, quantization: Quantization) -> Encoding.Structure {
         let count = values.count
-        guard count > 0 else { return .dense }
+        guard count > 0, rows * columns == count else { return .dense }
         var nonZeros = 0
         var deltaStored = 0
-        for r in 0..<rows {
-            var previous = -1
-            for c in 0..<columns where values[r * columns + c] != 0 {
-                nonZeros += 1
-                deltaStored += (c - previous - 1) / DeltaCSRIndex.maxGap + 1
-                previous = c
-            }
-        }
+        values.withUnsafeBufferPointer { pare_count_stored($0.baseAddress!, rows, columns, DeltaCSRIndex.maxGap, &nonZeros, &deltaStored) }
         let candidates: [(Encoding.Structure, Int)] = [
             (.dense, valueBytes(count, quantization)),
             (.csr, CSRIndex.indexBytes(rows: rows, columns: columns, storedCount: nonZeros) + valueBytes(nonZeros, quantization)),

@@ -74,7 +74,7 @@ public struct ValidatedTensor: Sendable {
         // values, so no section bounds N (found by the decode fuzz target: N ≈ 3.9 × 10^11).
         let tableBytes = (UInt64(rows) + 1) * 8
         guard tableBytes <= limits.maxDecodedBytes else {
-            throw PareError.limitExceeded(file: file, message: "tensor '\(entry.name)' of shape \(entry.shape) needs \(tableBytes) bytes of row offsets, more than \(limits.maxDecodedBytes) (Limits.maxDecodedBytes)")
+            throw PareError.limitExceeded(file: file, message: "tensor '\(entry.name)' of shape \(entry.shape) needs \(tableBytes) bytes of row offsets, more than \(limits.maxDecodedBytes) (PARE_MAX_DECODED_BYTES)")
         }
         let context = DecodeContext(file: file, tensor: entry.name)
         let set = try SectionSet(entry: entry, sections: sections, context: context)

@@ -98,28 +98,21 @@ public enum Zlib {
     }
 
     /// Decompresses a gzip (or zlib) stream of unknown length, refusing more than `limit` bytes.
+    /// Every member of a multi-member gzip is read; trailing garbage is refused (see `Inflater`).
     public static func gunzip(_ input: UnsafeRawBufferPointer, limit: Int) throws -> [UInt8] {
-        var capacity = max(1 << 16, min(limit, input.count * 4))
-        while true {
-            var output = [UInt8](repeating: 0, count: capacity)
-            let produced: Int
-            do {
-                produced = try output.withUnsafeMutableBytes { buffer -> Int in
-                    try run(input, windowBits: 15 + 32, into: buffer, exact: false)
-                }
-            } catch Failure.tooLarge {
-                guard capacity < limit else { throw Failure.tooLarge(limit: limit) }
-                capacity = min(limit, capacity * 4)
-                continue
-            }
-            output.removeSubrange(produced...)
-            return output
-        }
+        try gunzip(Array(input), limit: limit)
     }
 
-    /// Decompresses a gzip byte array.
+    /// Decompresses a gzip byte array (see `gunzip(_:limit:)`).
     public static func gunzip(_ input: [UInt8], limit: Int) throws -> [UInt8] {
-        try input.withUnsafeBytes { buffer in try gunzip(buffer, limit: limit) }
+        let inflater = try Inflater(input)
+        var output: [UInt8] = []
+        while true {
+            let piece = try inflater.read(upTo: min(1 << 20, limit - output.count + 1))
+            if piece.isEmpty { return output }
+            output += piece
+            guard output.count <= limit else { throw Failure.tooLarge(limit: limit) }
+        }
     }
 
     /// Inflates into `output`; returns the bytes produced. `exact` demands the stream fill `output` exactly.

@@ -14,8 +14,10 @@ import Foundation
 /// any payload is touched. Payload sections are memory-mapped on first use; each section's CRC-32 is
 /// checked the first time it is read, and compressed sections are inflated once and kept.
 ///
-/// The file must not be truncated by another process while it is open: like every memory-mapped
-/// reader, touching a page past the new end raises SIGBUS. Replace files by renaming (as `PareWriter` does).
+/// A file truncated by another process while it is mapped does not kill the reader: the SIGBUS guard
+/// (`CPareSystem`) puts zeros where the missing pages were, and the next check — a section's CRC on
+/// first read, `verify()`, `checkIntact()` after a forward pass — throws `PareError.io` ("the file
+/// shrank while it was being read"). Replace files by renaming (as `PareWriter` does).
 public final class PareFile: @unchecked Sendable {
     /// The path the file was opened from.
     public let path: String
@@ -25,7 +27,8 @@ public final class PareFile: @unchecked Sendable {
     public let metadata: Metadata
     /// The tensor table, in file order.
     public let tensors: [TensorEntry]
-    /// The limits this file was checked against.
+    /// The limits this file is checked against: those given, with `maxDecodedBytes` narrowed to what
+    /// a file of this size may decode to (`Limits.scaled(toInputBytes:)`).
     public let limits: Limits
     /// Bytes read from disk while opening (preamble + header): independent of the payload size.
     public let headerBytesRead: Int
@@ -43,10 +46,10 @@ public final class PareFile: @unchecked Sendable {
     /// Opens `path` and validates its header and layout.
     public init(path: String, limits: Limits = Limits()) throws {
         self.path = path
-        self.limits = limits
         fd = try FileIO.openForReading(path)
         do {
             let size = try FileIO.size(of: fd, path: path)
+            self.limits = limits.scaled(toInputBytes: size)
             let head = try FileIO.read(fd, count: Int(min(size, UInt64(Preamble.size))), at: 0, path: path)
             let preamble = try Preamble.decode(head, file: path)
             guard preamble.fileLength <= size else {
@@ -56,7 +59,7 @@ public final class PareFile: @unchecked Sendable {
                 throw PareError.malformedHeader(file: path, message: "\(size - preamble.fileLength) bytes after the declared end \(preamble.fileLength)")
             }
             guard preamble.headerLength <= limits.maxHeaderBytes else {
-                throw PareError.limitExceeded(file: path, message: "header of \(preamble.headerLength) bytes (limit \(limits.maxHeaderBytes))")
+                throw PareError.limitExceeded(file: path, message: "header of \(preamble.headerLength) bytes (limit \(limits.maxHeaderBytes), PARE_MAX_HEADER_BYTES)")
             }
             let (headerEnd, overflow) = preamble.headerOffset.addingReportingOverflow(preamble.headerLength)
             guard !overflow, preamble.headerOffset >= UInt64(Preamble.size), headerEnd == size else {
@@ -66,7 +69,8 @@ public final class PareFile: @unchecked Sendable {
             guard CRC32.checksum(header) == preamble.headerCRC else {
                 throw PareError.checksumMismatch(file: path, tensor: nil, section: "header")
             }
-            let (metadata, tensors) = try HeaderCodec.decode(header, file: path, limits: limits)
+            let plain = preamble.hasZlibHeader ? try HeaderCodec.inflated(header, file: path, limits: limits) : header
+            let (metadata, tensors) = try HeaderCodec.decode(plain, file: path, limits: limits)
             try PareFile.validatePlacement(tensors, headerOffset: preamble.headerOffset, file: path)
             self.preamble = preamble
             self.metadata = metadata
@@ -136,7 +140,9 @@ public final class PareFile: @unchecked Sendable {
         let section = entry.sections[index]
         let map = try mapped()
         let stored = map.slice(offset: section.offset, count: section.storedLength)
-        guard CRC32.checksum(stored) == section.crc32 else {
+        let crc = CRC32.checksum(stored)
+        try map.checkIntact(path: path)
+        guard crc == section.crc32 else {
             throw PareError.checksumMismatch(file: path, tensor: entry.name, section: section.kind.name)
         }
         let bytes: SectionBytes
@@ -171,6 +177,13 @@ public final class PareFile: @unchecked Sendable {
         public var section: String
         /// What is wrong.
         public var message: String
+
+        /// Creates a damage report.
+        public init(tensor: String?, section: String, message: String) {
+            self.tensor = tensor
+            self.section = section
+            self.message = message
+        }
     }
 
     /// Checks every section's CRC-32 and that the padding between sections is zero, without inflating.
@@ -197,7 +210,18 @@ public final class PareFile: @unchecked Sendable {
             }
         }
         checkPadding(upTo: preamble.headerOffset)
+        try map.checkIntact(path: path)
         return damage
+    }
+
+    /// Throws `PareError.io` if the file was truncated while mapped, so bytes read from the map
+    /// since opening (weights used in place by a forward pass) may have been zeros. Callers that
+    /// use mapped sections directly check this after using them.
+    public func checkIntact() throws {
+        lock.lock()
+        let map = self.map
+        lock.unlock()
+        try map?.checkIntact(path: path)
     }
 
     private func mapped() throws -> MappedFile {

@@ -9,6 +9,9 @@ public final class PareWriter {
     public let path: String
     /// Metadata to write; may be changed until `finish()`.
     public var metadata: Metadata
+    /// zlib level for the header (format 1.1, Spec/FORMAT.md §3.4), used only when it makes the header
+    /// smaller; nil writes the plain 1.0 header. May be changed until `finish()`.
+    public var headerZlibLevel: Int?
     /// The tensor table so far.
     public private(set) var tensors: [TensorEntry] = []
 
@@ -18,10 +21,15 @@ public final class PareWriter {
     private var names = Set<String>()
     private var done = false
 
+    /// Bytes written so far; after `finish()`, the length of the file (also when the destination is
+    /// a device or FIFO, which has no size to read back).
+    public var bytesWritten: UInt64 { output.position }
+
     /// Opens a temporary file beside `path`.
-    public init(path: String, metadata: Metadata = [:]) throws {
+    public init(path: String, metadata: Metadata = [:], headerZlibLevel: Int? = nil) throws {
         self.path = path
         self.metadata = metadata
+        self.headerZlibLevel = headerZlibLevel
         output = try AtomicFileWriter(path: path)
     }
 
@@ -82,11 +90,16 @@ public final class PareWriter {
             guard UInt64(header.count) <= Limits().maxHeaderBytes else {
                 throw PareError.invalidArgument("\(path): header of \(header.count) bytes exceeds \(Limits().maxHeaderBytes)")
             }
+            let compressed = headerZlibLevel.flatMap { HeaderCodec.compressed(header, level: $0) }
+            let region = compressed ?? header
             let headerOffset = alignedOffset(position)!
-            try padAndWrite(header, at: headerOffset)
-            let fileLength = headerOffset + UInt64(header.count)
-            let preamble = Preamble(headerCRC: CRC32.checksum(header), headerOffset: headerOffset,
-                                    headerLength: UInt64(header.count), fileLength: fileLength)
+            try padAndWrite(region, at: headerOffset)
+            let fileLength = headerOffset + UInt64(region.count)
+            var preamble = Preamble(headerCRC: CRC32.checksum(region), headerOffset: headerOffset,
+                                    headerLength: UInt64(region.count), fileLength: fileLength)
+            // Only a file that uses a 1.1 feature says 1.1: the rest stay readable by 1.0 readers.
+            preamble.minor = compressed == nil ? FormatVersion.baseMinor : FormatVersion.minor
+            if compressed != nil { preamble.flags = Preamble.zlibHeaderFlag }
             try output.write(preamble.encoded(), at: 0)
             try output.commit()
             done = true

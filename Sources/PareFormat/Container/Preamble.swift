@@ -2,8 +2,12 @@
 public enum FormatVersion {
     /// Bumped when old readers could misread a new file; readers reject other majors.
     public static let major: UInt16 = 1
-    /// Bumped for additions old readers can safely ignore (new metadata keys).
-    public static let minor: UInt16 = 0
+    /// Bumped for additions old readers either ignore (new metadata keys) or refuse by name (new codes,
+    /// flags). 1.1 adds the zlib-compressed header (`Preamble.zlibHeaderFlag`).
+    public static let minor: UInt16 = 1
+    /// The minor version a file is written with when it uses nothing newer: files that do not need 1.1
+    /// stay byte-identical to what 1.0 writers produced and readable by 1.0 readers.
+    public static let baseMinor: UInt16 = 0
 }
 
 /// The fixed 64-byte start of every Pare file: magic, version, byte order, and where the header is.
@@ -21,9 +25,17 @@ public struct Preamble: Hashable, Sendable {
     /// Major version.
     public var major: UInt16 = FormatVersion.major
     /// Minor version.
-    public var minor: UInt16 = FormatVersion.minor
-    /// Feature flags; none are defined in 1.x, so readers reject any set bit.
+    public var minor: UInt16 = FormatVersion.baseMinor
+    /// Feature flags; readers reject any bit they do not know. 1.1 defines bit 0, `zlibHeaderFlag`.
     public var flags: UInt32 = 0
+    /// Flag bit 0 (format 1.1): the header region is a u64 inflated length followed by one zlib stream of
+    /// the header (Spec/FORMAT.md §3.4). On a small model the header is a quarter of the file and halves.
+    public static let zlibHeaderFlag: UInt32 = 1
+    /// Every flag this reader understands.
+    public static let knownFlags: UInt32 = zlibHeaderFlag
+
+    /// True when the header region holds a compressed header.
+    public var hasZlibHeader: Bool { flags & Preamble.zlibHeaderFlag != 0 }
     /// CRC-32 of the header bytes.
     public var headerCRC: UInt32
     /// Absolute offset of the header.
@@ -86,10 +98,11 @@ public struct Preamble: Hashable, Sendable {
             guard bytes[52..<Preamble.size].allSatisfy({ $0 == 0 }) else {
                 throw PareError.unsupportedFeature(file: file, tensor: nil, feature: "non-zero reserved preamble bytes")
             }
-            guard flags == 0 else {
+            guard flags & ~knownFlags == 0 else {
                 throw PareError.unsupportedFeature(file: file, tensor: nil, feature: "preamble flags 0x\(String(flags, radix: 16))")
             }
             var preamble = Preamble(headerCRC: headerCRC, headerOffset: headerOffset, headerLength: headerLength, fileLength: fileLength)
+            preamble.flags = flags
             preamble.major = major
             preamble.minor = minor
             return preamble

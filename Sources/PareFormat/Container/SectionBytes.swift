@@ -5,6 +5,7 @@ import Musl
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CPareSystem
 import Foundation
 
 /// The raw (inflated) bytes of one section. Uncompressed sections point into the file's memory map;
@@ -85,21 +86,39 @@ final class OwnedBytes {
 final class MappedFile {
     let base: UnsafeRawPointer?
     let length: Int
+    /// The SIGBUS guard's slot for this mapping (-1: unguarded).
+    private let guardSlot: Int32
 
     init(fd: Int32, length: Int, path: String) throws {
         self.length = length
-        guard length > 0 else { base = nil; return }
+        guard length > 0 else { base = nil; guardSlot = -1; return }
         let pointer = mmap(nil, length, PROT_READ, MAP_PRIVATE, fd, 0)
         guard let pointer, pointer != MAP_FAILED else {
             throw PareError.io(file: path, message: "cannot memory-map: \(FileIO.errorText())")
         }
         base = UnsafeRawPointer(pointer)
+        guardSlot = pare_mapping_register(pointer, length)
     }
 
-    deinit { if let base { munmap(UnsafeMutableRawPointer(mutating: base), length) } }
+    deinit {
+        if let base {
+            pare_mapping_unregister(guardSlot)
+            munmap(UnsafeMutableRawPointer(mutating: base), length)
+        }
+    }
 
     func slice(offset: UInt64, count: UInt64) -> UnsafeRawBufferPointer {
         guard let base else { return UnsafeRawBufferPointer(start: nil, count: 0) }
         return UnsafeRawBufferPointer(start: base + Int(offset), count: Int(count))
+    }
+
+    /// Whether a page of this mapping went missing (the file was truncated while mapped) since it
+    /// was mapped: everything read from it since may be zeros instead of the file's bytes.
+    var faulted: Bool { pare_mapping_faulted(guardSlot) != 0 }
+
+    /// Throws when the mapping has faulted (see `faulted`), naming `path`.
+    func checkIntact(path: String) throws {
+        guard faulted else { return }
+        throw PareError.io(file: path, message: "the file shrank while it was being read (truncated by another process); what was read is discarded")
     }
 }

@@ -16,12 +16,22 @@ public struct DenseTensor: Hashable, Sendable {
         guard bytes.count == count * dtype.size else {
             throw PareError.invalidArgument("tensor '\(name)': \(bytes.count) bytes for \(count) \(dtype.name) elements")
         }
+        if dtype == .bool, let bad = DenseTensor.firstInvalidBoolean(bytes) {
+            throw PareError.invalidArgument("tensor '\(name)': bool element \(bad) is \(bytes[bad]), not 0 or 1")
+        }
         self.name = name
         self.dtype = dtype
         self.shape = shape
         self.bytes = bytes
     }
 
+    /// The index of the first byte that is neither 0 nor 1 (FORMAT.md: a bool is a `u8` 0 or 1 and
+    /// anything else is an error, in `.pare`, safetensors and `.npy` alike), or nil.
+    public static func firstInvalidBoolean(_ bytes: [UInt8]) -> Int? {
+        bytes.firstIndex { $0 > 1 }
+    }
+
+    /// Creates an f32 tensor from values.
     public init(name: String, shape: [Int], floats: [Float]) throws {
         var bytes = [UInt8](repeating: 0, count: floats.count * 4)
         bytes.withUnsafeMutableBytes { raw in

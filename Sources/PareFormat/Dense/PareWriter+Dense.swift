@@ -32,6 +32,9 @@ extension PareFile {
         } else {
             bytes = DenseTensor.bytes(of: values.withUnsafeBytes { DenseTensor.floats(from: $0, dtype: storage) }, as: entry.dtype)
         }
+        if entry.dtype == .bool, let bad = DenseTensor.firstInvalidBoolean(bytes) {
+            throw PareError.malformedSection(file: path, tensor: entry.name, section: "values", message: "bool element \(bad) is \(bytes[bad]), not 0 or 1")
+        }
         return try DenseTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, bytes: bytes)
     }
 }

@@ -61,7 +61,7 @@ extension TensorEntry {
             }
             if section.compression == .zlib {
                 guard section.rawLength <= limits.maxDecompressedBytes else {
-                    throw PareError.limitExceeded(file: file, message: "tensor '\(name)' section '\(section.kind.name)' inflates to \(section.rawLength) bytes (limit \(limits.maxDecompressedBytes))")
+                    throw PareError.limitExceeded(file: file, message: "tensor '\(name)' section '\(section.kind.name)' inflates to \(section.rawLength) bytes (limit \(limits.maxDecompressedBytes), PARE_MAX_DECOMPRESSED_BYTES)")
                 }
                 // DEFLATE cannot expand more than 1032:1 (a 258-byte match in 2 bits), so a longer
                 // claim is a lie about the stream; refused before anything is allocated.

@@ -17,7 +17,8 @@ public final class InputFile: @unchecked Sendable {
 
     private let map: MappedFile
 
-    /// Opens and maps `path`; fails with `PareError.io` if it is missing or not a regular file.
+    /// Opens and maps `path`; fails with `PareError.io` if it is missing or not a regular file (a FIFO
+    /// is refused at once, never waited on).
     public init(path: String) throws {
         self.path = path
         let fd = try FileIO.openForReading(path)
@@ -34,7 +35,8 @@ public final class InputFile: @unchecked Sendable {
         guard stat(path, &info) == 0 else {
             throw PareError.io(file: path, message: String(cString: strerror(errno)))
         }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw PareError.io(file: path, message: "not a regular file") }
+        let type = info.st_mode & S_IFMT
+        guard type == S_IFREG else { throw PareError.io(file: path, message: "not a regular file (\(FileIO.kindName(type)))") }
         return UInt64(info.st_size)
     }
 
@@ -48,14 +50,31 @@ public final class InputFile: @unchecked Sendable {
         return map.slice(offset: offset, count: count)
     }
 
-    /// A copy of the `count` bytes at `offset`.
+    /// A copy of the `count` bytes at `offset`; throws if the file shrank while being read.
     public func read(at offset: UInt64, count: UInt64) throws -> [UInt8] {
-        Array(try bytes(at: offset, count: count))
+        let copy = Array(try bytes(at: offset, count: count))
+        try checkIntact()
+        return copy
     }
 
-    /// Runs `body` with the bytes at `offset`, keeping the mapping alive for the call.
+    /// Runs `body` with the bytes at `offset`, keeping the mapping alive for the call; throws after
+    /// `body` if the file shrank while being read (see `checkIntact()`).
     public func withBytes<R>(at offset: UInt64, count: UInt64, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         let buffer = try bytes(at: offset, count: count)
-        return try withExtendedLifetime(self) { try body(buffer) }
+        let result = try withExtendedLifetime(self) { try body(buffer) }
+        try checkIntact()
+        return result
+    }
+
+    /// Throws `PareError.io` if the file was truncated by another process while mapped: the SIGBUS
+    /// guard then let reads of the missing pages see zeros, so whatever was read is not the file.
+    public func checkIntact() throws {
+        try map.checkIntact(path: path)
+    }
+
+    /// The whole regular file at `path`, read (not mapped) after refusing FIFOs and other special
+    /// files and anything larger than `limit` bytes — for small inputs parsed in one go (IDX, CSV).
+    public static func contents(of path: String, limit: UInt64) throws -> [UInt8] {
+        try FileIO.readAll(path, limit: limit)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import PareFormat
 
 /// A numeric CSV table: an optional header row, then rows of numbers with the same column count.
 ///
@@ -20,7 +21,8 @@ public struct CSVTable: Sendable, Equatable {
         /// A one-line explanation.
         public var description: String {
             switch self {
-            case let .notANumber(file, line, column, field): return "\(file):\(line): column \(column + 1) is not a number: '\(field)'"
+            case let .notANumber(file, line, column, field):
+                return "\(file):\(line): column \(column + 1) is not a number: '\(CSVTable.printable(field))'"
             case let .raggedRow(file, line, expected, actual): return "\(file):\(line): \(actual) fields, expected \(expected)"
             case let .empty(file): return "\(file): no data rows"
             case let .io(file, message): return "\(file): \(message)"
@@ -68,19 +70,34 @@ public struct CSVTable: Sendable, Equatable {
         guard !values.isEmpty else { throw Failure.empty(file: file) }
     }
 
-    /// Reads and parses a UTF-8 CSV file.
-    public init(contentsOf path: String, hasHeader: Bool? = nil, separator: Character = ",") throws {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw Failure.io(file: path, message: error.localizedDescription)
+    /// Reads and parses a UTF-8 CSV file (a regular file: a FIFO is refused, not waited on; at most
+    /// `Limits.maxDecodedBytes / 2` bytes, since every two bytes of text may be a 4-byte value).
+    public init(contentsOf path: String, hasHeader: Bool? = nil, separator: Character = ",", limits: Limits = Limits()) throws {
+        let bytes: [UInt8]
+        do { bytes = try InputFile.contents(of: path, limit: limits.maxDecodedBytes / 2) } catch let PareError.io(file, message) {
+            throw Failure.io(file: file, message: message)
         }
-        guard let text = String(data: data, encoding: .utf8) else { throw Failure.io(file: path, message: "not UTF-8 text") }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw Failure.io(file: path, message: "not UTF-8 text") }
         try self.init(text: text, file: path, hasHeader: hasHeader, separator: separator)
     }
 
     /// The values of one column.
     public func column(_ index: Int) -> [Float] {
         stride(from: index, to: values.count, by: columnCount).map { values[$0] }
+    }
+
+    /// `field` as it may appear in a one-line message: control characters (which could move a
+    /// terminal's cursor or break the line) escaped as `\u{…}`, and at most 64 characters.
+    static func printable(_ field: String) -> String {
+        var out = ""
+        for scalar in field.unicodeScalars.prefix(64) {
+            if scalar.properties.generalCategory == .control || scalar.properties.generalCategory == .format {
+                out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return field.unicodeScalars.count > 64 ? out + "…" : out
     }
 
     private static func clean(_ field: Substring) -> String {

@@ -68,13 +68,29 @@ public struct IDXArray: Sendable, Equatable {
     /// The elements converted to Float, row-major.
     public var values: [Float]
 
-    /// Parses IDX bytes; `file` names the source in errors.
-    public init(bytes: [UInt8], file: String) throws {
+    /// What an IDX header declares.
+    struct Header {
+        var type: ElementType
+        var dimensions: [Int]
+        var count: Int
+        var headerLength: Int
+        var payloadBytes: Int
+    }
+
+    /// The rank byte of the 4-byte magic, checked (1…`maxRank`).
+    static func rank(ofMagic bytes: [UInt8], file: String) throws -> Int {
         guard bytes.count >= 4 else { throw Failure.truncatedHeader(file: file, length: bytes.count) }
         guard bytes[0] == 0, bytes[1] == 0 else { throw Failure.badMagic(file: file, bytes: Array(bytes[0..<4])) }
-        guard let type = ElementType(rawValue: bytes[2]) else { throw Failure.unknownElementType(file: file, code: bytes[2]) }
+        guard ElementType(rawValue: bytes[2]) != nil else { throw Failure.unknownElementType(file: file, code: bytes[2]) }
         let rank = Int(bytes[3])
         guard rank >= 1, rank <= Self.maxRank else { throw Failure.badRank(file: file, rank: rank) }
+        return rank
+    }
+
+    /// Parses the header at the start of `bytes` (magic and dimensions; the payload need not follow).
+    static func header(_ bytes: [UInt8], file: String) throws -> Header {
+        let rank = try rank(ofMagic: bytes, file: file)
+        let type = ElementType(rawValue: bytes[2])!
         let headerLength = 4 + 4 * rank
         guard bytes.count >= headerLength else { throw Failure.truncatedHeader(file: file, length: bytes.count) }
         var dims: [Int] = []
@@ -89,23 +105,44 @@ public struct IDXArray: Sendable, Equatable {
         }
         let (payload, overflow) = count.multipliedReportingOverflow(by: type.size)
         guard !overflow, payload <= Self.maxPayloadBytes else { throw Failure.tooLarge(file: file, dimensions: dims) }
-        guard bytes.count - headerLength == payload else {
-            throw Failure.sizeMismatch(file: file, expected: payload, actual: bytes.count - headerLength)
-        }
-        elementType = type
-        dimensions = dims
-        values = Self.decode(bytes, from: headerLength, count: count, type: type)
+        return Header(type: type, dimensions: dims, count: count, headerLength: headerLength, payloadBytes: payload)
     }
 
-    /// Reads `path`, inflating it first when it is gzip-compressed (magic 1f 8b).
-    public init(contentsOf path: String) throws {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw Failure.io(file: path, message: error.localizedDescription)
+    /// Parses IDX bytes; `file` names the source in errors.
+    public init(bytes: [UInt8], file: String) throws {
+        let header = try Self.header(bytes, file: file)
+        guard bytes.count - header.headerLength == header.payloadBytes else {
+            throw Failure.sizeMismatch(file: file, expected: header.payloadBytes, actual: bytes.count - header.headerLength)
         }
-        var bytes = [UInt8](data)
+        elementType = header.type
+        dimensions = header.dimensions
+        values = Self.decode(bytes, from: header.headerLength, count: header.count, type: header.type)
+    }
+
+    /// Reads `path` (a regular file: a FIFO is refused, not waited on), inflating it first when it
+    /// is gzip-compressed (magic 1f 8b). A gzip file is inflated header first; the payload is then
+    /// inflated to exactly the size the header declares, which must be within
+    /// `Limits.maxDecompressedBytes` and DEFLATE's 1032:1 bound of the file — so a small file whose
+    /// header declares a small array stops inflating there, whatever the stream holds after it.
+    public init(contentsOf path: String, limits: Limits = Limits()) throws {
+        var bytes: [UInt8]
+        do { bytes = try InputFile.contents(of: path, limit: UInt64(Self.maxPayloadBytes + 4 + 4 * Self.maxRank)) } catch let PareError.io(file, message) {
+            throw Failure.io(file: file, message: message)
+        }
         if bytes.count >= 2, bytes[0] == 0x1f, bytes[1] == 0x8b {
-            do { bytes = try Zlib.gunzip(bytes, limit: Self.maxPayloadBytes + 4 + 4 * Self.maxRank) } catch {
+            do {
+                let inflater = try Zlib.Inflater(bytes)
+                var head = try inflater.read(4)
+                head += try inflater.read(4 * Self.rank(ofMagic: head, file: path))
+                let header = try Self.header(head, file: path)
+                let bound = min(UInt64(Self.maxPayloadBytes), limits.maxDecompressedBytes, UInt64(bytes.count) * Zlib.maxExpansion)
+                guard UInt64(header.payloadBytes) <= bound else {
+                    throw PareError.limitExceeded(file: path, message: "IDX dimensions \(header.dimensions) need \(header.payloadBytes) bytes, more than \(bound) this \(bytes.count)-byte gzip file may inflate to")
+                }
+                let payload = try inflater.read(header.payloadBytes)
+                try inflater.finish(expectedTotal: header.headerLength + header.payloadBytes)
+                bytes = head + payload
+            } catch let error as Zlib.Failure {
                 throw Failure.gzip(file: path, message: "\(error)")
             }
         }

@@ -28,6 +28,9 @@ public enum NpyFile {
         var data = Array(bytes[header.dataOffset...])
         if header.bigEndian { swapBytes(&data, size: header.dtype.size) }
         if header.fortranOrder { data = rowMajor(data, shape: header.shape, size: header.dtype.size) }
+        if header.dtype == .bool, let bad = DenseTensor.firstInvalidBoolean(data) {
+            throw PareError.malformedTensor(file: file, tensor: name, message: "bool element \(bad) is \(data[bad]), not 0 or 1")
+        }
         return try DenseTensor(name: name, dtype: header.dtype, shape: header.shape, bytes: data)
     }
 

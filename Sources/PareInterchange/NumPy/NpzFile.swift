@@ -23,12 +23,17 @@ public final class NpzFile: @unchecked Sendable {
         }
     }
 
-    /// Reads, inflates, CRC-checks and decodes the tensor called `name`.
-    public func tensor(named name: String, limit: UInt64 = Limits().maxDecompressedBytes) throws -> DenseTensor {
+    /// Reads, inflates, CRC-checks and decodes the tensor called `name`. A member may inflate to at
+    /// most `limit` bytes, by default `Limits.maxDecompressedBytes` narrowed to what an archive of
+    /// this size may decode to (`Limits.scaled(toInputBytes:)`): a deflate bomb of a few hundred KB
+    /// declaring hundreds of MB is refused before anything is inflated.
+    public func tensor(named name: String, limit: UInt64? = nil) throws -> DenseTensor {
         guard let entry = archive.entry(named: name + ".npy") else {
             throw PareError.invalidArgument("\(path): no array named '\(name)'")
         }
-        let bytes = try archive.contents(of: entry, limit: limit)
+        let limits = Limits()
+        let bound = limit ?? min(limits.maxDecompressedBytes, limits.scaled(toInputBytes: archive.fileSize).maxDecodedBytes)
+        let bytes = try archive.contents(of: entry, limit: bound)
         return try bytes.withUnsafeBytes { try NpyFile.decode($0, name: name, file: path) }
     }
 }

@@ -69,6 +69,15 @@ public final class SafetensorsFile: @unchecked Sendable {
 
     /// The tensor as a `DenseTensor` in its own dtype.
     public func dense(_ entry: Entry) throws -> DenseTensor {
-        try DenseTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, bytes: rawBytes(of: entry))
+        try denseTensor(entry, bytes: rawBytes(of: entry))
+    }
+
+    /// `entry` as a dense tensor over its raw `bytes` (copied out of the map by the caller); BOOL
+    /// bytes other than 0 and 1 are refused naming the file, tensor and element.
+    public func denseTensor(_ entry: Entry, bytes: [UInt8]) throws -> DenseTensor {
+        if entry.dtype == .bool, let bad = DenseTensor.firstInvalidBoolean(bytes) {
+            throw PareError.malformedTensor(file: path, tensor: entry.name, message: "BOOL element \(bad) is \(bytes[bad]), not 0 or 1")
+        }
+        return try DenseTensor(name: entry.name, dtype: entry.dtype, shape: entry.shape, bytes: bytes)
     }
 }

@@ -30,6 +30,9 @@ public final class ZipArchive: @unchecked Sendable {
         entries = try ZipArchive.readDirectory(file, path: path)
     }
 
+    /// The archive's size in bytes.
+    public var fileSize: UInt64 { file.size }
+
     /// The member called `name`.
     public func entry(named name: String) -> Entry? { entries.first { $0.name == name } }
 
@@ -38,7 +41,7 @@ public final class ZipArchive: @unchecked Sendable {
     public func contents(of entry: Entry, limit: UInt64 = Limits().maxDecompressedBytes) throws -> [UInt8] {
         func malformed(_ message: String) -> PareError { .malformedTensor(file: path, tensor: entry.name, message: message) }
         guard entry.uncompressedSize <= limit else {
-            throw PareError.limitExceeded(file: path, message: "zip member '\(entry.name)' inflates to \(entry.uncompressedSize) bytes (limit \(limit))")
+            throw PareError.limitExceeded(file: path, message: "zip member '\(entry.name)' inflates to \(entry.uncompressedSize) bytes (limit \(limit); PARE_MAX_DECOMPRESSED_BYTES, PARE_DECODED_BYTES_PER_INPUT_BYTE)")
         }
         let stored = try file.bytes(at: entry.dataOffset, count: entry.compressedSize)
         var bytes: [UInt8]

@@ -6,7 +6,7 @@ public enum GemmBenchmark {
     /// - Returns: `seconds` of the fastest call and its throughput in `gflops` (`2·m·n·k` per call);
     ///   both are 0 for an empty shape or `repeats < 1`.
     public static func measure(
-        m: Int, n: Int, k: Int, transA: Bool, transB: Bool, repeats: Int
+        m: Int, n: Int, k: Int, transA: Bool, transB: Bool, repeats: Int, kernels: KernelSet = .selected
     ) -> (seconds: Double, gflops: Double) {
         guard m > 0, n > 0, k > 0, repeats > 0 else { return (0, 0) }
         var generator = SplitMix64(seed: 0x5EED)
@@ -22,7 +22,7 @@ public enum GemmBenchmark {
                         let start = monotonicSeconds()
                         Gemm.sgemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: 1,
                                    a: a.baseAddress!, lda: lda, b: b.baseAddress!, ldb: ldb,
-                                   beta: 0, c: c.baseAddress!, ldc: n)
+                                   beta: 0, c: c.baseAddress!, ldc: n, kernels: kernels)
                         let elapsed = monotonicSeconds() - start
                         if run > 0 { best = min(best, elapsed) }  // run 0 warms caches and the probe
                     }

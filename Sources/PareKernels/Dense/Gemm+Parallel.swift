@@ -13,7 +13,8 @@ extension Gemm {
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+        kernels: KernelSet = .selected
     ) {
         let problem = GemmProblem(
             transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
@@ -26,7 +27,7 @@ extension Gemm {
             ? min(threads, m / (2 * GemmTile.rows))
             : min(threads, n / GemmTile.columns)
         guard parts > 1, work >= minParallelWork else {
-            run(problem)
+            run(problem, kernels: kernels)
             return
         }
         // Bands are whole tiles so no thread computes a sliver.
@@ -38,13 +39,13 @@ extension Gemm {
             let start = part * bandSize
             let end = min(extent, start + bandSize)
             guard start < end else { return }
-            run(splitRows ? problem.restricted(rows: start..<end) : problem.restricted(columns: start..<end))
+            run(splitRows ? problem.restricted(rows: start..<end) : problem.restricted(columns: start..<end), kernels: kernels)
         }
     }
 
-    private static func run(_ problem: GemmProblem) {
+    private static func run(_ problem: GemmProblem, kernels: KernelSet) {
         sgemm(transA: problem.transA, transB: problem.transB, m: problem.m, n: problem.n, k: problem.k,
               alpha: problem.alpha, a: problem.a, lda: problem.lda, b: problem.b, ldb: problem.ldb,
-              beta: problem.beta, c: problem.c, ldc: problem.ldc)
+              beta: problem.beta, c: problem.c, ldc: problem.ldc, kernels: kernels)
     }
 }

@@ -4,16 +4,19 @@
 /// `op(A)` is `m × k`, `op(B)` is `k × n`, `C` is `m × n`. Leading dimensions are row strides.
 /// When `beta == 0` the old contents of `C` are never read, so they may be uninitialised or NaN.
 public enum Gemm {
-    /// Computes the product with the fastest single-threaded kernel available on this machine.
+    /// Computes the product with the fastest single-threaded kernel of `kernels` (by default the
+    /// set this CPU runs, see `KernelSet`).
     ///
     /// Very short products (`m` of a few rows, as in batch-1 inference) run as dot products or
     /// row updates straight from the operands; everything else runs the cache-blocked,
-    /// register-tiled kernel that packs panels of `op(A)` and `op(B)`.
+    /// register-tiled kernel that packs panels of `op(A)` and `op(B)`. The AVX2 and AVX-512 sets
+    /// run the C kernels of CPareSIMD; `generic` runs the Swift ones below.
     public static func sgemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int,
         alpha: Float, a: UnsafePointer<Float>, lda: Int,
         b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+        kernels: KernelSet = .selected
     ) {
         guard m > 0, n > 0 else { return }
         let problem = GemmProblem(
@@ -21,6 +24,7 @@ public enum Gemm {
             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         problem.scaleC()
         guard k > 0, alpha != 0 else { return }
+        if kernels != .generic, GemmVector.accumulate(problem, kernels: kernels) { return }
         if m <= GemmSmallRows.maxRows {
             GemmSmallRows.accumulate(problem)
         } else if MultiplyAddProbe.fusedIsNative {

@@ -2,11 +2,7 @@ extension Network {
     /// A multilayer perceptron from a spec like `"784-300-100-10"`: Dense layers named `fc1`, `fc2`, …
     /// with ReLU between them and logits out (no final activation).
     public static func mlp(_ spec: String, seed: UInt64) throws -> Network {
-        let sizes = spec.split(separator: "-").map { Int($0) }
-        guard sizes.count >= 2, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else {
-            throw NNError.invalidArchitecture("'\(spec)' is not a list of positive layer sizes like 784-300-100-10")
-        }
-        let widths = sizes.map { $0! }
+        let widths = try mlpWidths(spec)  // checked against the training budget before allocating
         var rng = SeededGenerator(seed: seed)
         var layers: [Layer] = []
         for i in 0..<(widths.count - 1) {

@@ -24,12 +24,10 @@ extension Network {
                       metadata: Metadata = [:]) throws -> [PackedTensorReport] {
         var all = metadata
         all[MetadataKey.model] = .string(modelDescription(inputScale: inputScale).json())
-        let writer = try PareWriter(path: path, metadata: all)
+        let writer = try PareWriter(path: path, metadata: all, headerZlibLevel: options.compressHeader ? options.zlibLevel ?? 9 : nil)
         var reports: [PackedTensorReport] = []
         for tensor in namedTensors() {
-            let compress = options.filter.includes(name: tensor.name, dtype: .f32, shape: tensor.shape)
-            let encoded = try TensorEncoder.encode(tensor.values, shape: tensor.shape,
-                                                   options: compress ? options.compression : CompressionOptions(index: .dense))
+            let encoded = try options.encode(tensor.values, name: tensor.name, shape: tensor.shape)
             try writer.add(encoded, name: tensor.name, dtype: .f32, shape: tensor.shape, zlibLevel: options.zlibLevel)
             let elements = max(tensor.values.count, 1)
             let nonZeros = tensor.values.reduce(0) { $0 + ($1 != 0 ? 1 : 0) }
@@ -66,8 +64,10 @@ extension Network {
     /// of the packed file evaluates (post-training quantization).
     public func quantized(_ options: PackingOptions) throws -> Network {
         let result = copy()
-        for p in result.parameters where options.filter.includes(name: p.name, dtype: .f32, shape: p.shape) {
-            p.value = try TensorEncoder.encode(p.value, shape: p.shape, options: options.compression).decoded(shape: p.shape)
+        for p in result.parameters {
+            let encoded = try options.encode(p.value, name: p.name, shape: p.shape)
+            guard encoded.encoding.coding != .raw else { continue }
+            p.value = try encoded.decoded(shape: p.shape)
         }
         return result
     }

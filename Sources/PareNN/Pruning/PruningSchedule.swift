@@ -1,4 +1,6 @@
+import Foundation
 import PareEncodings
+import PareFormat
 
 /// How pruning and retraining alternate.
 public enum PruningSchedule: Sendable, Equatable {
@@ -11,6 +13,32 @@ public enum PruningSchedule: Sendable, Equatable {
     /// Zhu & Gupta: prune inside training for `epochs` epochs, reaching `finalSparsity` after
     /// `rampFraction` of the steps, pruning every `frequency` steps.
     case gradual(finalSparsity: Double, epochs: Int, rampFraction: Double = 0.75, frequency: Int = 10)
+}
+
+extension PruningSchedule {
+    /// Rounds an iterative schedule needs to go from `sparsity` to its target (each prunes
+    /// `stepFraction` of what remains): ⌈log((1 − target) / (1 − start)) / log(1 − step)⌉; nil when
+    /// the step is too small for the rounds to be counted (they would not end). 1 for the others.
+    public func rounds(from sparsity: Double) -> Int? {
+        guard case let .iterative(step, target, _, _) = self else { return 1 }
+        guard sparsity < target else { return 0 }
+        guard step < 1 else { return 1 }
+        let perRound = log1p(-step)  // < 0; -0 when step is below the precision of 1 − step
+        guard perRound < 0, perRound.isFinite else { return nil }
+        let needed = (log1p(-target) - log1p(-sparsity)) / perRound
+        guard needed.isFinite, needed < Double(Int32.max) else { return nil }
+        return max(1, Int(needed.rounded(.up)))
+    }
+
+    /// Throws `NNError.invalidConfiguration` for an iterative step outside (0, 1] or one needing more
+    /// than `limits.maxScheduleRounds` rounds from `sparsity`, before any pruning or training.
+    public func checkRounds(from sparsity: Double = 0, limits: Limits = Limits()) throws {
+        guard case let .iterative(step, target, _, _) = self else { return }
+        guard step > 0, step <= 1 else { throw NNError.invalidConfiguration("iterative step \(step) is outside (0, 1]") }
+        guard let rounds = rounds(from: sparsity), rounds <= limits.maxScheduleRounds else {
+            throw NNError.invalidConfiguration("iterative pruning by \(step) of the remaining weights per round needs \(rounds(from: sparsity).map(String.init) ?? "unboundedly many") rounds to reach sparsity \(target), more than \(limits.maxScheduleRounds) (PARE_MAX_SCHEDULE_ROUNDS)")
+        }
+    }
 }
 
 /// The outcome of a pruning run.
@@ -30,8 +58,10 @@ public struct PruningReport: Sendable {
 extension Trainer {
     /// Prunes `network` with `pruner` on `schedule`, retraining with this trainer's settings
     /// (its `epochs` is overridden by the schedule). Gradient criteria accumulate over `train`.
+    /// An iterative schedule that would need more than `limits.maxScheduleRounds` rounds is refused
+    /// before any work; a gradual one prunes less often so that it makes at most that many prunings.
     public func prune(_ network: inout Network, schedule: PruningSchedule, pruner: Pruner, train: Dataset, test: Dataset? = nil,
-                      onEpoch: (EpochMetrics) -> Void = { _ in }) throws -> PruningReport {
+                      limits: Limits = Limits(), onEpoch: (EpochMetrics) -> Void = { _ in }) throws -> PruningReport {
         var history: [EpochMetrics] = []
         var rounds: [Double] = []
         var stopped = false
@@ -53,12 +83,12 @@ extension Trainer {
             try pruneOnce(target)
             try retrain(epochs: finetuneEpochs, seedOffset: 1)
         case let .iterative(stepFraction, targetSparsity, epochsPerRound, maxDrop):
-            guard stepFraction > 0, stepFraction <= 1 else { throw NNError.invalidConfiguration("iterative step \(stepFraction) is outside (0, 1]") }
+            try schedule.checkRounds(from: network.sparsity, limits: limits)
             let baseline = test.map { network.evaluate(on: $0, loss: config.loss).accuracy }
             var round: UInt64 = 0
             // Track the requested level: the measured sparsity can sit a rounding step below it.
             var level = network.sparsity
-            while level < targetSparsity {
+            while level < targetSparsity, round < UInt64(limits.maxScheduleRounds) {
                 round += 1
                 let before = network.copy()
                 let next = min(targetSparsity, 1 - (1 - level) * (1 - stepFraction))
@@ -77,8 +107,11 @@ extension Trainer {
             let rampSteps = max(1, Int(Double(epochs * stepsPerEpoch) * rampFraction))
             var c = config
             c.epochs = epochs
-            c.gradualPruning = GradualPruning(finalSparsity: finalSparsity, frequency: frequency,
-                                              events: max(1, rampSteps / max(1, frequency)), pruner: pruner)
+            // At most `maxScheduleRounds` prunings: a longer ramp prunes less often instead.
+            let maxEvents = max(1, limits.maxScheduleRounds)
+            let spacing = max(frequency, (rampSteps + maxEvents - 1) / maxEvents)
+            c.gradualPruning = GradualPruning(finalSparsity: finalSparsity, frequency: spacing,
+                                              events: max(1, min(maxEvents, rampSteps / max(1, spacing))), pruner: pruner)
             history += try Trainer(config: c).fit(&network, train: train, test: test, onEpoch: onEpoch)
             rounds.append(network.sparsity)
         }

@@ -31,11 +31,19 @@ extension LinearWeights {
                 return
             }
             run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        case let .int8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .int8(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
+            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        }
+        case let .int4(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
+            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        }
+        case let .q8(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
+            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        }
+        case let .q4(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
+            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        }
         case let .asymmetricInt8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        case let .int4(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        case let .q8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        case let .q4(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         case let .codebook(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         }
     }
@@ -126,6 +134,22 @@ extension LinearWeights {
         guard allowsSlicedBatch1, SlicedWeights.kernelAvailable else { return nil }
         if case .dense = layout { return nil }
         return sliced.get { SlicedWeights(self) }
+    }
+
+    /// The int8 × int8 product when this weight has one (see `integerWeights`); false when it has
+    /// none or an input was not finite, so the caller runs the f32 kernels.
+    private func runInteger(input: UnsafePointer<Float>, batch: Int, output: UnsafeMutablePointer<Float>,
+                            bias: UnsafePointer<Float>?, threads: Int) -> Bool {
+        guard let arrangement = integerWeights() else { return false }
+        return arrangement.apply(input: input, batch: batch, output: output, bias: bias, threads: threads, pool: scratch)
+    }
+
+    /// The integer kernels' packed weights when the selected kernel set has an integer kernel, the
+    /// weight allows it and is dense int8 / int4 / q8_0 / q4_0 (built on first use).
+    func integerWeights() -> IntegerWeights? {
+        guard allowsIntegerActivations, let variant = IntegerWeights.variant(KernelSet.selected) else { return nil }
+        guard case .dense = layout else { return nil }
+        return integer.get { IntegerWeights(self, variant: variant) }
     }
 
     /// Batch-1 products on the sliced arrangement; with threads and enough work, bands of slices

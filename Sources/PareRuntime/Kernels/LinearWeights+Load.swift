@@ -27,6 +27,7 @@ extension LinearWeights {
         self.init(name: entry.name, rows: tensor.rows, columns: tensor.columns, encoding: entry.encoding,
                   storedCount: entry.storedCount, layout: layout, values: values,
                   keepAlive: loader.keepAlive, residentBytes: loader.residentBytes)
+        maxArrangementBytes = limits.maxArrangementBytes
     }
 }
 

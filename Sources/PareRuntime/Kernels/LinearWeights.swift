@@ -29,17 +29,31 @@ public final class LinearWeights: @unchecked Sendable {
     /// Bytes of the stored encoding in memory (mapped or inflated sections plus derived tables).
     public let encodedResidentBytes: Int
     /// The batch-1 arrangement, built on the first batch-1 product that can use it.
-    let sliced = LazySliced()
+    let sliced = LazyArrangement<SlicedWeights>()
+    /// The packed int8 weights of the integer kernels, built on the first product that can use them.
+    let integer = LazyArrangement<IntegerWeights>()
     /// Whether batch-1 products may use the sliced arrangement (`SlicedWeights`) where this CPU and
     /// the encoding allow it; false keeps the CSR / bitmask dot-product kernels (what the benchmark
     /// compares against). Set it before sharing the weight between threads.
     public var allowsSlicedBatch1 = true
+    /// The largest batch-1 arrangement this weight may build (`Limits.maxArrangementBytes` of the
+    /// limits it was loaded with); past it, batch 1 runs on the CSR / bitmask kernels.
+    public var maxArrangementBytes = Limits().maxArrangementBytes
+    /// Whether dense symmetric int8 weights multiply int8-quantized activations in int32
+    /// (`IntegerWeights`: per-sample dynamic quantization, as PyTorch's `quantize_dynamic`) where the
+    /// kernel set has an integer kernel. True by default: it is the fast path and its error is the
+    /// activation rounding only (see the README's accuracy table); false keeps every product in f32
+    /// (`--f32-activations`). Set it before sharing the weight between threads.
+    public var allowsIntegerActivations = true
 
     /// Bytes of the batch-1 arrangement (0 until a batch-1 product has built one).
     public var batch1ArrangementBytes: Int { sliced.builtValue?.residentBytes ?? 0 }
 
-    /// Bytes the weight occupies in memory: the encoding plus, once built, the batch-1 arrangement.
-    public var residentBytes: Int { encodedResidentBytes + batch1ArrangementBytes }
+    /// Bytes of the integer kernels' packed weights (0 until an integer product has built them).
+    public var integerArrangementBytes: Int { integer.builtValue?.residentBytes ?? 0 }
+
+    /// Bytes the weight occupies in memory: the encoding plus, once built, the derived arrangements.
+    public var residentBytes: Int { encodedResidentBytes + batch1ArrangementBytes + integerArrangementBytes }
 
     /// Where stored values sit in the 2-D view.
     enum Layout {

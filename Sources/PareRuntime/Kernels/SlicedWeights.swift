@@ -1,5 +1,6 @@
 import CPareSIMD
 import Foundation
+import PareKernels
 
 /// A second, in-memory arrangement of a sparse weight for batch 1, where CSR's gathers are what
 /// costs: rows in slices of 16 (one SIMD lane each), columns in tiles of 32. For each slice and
@@ -13,27 +14,45 @@ import Foundation
 ///       step 1            (c 12, q −88)     (0, 0)           (c 30, q 5)
 ///
 /// A step is then one vector product: the input tile sits in two registers and each lane picks its
-/// input from them by column (`vpermi2ps`), so no load depends on an index. The kernels
-/// (`CPareSIMD`) need AVX-512; `applyReference` is the same walk in scalar Swift.
+/// input from them by column (`vpermi2ps`), so no load depends on an index. The geometry follows the
+/// kernel set (`KernelSet`): AVX-512 slices of 16 rows and tiles of 32 columns (the picture above),
+/// AVX2 slices of 8 and tiles of 16 (two `vpermps` and a blend per step; tiles of 8 with one permute pad more and measured 15 % slower). The kernels are C
+/// (`CPareSIMD`); `applyReference` is the same walk in scalar Swift. The generic set has none.
 ///
 /// Built from any sparse structure (CSR, delta CSR, bitmask) and any coding. Symmetric int8 / int4
 /// values are stored as exact bf16 beside their column in one u32 per lane (see `CPareSIMD.h`),
 /// the per-row scale staying a per-row factor; every other coding stores each finished weight
 /// (`scale · (q − zero)`, block-scaled, codebook entry) as f32 beside a u8 column. Matrices so
-/// scattered that padding would pass `maximumLanesPerStored` lanes per stored value keep the CSR
-/// kernels. Memory: 4 bytes per lane (packed) or 5 (f32), on top of the stored encoding.
+/// scattered that padding would pass `maximumLanesPerStored` lanes per stored value (half a slice)
+/// keep the CSR kernels, and so do weights whose arrangement would pass `Limits.maxArrangementBytes`
+/// (checked on the table size before anything is allocated, then on the lanes after counting them). Memory: 4 bytes per lane (packed) or 5 (f32), on top of the stored encoding.
 final class SlicedWeights: @unchecked Sendable {
-    /// Rows per slice (lanes of a 512-bit float vector).
-    static let sliceRows = 16
-    /// Columns per tile (the two registers the input tile fills).
-    static let tileColumns = 32
-    /// The arrangement is refused when it would hold more than this many lanes per stored value.
-    static let maximumLanesPerStored = 8
     /// Alignment of the per-step arrays (a cache line).
     static let alignment = 64
 
-    /// Whether this machine runs the vector kernels (otherwise the arrangement is never built).
-    static let kernelAvailable = pare_sliced_available() == 1
+    /// Whether the selected kernel set has a sliced kernel (otherwise the arrangement is never built).
+    static var kernelAvailable: Bool { geometry(KernelSet.selected) != nil }
+
+    /// Rows per slice (float lanes of a vector) and columns per tile (the two registers the input
+    /// tile fills) of a kernel set; nil for the generic set, which keeps the row kernels.
+    static func geometry(_ kernels: KernelSet) -> (sliceRows: Int, tileColumns: Int)? {
+        switch kernels {
+        case .generic: nil
+        case .avx2: (8, 16)
+        case .avx512: (16, 32)
+        }
+    }
+
+    /// The kernel set this arrangement was built for.
+    let kernels: KernelSet
+    /// Rows per slice.
+    let sliceRows: Int
+    /// Columns per tile.
+    let tileColumns: Int
+    /// The arrangement is refused when it would hold more than this many lanes per stored value
+    /// (every step holds at least one stored value, so this must stay below `sliceRows` to refuse
+    /// anything): it bounds the memory at 16 (AVX2) or 32 (AVX-512) bytes per stored value.
+    var maximumLanesPerStored: Int { sliceRows / 2 }
 
     /// The lanes of every step.
     enum Lanes {
@@ -65,30 +84,50 @@ final class SlicedWeights: @unchecked Sendable {
         return stepStarts.buffer.count * MemoryLayout<Int>.stride + rowOrder.buffer.count * 4 + laneBytes + scales.buffer.count * 4
     }
 
-    /// Steps in all (each is 16 lanes).
+    /// Steps in all (each is `sliceRows` lanes).
     var steps: Int { stepStarts.buffer[slices * tiles] }
 
-    /// Arranges `weights`; nil when its coding or structure has no sliced form or padding would
-    /// cost too much (see the type's note).
-    convenience init?(_ weights: LinearWeights) {
+    /// Bytes of the tables an arrangement of `rows` rows in `slices × tiles` needs besides its lanes
+    /// (step starts, per-tile counters, row order, scales); nil on overflow.
+    static func tableBytes(rows: Int, slices: Int, tiles: Int, sliceRows: Int) -> Int? {
+        let (cells, o1) = slices.multipliedReportingOverflow(by: tiles)
+        let (counters, o2) = tiles.multipliedReportingOverflow(by: sliceRows + 1)
+        let (rowTables, o3) = rows.multipliedReportingOverflow(by: 3)
+        let (entries, o4) = cells.addingReportingOverflow(counters + rowTables + slices * sliceRows + 1)
+        let (bytes, o5) = entries.multipliedReportingOverflow(by: MemoryLayout<Int>.stride)
+        return o1 || o2 || o3 || o4 || o5 ? nil : bytes
+    }
+
+    /// Arranges `weights` for `kernels`; nil when the set has no sliced kernel, its coding or
+    /// structure has no sliced form or padding would cost too much (see the type's note).
+    convenience init?(_ weights: LinearWeights, kernels: KernelSet = .selected) {
+        guard let geometry = Self.geometry(kernels) else { return nil }
         switch weights.values {
-        case let .int8(v): self.init(weights, v, packsIntegers: true)
-        case let .int4(v): self.init(weights, v, packsIntegers: true)
-        case let .float(v): self.init(weights, v, packsIntegers: false)
-        case let .asymmetricInt8(v): self.init(weights, v, packsIntegers: false)
-        case let .q8(v): self.init(weights, v, packsIntegers: false)
-        case let .q4(v): self.init(weights, v, packsIntegers: false)
-        case let .codebook(v): self.init(weights, v, packsIntegers: false)
+        case let .int8(v): self.init(weights, v, packsIntegers: true, kernels: kernels, geometry: geometry)
+        case let .int4(v): self.init(weights, v, packsIntegers: true, kernels: kernels, geometry: geometry)
+        case let .float(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
+        case let .asymmetricInt8(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
+        case let .q8(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
+        case let .q4(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
+        case let .codebook(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
         }
     }
 
-    private init?<V: ValueStream>(_ weights: LinearWeights, _ stream: V, packsIntegers: Bool) {
+    private init?<V: ValueStream>(_ weights: LinearWeights, _ stream: V, packsIntegers: Bool, kernels: KernelSet,
+                                  geometry: (sliceRows: Int, tileColumns: Int)) {
         if case .dense = weights.layout { return nil }
-        let sliceRows = Self.sliceRows, tileColumns = Self.tileColumns
+        let (sliceRows, tileColumns) = geometry
         let rows = weights.rows, columns = weights.columns
         let slices = (rows + sliceRows - 1) / sliceRows
         let tiles = (columns + tileColumns - 1) / tileColumns
         guard slices > 0, tiles > 0 else { return nil }
+        // The step table has an entry per (slice, tile) whether or not anything is stored there: a
+        // few stored values over millions of columns would make it gigabytes. Refuse it (the weight
+        // keeps its CSR / bitmask kernels) before allocating, when it has more entries than the
+        // lanes the arrangement may hold or its tables alone pass the budget.
+        guard let tableBytes = Self.tableBytes(rows: rows, slices: slices, tiles: tiles, sliceRows: sliceRows),
+              slices.multipliedReportingOverflow(by: tiles).partialValue <= sliceRows / 2 * max(weights.storedCount, 1),
+              UInt64(tableBytes) <= weights.maxArrangementBytes else { return nil }
 
         // Rows most-stored first (ties in row order, so the arrangement is deterministic).
         var stored = [Int](repeating: 0, count: rows)
@@ -112,7 +151,8 @@ final class SlicedWeights: @unchecked Sendable {
             }
         }
         starts[slices * tiles] = total
-        guard total * sliceRows <= Self.maximumLanesPerStored * max(weights.storedCount, 1) else { return nil }
+        guard total * sliceRows <= sliceRows / 2 * max(weights.storedCount, 1) else { return nil }
+        guard UInt64(tableBytes) + UInt64(total * sliceRows * (packsIntegers ? 4 : 5)) <= weights.maxArrangementBytes else { return nil }
 
         // Pass 2: each row's entries into its lane, in stream order within each tile.
         var packed = [UInt32](repeating: 0, count: packsIntegers ? total * sliceRows : 0)
@@ -139,6 +179,9 @@ final class SlicedWeights: @unchecked Sendable {
                 }
             }
         }
+        self.kernels = kernels
+        self.sliceRows = sliceRows
+        self.tileColumns = tileColumns
         self.rows = rows
         self.columns = columns
         self.slices = slices
@@ -151,19 +194,27 @@ final class SlicedWeights: @unchecked Sendable {
         self.scales = OwnedBuffer(scales, alignment: Self.alignment)
     }
 
-    /// `y[r] = scale[r] · Σ value · x[column] + bias[r]` for the rows of `sliceBand` (AVX-512 kernel).
+    /// `y[r] = scale[r] · Σ value · x[column] + bias[r]` for the rows of `sliceBand` (the C kernel
+    /// of the set the arrangement was built for).
     func apply(x: UnsafePointer<Float>, y: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, sliceBand: Range<Int>) {
-        switch lanes {
-        case let .packed(p):
-            pare_sliced_gemv_packed(x, columns, rows, tiles, stepStarts.pointer, rowOrder.pointer, p.pointer,
-                                    scales.pointer, bias, y, sliceBand.lowerBound, sliceBand.upperBound)
-        case let .float(c, v):
-            pare_sliced_gemv_f32(x, columns, rows, tiles, stepStarts.pointer, rowOrder.pointer, c.pointer, v.pointer,
-                                 scales.pointer, bias, y, sliceBand.lowerBound, sliceBand.upperBound)
+        let (lower, upper) = (sliceBand.lowerBound, sliceBand.upperBound)
+        switch (lanes, kernels == .avx512) {
+        case let (.packed(p), true):
+            pare_sliced_gemv_packed_avx512(x, columns, rows, tiles, stepStarts.pointer, rowOrder.pointer, p.pointer,
+                                           scales.pointer, bias, y, lower, upper)
+        case let (.packed(p), false):
+            pare_sliced_gemv_packed_avx2(x, columns, rows, tiles, stepStarts.pointer, rowOrder.pointer, p.pointer,
+                                         scales.pointer, bias, y, lower, upper)
+        case let (.float(c, v), true):
+            pare_sliced_gemv_f32_avx512(x, columns, rows, tiles, stepStarts.pointer, rowOrder.pointer, c.pointer, v.pointer,
+                                        scales.pointer, bias, y, lower, upper)
+        case let (.float(c, v), false):
+            pare_sliced_gemv_f32_avx2(x, columns, rows, tiles, stepStarts.pointer, rowOrder.pointer, c.pointer, v.pointer,
+                                      scales.pointer, bias, y, lower, upper)
         }
     }
 
-    /// Column within its tile and value of lane `slot` (step × 16 + lane).
+    /// Column within its tile and value of lane `slot` (step × sliceRows + lane).
     func lane(_ slot: Int) -> (column: Int, value: Float) {
         switch lanes {
         case let .packed(p): (Int(p.buffer[slot] & 0xFFFF), Float(bitPattern: p.buffer[slot] & 0xFFFF_0000))
@@ -174,7 +225,6 @@ final class SlicedWeights: @unchecked Sendable {
     /// The scalar walk of the same arrangement, in `Double`: what the kernels are tested against,
     /// and what proves the arrangement holds every stored value once.
     func applyReference(_ x: [Float], bias: [Float]? = nil) -> [Float] {
-        let sliceRows = Self.sliceRows
         var y = [Float](repeating: 0, count: rows)
         for s in 0..<slices {
             var sums = [Double](repeating: 0, count: sliceRows)
@@ -183,7 +233,7 @@ final class SlicedWeights: @unchecked Sendable {
                     for lane in 0..<sliceRows {
                         let (column, value) = self.lane(k * sliceRows + lane)
                         // Padding is (0, 0): it reads column 0 of the tile, which exists, times zero.
-                        sums[lane] += Double(value) * Double(x[t * Self.tileColumns + column])
+                        sums[lane] += Double(value) * Double(x[t * tileColumns + column])
                     }
                 }
             }
@@ -193,30 +243,5 @@ final class SlicedWeights: @unchecked Sendable {
             }
         }
         return y
-    }
-}
-
-/// Builds a weight's `SlicedWeights` once, on first use, from any thread.
-final class LazySliced: @unchecked Sendable {
-    private let lock = NSLock()
-    private var attempted = false
-    private var value: SlicedWeights?
-
-    /// The arrangement if it was built (nil before the first batch-1 product, or if refused).
-    var builtValue: SlicedWeights? {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
-    }
-
-    /// The arrangement, building it with `make` on the first call.
-    func get(_ make: () -> SlicedWeights?) -> SlicedWeights? {
-        lock.lock()
-        defer { lock.unlock() }
-        if !attempted {
-            value = make()
-            attempted = true
-        }
-        return value
     }
 }

@@ -11,6 +11,21 @@ struct DenseLayer: RuntimeLayer {
         data = product(data, batch: batch, threads: threads)
     }
 
+    func forward(_ data: inout [Float], spare: inout [Float], batch: Int, threads: Int) {
+        spare.resizeReusingCapacity(batch * weight.rows)
+        data.withUnsafeBufferPointer { x in
+            spare.withUnsafeMutableBufferPointer { y in
+                guard let xBase = x.baseAddress, let yBase = y.baseAddress else { return }
+                if let bias {
+                    bias.withUnsafeBufferPointer { weight.apply(input: xBase, batch: batch, output: yBase, bias: $0.baseAddress, threads: threads) }
+                } else {
+                    weight.apply(input: xBase, batch: batch, output: yBase, threads: threads)
+                }
+            }
+        }
+        swap(&data, &spare)
+    }
+
     /// `input · Wᵀ + b` into a new array (every element is written, so it starts uninitialised).
     func product(_ input: [Float], batch: Int, threads: Int) -> [Float] {
         let count = batch * weight.rows

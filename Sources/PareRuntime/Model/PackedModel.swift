@@ -13,6 +13,8 @@ public final class PackedModel: @unchecked Sendable {
     /// Shape of one output sample.
     public let outputShape: [Int]
     let layers: [RuntimeLayer]
+    /// Activation buffers kept between `predict` calls.
+    let activations = ActivationBuffers()
 
     /// Opens `path` and builds the plan (see `init(file:)`).
     public convenience init(path: String) throws {
@@ -33,10 +35,38 @@ public final class PackedModel: @unchecked Sendable {
               let count = try? DenseTensor.checkedCount(inputShape, name: "input"), count <= PackedModel.maxSampleValues else {
             throw RuntimeError.invalidModel("\(file.path): input shape \(inputShape) is not 1 to 3 positive dimensions of at most \(PackedModel.maxSampleValues) values")
         }
+        let limits = file.limits
+        guard description.layers.count <= limits.maxLayers else {
+            throw PareError.limitExceeded(file: file.path, message: "model description has \(description.layers.count) layers, more than \(limits.maxLayers) (PARE_MAX_LAYERS)")
+        }
         var planner = Planner(file: file, shape: inputShape)
         for layer in description.layers { try planner.add(layer) }
         layers = planner.layers
         outputShape = planner.shape
+        operationsPerSample = planner.operations
+        activationBytesPerSample = planner.peakValues * UInt64(MemoryLayout<Float>.size)
+        maxActivationBytes = limits.maxActivationBytes
+        guard operationsPerSample <= limits.maxOperationsPerSample else {
+            throw PareError.limitExceeded(file: file.path, message: "one sample costs \(operationsPerSample) operations, more than \(limits.maxOperationsPerSample) (PARE_MAX_OPERATIONS)")
+        }
+        guard activationBytesPerSample <= maxActivationBytes else {
+            throw PareError.limitExceeded(file: file.path, message: "one sample needs \(activationBytesPerSample) bytes of activations at its widest layer, more than \(maxActivationBytes) (PARE_MAX_ACTIVATION_BYTES)")
+        }
+    }
+
+    /// Multiply-adds and element operations one sample's forward pass costs (checked against
+    /// `Limits.maxOperationsPerSample` at load, so a model of a few KB cannot run for minutes).
+    public let operationsPerSample: UInt64
+    /// Bytes of activations one sample needs at the widest layer (its input, output, im2col patches
+    /// and products together).
+    public let activationBytesPerSample: UInt64
+    /// The activation budget of one forward pass (`Limits.maxActivationBytes` at load).
+    public let maxActivationBytes: UInt64
+
+    /// The most samples one forward pass runs at once: larger batches are split into chunks of this
+    /// size, so the activations of a batch never pass `maxActivationBytes`.
+    public var maxBatch: Int {
+        max(1, Int(clamping: maxActivationBytes / max(activationBytesPerSample, 1)))
     }
 
     /// The most values one sample may have at any layer (and the most im2col patch values per
@@ -53,16 +83,29 @@ public final class PackedModel: @unchecked Sendable {
     /// No dense copy of any packed weight is made.
     public var residentBytes: Int { layers.reduce(0) { $0 + $1.residentBytes } }
 
-    /// `residentBytes` without the batch-1 arrangements: what loading alone costs.
-    public var encodedResidentBytes: Int { residentBytes - batch1ArrangementBytes }
+    /// `residentBytes` without the derived arrangements (batch-1, integer): what loading alone costs.
+    public var encodedResidentBytes: Int { residentBytes - batch1ArrangementBytes - integerArrangementBytes }
 
     /// Bytes of the batch-1 arrangements built so far (0 before the first batch-1 prediction).
     public var batch1ArrangementBytes: Int {
         layers.reduce(0) { $0 + ($1.linearWeights?.batch1ArrangementBytes ?? 0) }
     }
 
-    /// Whether batch-1 products of sparse weights may use the sliced arrangement (on CPUs with
-    /// AVX-512; about 4 bytes per padded lane on top of the file, built on first use). False keeps
+    /// Bytes of the integer kernels' packed int8 weights built so far (`IntegerWeights`; as many bytes
+    /// as the int8 weights, built on the first product of a dense int8 layer).
+    public var integerArrangementBytes: Int {
+        layers.reduce(0) { $0 + ($1.linearWeights?.integerArrangementBytes ?? 0) }
+    }
+
+    /// Whether dense int8 layers multiply int8-quantized activations in int32 (default true; see
+    /// `LinearWeights.allowsIntegerActivations`). False runs them in f32. Set before sharing the model.
+    public var allowsIntegerActivations: Bool {
+        get { layers.contains { $0.linearWeights?.allowsIntegerActivations ?? false } }
+        set { for layer in layers { layer.linearWeights?.allowsIntegerActivations = newValue } }
+    }
+
+    /// Whether batch-1 products of sparse weights may use the sliced arrangement (with the AVX-512
+    /// or AVX2 kernel set; about 4 bytes per padded lane on top of the file, built on first use). False keeps
     /// memory at the packed size and runs the CSR / bitmask dot products. Set before sharing the model.
     public var allowsSlicedBatch1: Bool {
         get { layers.contains { $0.linearWeights?.allowsSlicedBatch1 ?? false } }
@@ -70,16 +113,43 @@ public final class PackedModel: @unchecked Sendable {
     }
 
     /// Runs `batch` samples (`batch × inputCount` raw values, multiplied by the description's
-    /// `inputScale` first) and returns `batch × outputCount` outputs.
+    /// `inputScale` first) and returns `batch × outputCount` outputs. A batch larger than `maxBatch`
+    /// runs in chunks of `maxBatch` samples. Throws `PareError.io` if the file was truncated while
+    /// its weights were being read.
     public func predict(_ input: [Float], batch: Int, threads: Int = 1) throws -> [Float] {
         guard batch >= 0, input.count == batch * inputCount else {
             throw RuntimeError.invalidArgument("\(file.path): input of \(input.count) values is not \(batch) samples of \(inputShape)")
         }
-        var data = input
+        let chunk = maxBatch
+        if batch <= chunk { return try forward(input, batch: batch, threads: threads) }
+        var outputs: [Float] = []
+        outputs.reserveCapacity(batch * outputCount)
+        for start in stride(from: 0, to: batch, by: chunk) {
+            let count = min(chunk, batch - start)
+            outputs += try forward(Array(input[(start * inputCount)..<((start + count) * inputCount)]), batch: count, threads: threads)
+        }
+        return outputs
+    }
+
+    /// One forward pass of `batch` samples (within the activation budget).
+    private func forward(_ input: [Float], batch: Int, threads: Int) throws -> [Float] {
+        // Two activation buffers reused between calls (see `ActivationBuffers`).
+        var (data, spare) = activations.take()
+        data.resizeReusingCapacity(input.count)
         let scale = modelDescription.inputScale
-        if scale != 1 { data.withUnsafeMutableBufferPointer { if let base = $0.baseAddress { Vector.scale(base, count: $0.count, by: scale) } } }
-        for layer in layers { layer.forward(&data, batch: batch, threads: max(threads, 1)) }
-        return data
+        data.withUnsafeMutableBufferPointer { to in
+            input.withUnsafeBufferPointer { from in
+                guard let t = to.baseAddress, let f = from.baseAddress else { return }
+                t.update(from: f, count: from.count)
+                if scale != 1 { Vector.scale(t, count: from.count, by: scale) }
+            }
+        }
+        for layer in layers { layer.forward(&data, spare: &spare, batch: batch, threads: max(threads, 1)) }
+        let output = Array(data)
+        activations.give(data, spare)
+        // Weights used in place from the map read zeros if the file was truncated meanwhile.
+        try file.checkIntact()
+        return output
     }
 }
 
@@ -88,6 +158,10 @@ private struct Planner {
     let file: PareFile
     var shape: [Int]
     var layers: [RuntimeLayer] = []
+    /// Operations per sample so far (saturating).
+    var operations: UInt64 = 0
+    /// The most activation values one sample holds at once at any layer.
+    var peakValues: UInt64 = 0
 
     init(file: PareFile, shape: [Int]) {
         self.file = file
@@ -97,16 +171,50 @@ private struct Planner {
     func mismatch(_ tensor: String, _ message: String) -> RuntimeError { .shapeMismatch(tensor: tensor, message: "\(file.path): \(message)") }
 
     mutating func add(_ layer: ModelDescription.Layer) throws {
+        let inputValues = UInt64(shape.reduce(1, *))
+        let layerCount = layers.count
         try plan(layer)
         guard let count = try? DenseTensor.checkedCount(shape, name: "activation"), count <= PackedModel.maxSampleValues else {
             throw RuntimeError.invalidModel("\(file.path): a layer's output shape \(shape) exceeds \(PackedModel.maxSampleValues) values per sample")
         }
-        if let conv = layers.last as? Conv2DLayer {
+        let outputValues = UInt64(count)
+        // Element-wise work and the live input + output buffers, for every layer.
+        var work = inputValues + outputValues
+        var live = inputValues + outputValues
+        if layers.count > layerCount, let conv = layers.last as? Conv2DLayer {
             let (positions, overflow) = (conv.outputHeight * conv.outputWidth).multipliedReportingOverflow(by: conv.weight.columns)
             guard !overflow, positions <= PackedModel.maxSampleValues else {
                 throw RuntimeError.shapeMismatch(tensor: conv.weight.name, message: "\(file.path): im2col of \(positions) values per sample exceeds \(PackedModel.maxSampleValues)")
             }
+            // im2col patches and the product before it is reordered to NCHW.
+            live += UInt64(positions) + outputValues
+            let products = Self.saturating(Self.multiplyAdds(conv.weight), times: UInt64(conv.outputHeight * conv.outputWidth))
+            work = Self.saturating(work, plus: Self.saturating(UInt64(positions), plus: products))
+        } else if layers.count > layerCount, let dense = layers.last?.linearWeights {
+            work = Self.saturating(work, plus: Self.multiplyAdds(dense))
+        } else if layers.count > layerCount, let pool = layers.last as? MaxPool2DLayer {
+            work = Self.saturating(work, plus: Self.saturating(outputValues, times: UInt64(pool.size * pool.size)))
         }
+        peakValues = max(peakValues, live)
+        operations = Self.saturating(operations, plus: work)
+    }
+
+    /// `a + b`, or `UInt64.max` on overflow (an operation count only needs to exceed the budget).
+    static func saturating(_ a: UInt64, plus b: UInt64) -> UInt64 {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
+    }
+
+    /// `a × b`, or `UInt64.max` on overflow.
+    static func saturating(_ a: UInt64, times b: UInt64) -> UInt64 {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? .max : product
+    }
+
+    /// Multiply-adds of one product with `weight` per output position: its stored values (every
+    /// element for a dense encoding).
+    static func multiplyAdds(_ weight: LinearWeights) -> UInt64 {
+        UInt64(max(weight.storedCount, 1))
     }
 
     private mutating func plan(_ layer: ModelDescription.Layer) throws {

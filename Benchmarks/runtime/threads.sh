@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Thread scaling of the runtime: `pare eval --threads 1` and `--threads 2` on the same file and batch,
+# alternating in every round, so the ratio (1-thread time / 2-thread time, per round, median) survives
+# a shared machine's drift. Portable release build (`swift build -c release`), as users build it.
+#
+#   Benchmarks/runtime/threads.sh [DEMO_DIR] [ROUNDS]
+#
+# DEMO_DIR holds `pare demo --out DIR` files (made here if missing); a dense int8 file is converted
+# from dense-f32.pare. Prints raw lines "round file batch threads µs/sample", then the summary.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DEMO=${1:-/tmp/pare-demo}
+ROUNDS=${2:-7}
+[[ -n ${SKIP_BUILD:-} ]] || swift build -c release >&2
+P=.build/release/pare
+M=Fixtures/datasets/mnist5k
+[[ -f $DEMO/sparse90-int8.pare ]] || $P demo --out "$DEMO" >&2
+[[ -f $DEMO/dense-int8.pare ]] || $P convert "$DEMO/dense-f32.pare" "$DEMO/dense-int8.pare" --quant int8 --index dense >/dev/null
+field='import json,sys; print(json.load(sys.stdin)["latency_ms_per_sample"]*1000)'
+raw=$(mktemp)
+for round in $(seq "$ROUNDS"); do
+  for f in dense-f32 dense-int8 sparse90-int8; do
+    for b in 64 256; do
+      for t in 1 2; do
+        echo "$round $f $b $t $($P eval "$DEMO/$f.pare" --data $M --batch $b --threads $t --json 2>/dev/null | python3 -c "$field")"
+      done
+    done
+  done
+done | tee "$raw"
+python3 - "$raw" <<'PY'
+import collections, statistics, sys
+runs = collections.defaultdict(dict)
+for line in open(sys.argv[1]):
+    r, f, b, t, us = line.split()
+    runs[(f, int(b))].setdefault(int(t), []).append(float(us))
+print(f"{'file':16} {'batch':>5} {'1 thread µs':>12} {'2 threads µs':>13} {'speed-up (median of rounds)':>28}")
+for (f, b), t in runs.items():
+    ratio = statistics.median(a / c for a, c in zip(t[1], t[2]))
+    print(f"{f:16} {b:5d} {statistics.median(t[1]):12.2f} {statistics.median(t[2]):13.2f} {ratio:28.2f}")
+PY
+rm -f "$raw"

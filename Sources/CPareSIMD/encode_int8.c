@@ -1,0 +1,95 @@
+// The converter's fused int8 encoder (see CPareSIMD.h): quantization and error statistics in one
+// pass over the f32 input, no decode afterwards. Portable C: the per-row max and quantization loops
+// vectorize for the baseline; the error sums stay sequential in double (the element order the
+// Swift ErrorStats uses, so the figures are bit-identical to decoding and comparing).
+#include "CPareSIMD.h"
+#include <math.h>
+
+// Swift never fuses a · b + c; neither may this file, or its bits would differ on FMA targets.
+#pragma clang fp contract(off)
+#include <string.h>
+
+static float max_magnitude(const float *x, ptrdiff_t n, int *nonFinite) {
+    uint32_t most = 0;
+    for (ptrdiff_t i = 0; i < n; i++) {
+        uint32_t bits;
+        memcpy(&bits, x + i, 4);
+        bits &= 0x7FFFFFFFu;
+        most = bits > most ? bits : most;
+    }
+    if (most >= 0x7F800000u) *nonFinite = 1;
+    float m;
+    memcpy(&m, &most, 4);
+    return m;
+}
+
+// roundHalfAway(x / scale) clamped to −127…127, exactly as Int8Coding.quantizeLevel + clamp.
+static void quantize_row(const float *x, ptrdiff_t n, float scale, int8_t *q) {
+    if (scale == 0) {
+        memset(q, 0, (size_t)n);
+        return;
+    }
+    for (ptrdiff_t i = 0; i < n; i++) {
+        float v = x[i] / scale;
+        // |v| ≤ 127 · (1 + 2⁻²²) since scale = max|x| / 127: the int32 round trip truncates exactly
+        // (and vectorizes on the baseline, unlike truncf).
+        float t = (float)(int32_t)v;
+        float r = fabsf(v - t) >= 0.5f ? t + copysignf(1.0f, v) : t;
+        r = r > 127.0f ? 127.0f : r < -127.0f ? -127.0f : r;
+        q[i] = (int8_t)r;
+    }
+}
+
+void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t maxGap,
+                        ptrdiff_t *nonZeros, ptrdiff_t *deltaStored) {
+    ptrdiff_t stored = 0, delta = 0;
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        const float *row = x + r * columns;
+        ptrdiff_t previous = -1;
+        for (ptrdiff_t c = 0; c < columns; c++) {
+            if (row[c] != 0) {
+                ptrdiff_t gap = c - previous - 1;
+                stored++;
+                delta += gap >= maxGap ? gap / maxGap + 1 : 1;  // the division only for long gaps
+                previous = c;
+            }
+        }
+    }
+    *nonZeros = stored;
+    *deltaStored = delta;
+}
+
+int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns, int perChannel, int8_t *q,
+                               float *scales, float *maxError, double *errorSquares, double *signalSquares) {
+    int nonFinite = 0;
+    float tensorScale = 0;
+    if (!perChannel) {
+        tensorScale = max_magnitude(x, rows * columns, &nonFinite) / 127.0f;
+        if (nonFinite) return -1;
+        scales[0] = tensorScale;
+    }
+    float worst = 0;
+    double errors = 0, signal = 0;
+    for (ptrdiff_t r = 0; r < rows; r++) {
+        const float *row = x + r * columns;
+        float scale = tensorScale;
+        if (perChannel) {
+            scale = max_magnitude(row, columns, &nonFinite) / 127.0f;
+            if (nonFinite) return -1;
+            scales[r] = scale;
+        }
+        int8_t *out = q + r * columns;
+        quantize_row(row, columns, scale, out);
+        for (ptrdiff_t i = 0; i < columns; i++) {
+            float decoded = (float)out[i] * scale;
+            float diff = row[i] == decoded ? 0.0f : fabsf(row[i] - decoded);
+            if (diff > worst) worst = diff;
+            errors += (double)diff * (double)diff;
+        }
+        for (ptrdiff_t i = 0; i < columns; i++) signal += (double)row[i] * (double)row[i];
+    }
+    *maxError = worst;
+    *errorSquares = errors;
+    *signalSquares = signal;
+    return 0;
+}

@@ -1,0 +1,33 @@
+// The packed weight layout shared by the int8 × int8 kernels (see CPareSIMD.h), built once per weight.
+#include "CPareSIMD.h"
+
+ptrdiff_t pare_int8_packed_bytes(ptrdiff_t rows, ptrdiff_t columns) {
+    ptrdiff_t panels = (rows + 15) / 16, groups = (columns + 3) / 4;
+    return panels * groups * 64;
+}
+
+int pare_int8_pack(const int8_t *w, ptrdiff_t rows, ptrdiff_t columns, int8_t *packed, int32_t *rowSums) {
+    ptrdiff_t panels = (rows + 15) / 16, groups = (columns + 3) / 4;
+    int hasMinus128 = 0;
+    for (ptrdiff_t p = 0; p < panels; p++) {
+        for (ptrdiff_t g = 0; g < groups; g++) {
+            int8_t *to = packed + (p * groups + g) * 64;
+            for (int lane = 0; lane < 16; lane++) {
+                ptrdiff_t r = p * 16 + lane;
+                for (int b = 0; b < 4; b++) {
+                    ptrdiff_t c = g * 4 + b;
+                    int8_t q = (r < rows && c < columns) ? w[r * columns + c] : 0;
+                    hasMinus128 |= q == -128;
+                    to[lane * 4 + b] = q;
+                }
+            }
+        }
+    }
+    for (ptrdiff_t p = 0; p < panels * 16; p++) {
+        int32_t sum = 0;
+        if (p < rows)
+            for (ptrdiff_t c = 0; c < columns; c++) sum += w[p * columns + c];
+        rowSums[p] = sum;
+    }
+    return hasMinus128;
+}

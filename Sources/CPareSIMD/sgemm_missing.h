@@ -1,0 +1,6 @@
+// Stubs for architectures or compilers without the x86 vector builds: pare_kernels_supported()
+// reports the generic set there, so these are never called.
+#define PARE_MISSING_SGEMM(ISA)                                                                    \
+    int pare_sgemm_accumulate_##ISA(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k,  \
+                                     float alpha, const float *a, ptrdiff_t lda, const float *b,     \
+                                     ptrdiff_t ldb, float *c, ptrdiff_t ldc) { return -1; }

@@ -1,0 +1,164 @@
+import PareEncodings
+import PareFormat
+import PareKernels
+import Testing
+@testable import PareRuntime
+
+/// The int8 × int8 kernels (`IntegerWeights`): every variant this CPU runs equals the scalar
+/// definition (`IntegerReference`) bit for bit, the definition stays within its activation-rounding
+/// bound of the f32 product, and the fallbacks (non-finite inputs, weights of −128 on AVX2, the
+/// f32 switch) behave.
+struct IntegerWeightsTests {
+    static let variants = IntegerWeights.available
+    static let codings: [Quantization] = [
+        .int8(granularity: .channel, asymmetric: false), .int8(granularity: .tensor, asymmetric: false),
+        .int4(granularity: .channel), .int4(granularity: .tensor), .q8_0, .q4_0,
+    ]
+
+    /// Loads a dense int8 weight of `rows × columns`.
+    func weight(rows: Int, columns: Int, coding: Quantization, seed: UInt64, in directory: TemporaryDirectory) throws -> (LinearWeights, [Float]) {
+        let values = randomWeights(count: rows * columns, sparsity: 0, seed: seed)
+        let file = try writeEncoded([("w", values, [rows, columns], CompressionOptions(quantization: coding, index: .dense))],
+                                    to: directory.file("w\(seed).pare"))
+        let entry = try file.tensor(named: "w")
+        return (try LinearWeights(entry: entry, in: file), try TensorDecoder.decode(entry, in: file))
+    }
+
+    /// Runs one variant's kernel directly.
+    func run(_ arrangement: IntegerWeights, _ x: [Float], batch: Int, bias: [Float]?, threads: Int = 1) -> [Float]? {
+        var y = [Float](repeating: .nan, count: batch * arrangement.rows)
+        let pool = ScratchPool()
+        let done = x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                if let bias {
+                    bias.withUnsafeBufferPointer {
+                        arrangement.apply(input: x.baseAddress!, batch: batch, output: y.baseAddress!, bias: $0.baseAddress, threads: threads, pool: pool)
+                    }
+                } else {
+                    arrangement.apply(input: x.baseAddress!, batch: batch, output: y.baseAddress!, bias: nil, threads: threads, pool: pool)
+                }
+            }
+        }
+        return done ? y : nil
+    }
+
+    /// Shapes around the 16-output panels, the 4-input groups and the register tiles (12 / 6 / 4 / 2
+    /// samples); for block codings, segments of 4, 8, 16 and 32 columns (blocks straddling rows).
+    @Test(.enabled(if: !variants.isEmpty, "this CPU has no integer kernel"), arguments: variants, codings)
+    func kernelEqualsTheScalarDefinition(variant: IntegerWeights.Variant, coding: Quantization) throws {
+        let directory = TemporaryDirectory()
+        let blocks = [.q8_0, .q4_0].contains(coding)
+        let shapes = blocks
+            ? [(1, 32), (15, 4), (17, 8), (33, 48), (40, 96), (300, 784)]
+            : [(1, 1), (15, 3), (16, 4), (17, 5), (33, 63), (40, 130), (300, 784)]
+        for (s, (rows, columns)) in shapes.enumerated() {
+            let (linear, _) = try weight(rows: rows, columns: columns, coding: coding, seed: UInt64(s), in: directory)
+            let arrangement = try #require(IntegerWeights(linear, variant: variant), "\(coding) \(rows)×\(columns)")
+            #expect((arrangement.segment != nil) == blocks)
+            // The LeNet-sized shape only at batch 1 and 13: the debug-build reference is slow there.
+            for batch in rows * columns > 100_000 ? [1, 13] : [1, 3, 4, 5, 12, 13, 25] {
+                let x = randomWeights(count: batch * columns, sparsity: 0.2, seed: UInt64(50 + batch))
+                let bias = batch % 2 == 0 ? nil : randomWeights(count: rows, sparsity: 0, seed: 3)
+                let want = try #require(IntegerReference.apply(linear, input: x, batch: batch, bias: bias))
+                let got = try #require(run(arrangement, x, batch: batch, bias: bias))
+                #expect(got.count == want.count && got.allSatisfy(\.isFinite))
+                #expect(got == want, "\(variant) \(rows)×\(columns) batch \(batch): \(zip(got, want).filter { $0 != $1 }.count) outputs differ")
+                if batch == 25 || batch == 13 {
+                    #expect(run(arrangement, x, batch: batch, bias: bias, threads: 2) == got, "threads change the result")
+                }
+            }
+        }
+    }
+
+    /// The definition differs from the f32 product of the same int8 weights by at most the activation
+    /// rounding: |Σ (x − sx·qx) · w| ≤ (sx / 2) · Σ |w| per output (plus f32 rounding).
+    @Test(arguments: codings)
+    func activationRoundingStaysWithinItsBound(coding: Quantization) throws {
+        let directory = TemporaryDirectory()
+        let rows = 40, columns = 200, batch = 9
+        let (linear, decoded) = try weight(rows: rows, columns: columns, coding: coding, seed: 77, in: directory)
+        let x = randomWeights(count: batch * columns, sparsity: 0.3, seed: 78)
+        let got = try #require(IntegerReference.apply(linear, input: x, batch: batch, bias: nil))
+        let (want, magnitude) = denseProduct(x, batch: batch, weight: decoded, rows: rows, columns: columns, bias: nil)
+        #expect(got.count == want.count && got.allSatisfy(\.isFinite))
+        var worstShare = 0.0
+        for b in 0..<batch {
+            let sx = Double(x[(b * columns)..<((b + 1) * columns)].map(abs).max()!) / 127
+            for r in 0..<rows {
+                let bound = sx / 2 * (0..<columns).reduce(0.0) { $0 + abs(Double(decoded[r * columns + $1])) }
+                let error = abs(Double(got[b * rows + r]) - Double(want[b * rows + r]))
+                #expect(error <= bound + 1e-5 * Double(magnitude[b * rows + r]) + 1e-6, "sample \(b) output \(r)")
+                worstShare = max(worstShare, error / max(bound, 1e-12))
+            }
+        }
+        // The bound is not vacuous: rounding does move the outputs by a visible part of it.
+        #expect(worstShare > 0.01)
+    }
+
+    /// Through `LinearWeights.apply`: the selected set's integer kernel runs by default (equal to the
+    /// definition), `allowsIntegerActivations = false` gives the f32 kernels' result, and an input with
+    /// NaN or infinity falls back to f32 (which propagates it) instead of quantizing garbage.
+    @Test(.enabled(if: IntegerWeights.variant(KernelSet.selected) != nil, "the selected kernel set has no integer kernel"))
+    func applyUsesTheIntegerPathByDefault() throws {
+        let directory = TemporaryDirectory()
+        let (linear, _) = try weight(rows: 37, columns: 83, coding: .int8(granularity: .channel, asymmetric: false), seed: 5, in: directory)
+        let (plain, _) = try weight(rows: 37, columns: 83, coding: .int8(granularity: .channel, asymmetric: false), seed: 5, in: directory)
+        plain.allowsIntegerActivations = false
+        let x = randomWeights(count: 6 * 83, sparsity: 0.1, seed: 6)
+        #expect(linear.integerArrangementBytes == 0)
+        #expect(try linear.apply(x, batch: 6) == IntegerReference.apply(linear, input: x, batch: 6, bias: nil))
+        #expect(linear.integerArrangementBytes > 0 && linear.residentBytes == linear.encodedResidentBytes + linear.integerArrangementBytes)
+        let f32 = try plain.apply(x, batch: 6)
+        #expect(f32 != (try linear.apply(x, batch: 6)), "activation quantization should change some bits")
+        #expect(plain.integerArrangementBytes == 0)
+        var bad = x
+        bad[83 * 2 + 5] = .nan
+        bad[83 * 4 + 1] = .infinity
+        #expect(IntegerReference.apply(linear, input: bad, batch: 6, bias: nil) == nil)
+        let fallback = try linear.apply(bad, batch: 6), expected = try plain.apply(bad, batch: 6)
+        #expect(fallback.count == expected.count)
+        #expect(zip(fallback, expected).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        #expect(fallback[2 * 37].isNaN && !fallback[0].isNaN)
+    }
+
+    /// A stored −128 (possible in files written by other tools) would overflow AVX2's sign trick:
+    /// that variant refuses the weight, VNNI takes it and still equals the definition.
+    @Test func minus128IsRefusedByAVX2Only() throws {
+        let rows = 3, columns = 8
+        var q = [Int8](repeating: 5, count: rows * columns)
+        q[9] = -128
+        let storage = OwnedBuffer(q)
+        let scales = OwnedBuffer([Float](repeating: 0.01, count: rows))
+        let values = Int8Values(base: storage.pointer, scales: RowScales(scales: scales.pointer, zeros: nil, perChannel: true))
+        let encoding = try TensorEncoder.encode([Float](repeating: 1, count: rows * columns), shape: [rows, columns],
+                                                options: CompressionOptions(quantization: .int8(granularity: .channel, asymmetric: false), index: .dense)).encoding
+        let linear = LinearWeights(name: "w", rows: rows, columns: columns, encoding: encoding,
+                                   storedCount: rows * columns, layout: .dense, values: .int8(values), keepAlive: [storage, scales], residentBytes: 0)
+        #expect(IntegerWeights(linear, variant: .avx2) == nil)
+        if Self.variants.contains(.vnni) {
+            let arrangement = try #require(IntegerWeights(linear, variant: .vnni))
+            let x = randomWeights(count: 2 * columns, sparsity: 0, seed: 1)
+            #expect(run(arrangement, x, batch: 2, bias: nil) == IntegerReference.apply(linear, input: x, batch: 2, bias: nil))
+        }
+    }
+
+    /// Sparse, asymmetric, f32 and codebook weights, and block codings whose rows do not split into
+    /// segments of a multiple of 4 columns, have no integer arrangement.
+    @Test func onlyDenseIntegerCodingsArePacked() throws {
+        let directory = TemporaryDirectory()
+        let values = randomWeights(count: 20 * 40, sparsity: 0.5, seed: 8)
+        for (name, options) in [("csr", CompressionOptions(quantization: .int8(granularity: .channel, asymmetric: false), index: .csr)),
+                                ("asym", CompressionOptions(quantization: .int8(granularity: .channel, asymmetric: true), index: .dense)),
+                                ("f32", CompressionOptions(index: .dense)),
+                                ("codebook", CompressionOptions(quantization: .codebook(bits: 4), index: .dense))] {
+            let file = try writeEncoded([("w", values, [20, 40], options)], to: directory.file("\(name).pare"))
+            let linear = try LinearWeights(entry: try file.tensor(named: "w"), in: file)
+            for variant in IntegerWeights.Variant.allCases { #expect(IntegerWeights(linear, variant: variant) == nil, "\(name)") }
+        }
+        let odd = randomWeights(count: 20 * 34, sparsity: 0, seed: 9)
+        let file = try writeEncoded([("w", odd, [20, 34], CompressionOptions(quantization: .q8_0, index: .dense))], to: directory.file("q8odd.pare"))
+        let linear = try LinearWeights(entry: try file.tensor(named: "w"), in: file)
+        #expect(linear.integerSegment == nil)
+        for variant in IntegerWeights.Variant.allCases { #expect(IntegerWeights(linear, variant: variant) == nil, "q8_0 20×34") }
+    }
+}
