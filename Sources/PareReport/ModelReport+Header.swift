@@ -19,9 +19,13 @@ extension ModelReport {
         ("values", "values"), ("indices", "indices"), ("scales", "scales / codebook"), ("header", "tensor-table entry"),
     ]
 
-    /// What the file says made it: the trainer's architecture, else the layer graph's length.
+    /// What the file says made it: the trainer's architecture, an encoder's description (`pare.encoder`),
+    /// else the layer graph's length.
     static func architecture(_ file: PareFile) -> String {
         if let arch = file.metadata["train.architecture"]?.stringValue { return arch }
+        if let encoder = try? file.encoderDescription() {
+            return "\(encoder.architecture.rawValue): \(encoder.layers) layers, hidden \(encoder.hiddenSize), \(encoder.heads) heads"
+        }
         if let description = try? file.modelDescription() {
             return "\(description.layers.count) layers, input \(Formatting.shape(description.inputShape))"
         }

@@ -28,6 +28,20 @@ import Testing
         #expect(human.out.hasPrefix("wrote \(out) ("))
     }
 
+    /// A converted Hugging Face encoder: the header card names the architecture from `pare.encoder`,
+    /// and every tensor is grouped under its layer.
+    @Test func encoderFilesShowTheirArchitectureAndLayers() throws {
+        let dir = try TemporaryDirectory()
+        let model = dir.file("bert.pare"), out = dir.file("bert.html")
+        #expect(runPare(["convert", TransformerFixture.folder("tiny-bert"), model, "--quant", "q8_0"]).status == 0)
+        let result = runPare(["report", model, "--out", out])
+        #expect(result.status == 0, "\(result.err)")
+        let page = try String(contentsOfFile: out, encoding: .utf8)
+        let encoder = try #require(try PareFile(path: model).encoderDescription())
+        #expect(page.contains("bert: \(encoder.layers) layers, hidden \(encoder.hiddenSize), \(encoder.heads) heads"))
+        for layer in 0..<encoder.layers { #expect(page.contains("encoder.layer.\(layer)")) }
+    }
+
     @Test func badInputFailsWithOneLineNamingTheFile() throws {
         let dir = try TemporaryDirectory()
         let missing = dir.file("missing.pare")

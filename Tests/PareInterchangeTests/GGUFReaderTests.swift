@@ -83,7 +83,7 @@ import PareEncodings
         header += u64(5) + Array("small".utf8) + u32(1) + u64(8) + u32(0) + u64(big * 4)
         let dataOffset = UInt64((header.count + 31) / 32 * 32)
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("gguf-4g-\(UUID().uuidString).gguf").path
-        FileManager.default.createFile(atPath: path, contents: Data(header))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(header)))
         defer { try? FileManager.default.removeItem(atPath: path) }
         let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         let small = (1...8).flatMap { withUnsafeBytes(of: Float($0).bitPattern.littleEndian, Array.init) }
