@@ -37,7 +37,7 @@ public struct ConvertOptions: Sendable {
     /// (a GGUF Q8_0 tensor asked for as q8_0, unpruned): it is copied, not decoded and re-quantized.
     public func keepsAsStored(_ encoding: Encoding?) -> Bool {
         guard let encoding, pruner == nil, quantization != .none else { return false }
-        return (encoding.coding == .q8_0 || encoding.coding == .q4_0) && encoding.coding == quantization.coding
+        return encoding.coding.block != nil && encoding.coding == quantization.coding
             && encoding.structure == (index.structure ?? .dense)
     }
 }

@@ -36,9 +36,9 @@ enum GGUFExporter {
                 throw PareError.invalidArgument("\(file.path): tensor '\(entry.name)' has rank \(entry.shape.count); GGUF holds at most 4 dimensions")
             }
             let rowLength = entry.shape.last ?? 1
-            if entry.encoding.structure == .dense, entry.encoding.coding == .q8_0 || entry.encoding.coding == .q4_0,
-               rowLength % 32 == 0 {
-                return Row(name: entry.name, ggufName: ggufName, shape: entry.shape, type: entry.encoding.coding == .q8_0 ? .q8_0 : .q4_0, verbatim: true)
+            if entry.encoding.structure == .dense, let blocks = GGMLType.blocks(of: entry.encoding.coding),
+               rowLength % blocks.blockSize == 0 {
+                return Row(name: entry.name, ggufName: ggufName, shape: entry.shape, type: blocks, verbatim: true)
             }
             if entry.encoding == .dense {
                 return Row(name: entry.name, ggufName: ggufName, shape: entry.shape, type: plainType(for: entry.dtype), verbatim: true)

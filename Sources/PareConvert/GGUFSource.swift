@@ -107,14 +107,10 @@ final class GGUFSource: ModelSource {
 
     func storedEncoding(_ index: Int) -> Encoding? {
         guard index < locations.count else { return nil }
-        switch locations[index].info.type {
-        case .q8_0: return Encoding(coding: .q8_0)
-        case .q4_0: return Encoding(coding: .q4_0)
-        default: return nil
-        }
+        return locations[index].info.type.pareCoding.map { Encoding(coding: $0) }
     }
 
-    /// The blocks as Pare's values section. Pare's q8_0 / q4_0 decoders refuse non-finite block
+    /// The blocks as Pare's values section. Pare's q8_0 / q4_0 / q6_K decoders refuse non-finite block
     /// scales, so such a block is reported here, naming the tensor, instead of being written.
     func storedSections(_ index: Int) throws -> (storedCount: Int, sections: [SectionPayload]) {
         let (file, info) = locations[index]
@@ -123,7 +119,8 @@ final class GGUFSource: ModelSource {
             return Array(raw)
         }
         for block in 0..<bytes.count / info.type.typeSize {
-            let bits = UInt16(bytes[block * info.type.typeSize]) | UInt16(bytes[block * info.type.typeSize + 1]) << 8
+            let at = block * info.type.typeSize + info.type.blockScaleOffset
+            let bits = UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8
             guard bits & 0x7C00 != 0x7C00 else {
                 throw PareError.malformedTensor(file: files[file].path, tensor: info.name,
                                                 message: "\(info.type.name) block \(block) has a non-finite scale (Pare's blocks need finite scales)")

@@ -13,7 +13,7 @@ import Testing
     static func fixture(_ name: String) -> String { fixtures + "/" + name }
 
     /// Types Pare keeps byte for byte (blocks or plain values); the others come back dequantized to F32.
-    static let verbatim: Set<String> = ["F32", "F16", "BF16", "Q8_0", "Q4_0"]
+    static let verbatim: Set<String> = ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q6_K"]
 
     @Test(arguments: ["types-v3.gguf", "types-v2.gguf", "done-when.gguf", "align64.gguf"])
     func convertThenExportKeepsEveryTensor(file: String) throws {
@@ -74,6 +74,37 @@ import Testing
             #expect(tensor.shape == reference.shape, "\(name): shape")
             expectBitIdentical(tensor.floats(), reference.floats(), "npz \(name)")
         }
+    }
+
+    /// Issue 13's done-when file: F32, F16, Q8_0, Q4_0 and Q6_K kept natively (Q6_K as the format-1.2 q6_K
+    /// coding), exported back byte-identical per tensor (checked above), and its npz export equal to
+    /// gguf-py's dequantization.
+    @Test func doneWhenFileKeepsQ6_KNativelyAndExportsGGUFPysValues() throws {
+        let dir = try TemporaryDirectory()
+        let pare = dir.file("m.pare"), npz = dir.file("m.npz")
+        #expect(runPare(["convert", Self.fixture("done-when.gguf"), pare]).status == 0)
+        let file = try PareFile(path: pare), source = try GGUFFile(path: Self.fixture("done-when.gguf"))
+        #expect(file.version == "1.2", "a file with a q6_K tensor says format 1.2")
+        let q6 = try file.tensor(named: "q6_k")
+        #expect(q6.encoding == Encoding(coding: .q6_K))
+        #expect(try file.section(.values, of: q6).bytes == source.rawBytes(of: source.tensor(named: "q6_k")))
+        let result = runPare(["export", pare, "--to", "npz", npz])
+        #expect(result.status == 0, "\(result.err)")
+        let exported = try NpzFile(path: npz), references = try GGUFFixtures.references()
+        #expect(exported.names.sorted() == source.tensors.map(\.name).sorted())
+        for name in exported.names {
+            expectBitIdentical(try exported.tensor(named: name).floats(), try references.tensor(named: name).floats(), "npz \(name)")
+        }
+        // Asked for q6_k, other tensors are quantized by Pare's own Q6_K encoder (ggml's rule); GGUF blocks never
+        // straddle rows, so one whose rows are not whole super-blocks (64 values) exports dequantized, while
+        // the stored Q6_K tensor is kept as it is.
+        let quantized = dir.file("q.pare"), back = dir.file("q.gguf")
+        #expect(runPare(["convert", Self.fixture("done-when.gguf"), quantized, "--quant", "q6_k", "--min-elements", "0"]).status == 0)
+        #expect(try PareFile(path: quantized).tensor(named: "q4_0").encoding.coding == .q6_K)
+        #expect(runPare(["export", quantized, "--to", "gguf", back]).status == 0)
+        let exported2 = try GGUFFile(path: back)
+        #expect(try exported2.tensor(named: "q4_0").type == .f32)
+        #expect(try exported2.rawBytes(of: exported2.tensor(named: "q6_k")) == source.rawBytes(of: source.tensor(named: "q6_k")))
     }
 
     @Test func quantizationOptionsApplyToDequantizedTypesOnly() throws {

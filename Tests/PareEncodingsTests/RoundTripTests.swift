@@ -6,7 +6,7 @@ import PareFormat
 private let allQuantizations: [Quantization] = [
     .none, .int8(granularity: .tensor, asymmetric: false), .int8(granularity: .channel, asymmetric: false),
     .int8(granularity: .tensor, asymmetric: true), .int8(granularity: .channel, asymmetric: true),
-    .int4(granularity: .tensor), .int4(granularity: .channel), .q8_0, .q4_0,
+    .int4(granularity: .tensor), .int4(granularity: .channel), .q8_0, .q4_0, .q6_K,
     .codebook(bits: 2), .codebook(bits: 5), .codebook(bits: 8),
 ]
 private let allIndexes: [IndexChoice] = [.dense, .csr, .bitmask, .deltaCSR, .auto]
@@ -30,6 +30,9 @@ private func checkBounds(_ values: [Float], _ decoded: [Float], shape: [Int], en
     for r in 0..<rows {
         for k in view.rowStarts[r]..<view.rowStarts[r + 1] { streamIndex[r * columns + storedColumns[k]] = k }
     }
+    // Q6_K: the stream values of every 16-value sub-block, to bound its clamped levels.
+    var stream = [Float](repeating: 0, count: encoded.storedCount)
+    for (i, k) in streamIndex.enumerated() where k >= 0 { stream[k] = values[i] }
     let codebook: [Float] = quantization.coding == .codebook ? SectionBytes(encoded.sections.last!.bytes).floats() : []
 
     for r in 0..<rows {
@@ -53,6 +56,14 @@ private func checkBounds(_ values: [Float], _ decoded: [Float], shape: [Int], en
                 bound = blockScales[streamIndex[i] / 32] * (0.5 + 127.0 / 2048) * 1.001
             case .q4_0:
                 bound = abs(blockScales[streamIndex[i] / 32]) * (1 + 8.0 / 1024) * 1.001
+            case .q6_K:
+                // Level error |f|/2 for the sub-block factor f = d·scale; a level clamped at −32…31 or a scale
+                // rounded to 0 adds at most the sub-block's max/32 + 16·d (d = the super-block's scale).
+                let k = streamIndex[i], raw = encoded.sections.last!.bytes, at = k / 256 * 210
+                let d = abs(HalfPrecision.float(f16Bits: UInt16(raw[at + 208]) | UInt16(raw[at + 209]) << 8))
+                let f = d * abs(Float(Int8(bitPattern: raw[at + 192 + k % 256 / 16])))
+                let sub = stream[k / 16 * 16..<min(k / 16 * 16 + 16, stream.count)].map(abs).max()!
+                bound = (f / 2 + sub / 32 + 16 * d) * 1.001
             case .codebook:
                 bound = codebook.map { abs(x - $0) }.min()! * 1.00001 + 1e-30
             }

@@ -191,6 +191,16 @@ extension GoldenFixture {
                 SectionPayload(kind: .values, dtype: .u8, bytes: le([HalfPrecision.f16Bits(-0.125)]) + (0..<16).map { UInt8($0 | (15 - $0) << 4) }),
             ]),
         ]),
+        GoldenFixture(name: "q6_k", tensors: [
+            // Format 1.2: 256 values → one 210-byte Q6_K super-block: 128 bytes ql (low nibbles), 64 bytes qh
+            // (2-bit highs), sixteen i8 sub-block scales (both extremes), then the f16 d at the end.
+            GoldenTensor(name: "w", dtype: .f32, shape: [2, 128], encoding: Encoding(coding: .q6_K), storedCount: 256, sections: [
+                SectionPayload(kind: .values, dtype: .u8, bytes: (0..<128).map { UInt8(truncatingIfNeeded: $0 &* 37) }
+                    + (0..<64).map { UInt8(truncatingIfNeeded: $0 &* 11) }
+                    + [-128, 127, 1, -1, 0, 2, -3, 5, -8, 13, -21, 34, -55, 89, 64, -64].map { UInt8(bitPattern: Int8($0)) }
+                    + le([HalfPrecision.f16Bits(0.0625)])),
+            ]),
+        ]),
         GoldenFixture(name: "codebook", tensors: [
             // 3-bit indices packed LSB first: 8 values × 3 bits = 3 bytes; 8 f32 centroids.
             GoldenTensor(name: "w", dtype: .f32, shape: [2, 4], encoding: Encoding(coding: .codebook, bits: 3), storedCount: 8, sections: [

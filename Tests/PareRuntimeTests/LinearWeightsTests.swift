@@ -8,7 +8,7 @@ let structures: [IndexChoice] = [.dense, .csr, .bitmask, .deltaCSR]
 let quantizations: [Quantization] = [
     .none, .int8(granularity: .tensor, asymmetric: false), .int8(granularity: .channel, asymmetric: false),
     .int8(granularity: .tensor, asymmetric: true), .int8(granularity: .channel, asymmetric: true),
-    .int4(granularity: .tensor), .int4(granularity: .channel), .q8_0, .q4_0, .codebook(bits: 3), .codebook(bits: 8),
+    .int4(granularity: .tensor), .int4(granularity: .channel), .q8_0, .q4_0, .q6_K, .codebook(bits: 3), .codebook(bits: 8),
 ]
 
 struct LinearWeightsTests {

@@ -22,7 +22,7 @@ struct SlicedWeightsTests {
     static let slicedCodings: [Quantization] = [
         .none, .int8(granularity: .tensor, asymmetric: false), .int8(granularity: .channel, asymmetric: false),
         .int8(granularity: .channel, asymmetric: true), .int4(granularity: .tensor), .int4(granularity: .channel),
-        .q8_0, .q4_0, .codebook(bits: 4),
+        .q8_0, .q4_0, .q6_K, .codebook(bits: 4),
     ]
 
     /// Loads each (shape, coding) of `index` and hands the weight, its arrangement and a seeded

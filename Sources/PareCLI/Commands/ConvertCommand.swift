@@ -19,10 +19,11 @@ public struct ConvertCommand: ConsoleCommand {
             name: `*` any run, `?` one character), --skip PATTERN excludes tensors. Other tensors are copied exactly. \
             Errors are measured against the input: max |x − x'| and RMS(x − x') / RMS(x). \
             --quant int4 writes GGUF-compatible q4_0 blocks unless --granularity tensor|channel; \
-            --quant int8 --granularity block writes q8_0. \
+            --quant int8 --granularity block writes q8_0; --quant q6_k writes GGUF Q6_K super-blocks (256 values, \
+            6.56 bits each, quantized as ggml's quantize_row_q6_K_ref; format 1.2). \
             The input format is told from the file's first bytes, not its name. GGUF (v2/v3): F32, F16, BF16 \
-            tensors are kept as they are, Q8_0 / Q4_0 blocks are copied into Pare's q8_0 / q4_0 codings \
-            (never re-quantized), Q4_1, Q5_0, Q5_1 and Q2_K–Q6_K, Q8_K are dequantized exactly as ggml does \
+            tensors are kept as they are, Q8_0 / Q4_0 / Q6_K blocks are copied into Pare's q8_0 / q4_0 / q6_k \
+            codings (never re-quantized), Q4_1, Q5_0, Q5_1, Q2_K–Q5_K and Q8_K are dequantized exactly as ggml does \
             and then encoded as the options say (f32 by default); metadata is kept under gguf.*; a split \
             model (NAME-00001-of-0000N.gguf) is read as one. \
             --json prints input_bytes, output_bytes, ratio (input / output) and one row per tensor.

@@ -7,7 +7,7 @@ import PareFormat
 public struct CodingArguments: ParsableArguments {
     /// Value codings.
     public enum Quant: String, ExpressibleByArgument, CaseIterable, Sendable {
-        case none, int8, int4, q8_0, q4_0, codebook
+        case none, int8, int4, q8_0, q4_0, codebook, q6_k
     }
 
     /// Scale granularities.

@@ -36,12 +36,13 @@ extension Quantization {
             }
         case "q8_0": try noBits(); self = .q8_0
         case "q4_0": try noBits(); self = .q4_0
+        case "q6_k": try noBits(); self = .q6_K
         case "codebook":
             let b = bits ?? 5
             guard (2...8).contains(b) else { throw PareError.invalidArgument("codebook bits must be 2…8, not \(b)") }
             self = .codebook(bits: b)
         default:
-            throw PareError.invalidArgument("unknown quantization '\(name)' (none, int8, int4, codebook, q8_0, q4_0)")
+            throw PareError.invalidArgument("unknown quantization '\(name)' (none, int8, int4, codebook, q8_0, q4_0, q6_k)")
         }
         if asymmetric, case .int8 = self {} else if asymmetric {
             throw PareError.invalidArgument("asymmetric applies to int8 with tensor or channel scales only")

@@ -14,6 +14,8 @@ public enum Quantization: Hashable, Sendable {
     case q4_0
     /// k-means weight sharing: 2^bits f32 centroids, indices packed at `bits` bits (2…8).
     case codebook(bits: Int)
+    /// GGUF Q6_K super-blocks of 256 values over the value stream, quantized as ggml does.
+    case q6_K
 
     /// The value coding this quantization writes.
     public var coding: Encoding.Coding {
@@ -24,6 +26,7 @@ public enum Quantization: Hashable, Sendable {
         case .q8_0: return .q8_0
         case .q4_0: return .q4_0
         case .codebook: return .codebook
+        case .q6_K: return .q6_K
         }
     }
 

@@ -66,6 +66,8 @@ public enum TensorEncoder {
             sections += Q8_0Coding.encode(stream, scales: options.scales)
         case .q4_0:
             sections += Q4_0Coding.encode(stream, scales: options.scales)
+        case .q6_K:
+            sections += Q6_KCoding.encode(stream)
         case let .codebook(bits):
             encoding.bits = UInt8(bits)
             sections += CodebookCoding.encode(stream, bits: bits)
@@ -106,9 +108,10 @@ public enum TensorEncoder {
             }
         case let .codebook(bits):
             guard (2...8).contains(bits) else { throw PareError.invalidArgument("codebook bits must be 2…8, not \(bits)") }
-        case .q8_0, .q4_0:
-            // The f16 block scale max|x|/127 (Q8_0) or |m|/8 (Q4_0) must not overflow to infinity.
-            let limit: Float = quantization == .q8_0 ? 65504 * 127 : 65504 * 8
+        case .q8_0, .q4_0, .q6_K:
+            // The f16 block scale max|x|/127 (Q8_0), |m|/8 (Q4_0) or about max|x|/(31·128) (Q6_K: a sub-block's
+            // fitted scale over 128) must not overflow to infinity; Q6_K keeps a margin for the fit.
+            let limit: Float = quantization == .q8_0 ? 65504 * 127 : quantization == .q4_0 ? 65504 * 8 : 65504 * 128 * 16
             if let bad = values.first(where: { abs($0) >= limit }) {
                 throw PareError.invalidArgument("\(quantization.coding.name) cannot hold \(bad): its f16 block scale would overflow")
             }
@@ -141,9 +144,9 @@ public enum TensorEncoder {
         case .none: return 4 * n
         case .int8: return n
         case .int4: return (n + 1) / 2
-        case .q8_0, .q4_0:
-            let block = quantization.coding.blockLayout!
-            return block.blockCount(values: n) * block.bytes
+        case .q8_0, .q4_0, .q6_K:
+            let block = quantization.coding.block!
+            return (n + block.elements - 1) / block.elements * block.bytes
         case let .codebook(bits): return (n * bits + 7) / 8
         }
     }

@@ -10,6 +10,7 @@ extension ValidatedTensor {
         case let .int4(scales): return Int4Coding.decode(values: values, scales: scales, rowStarts: rowStarts)
         case let .q8_0(scales): return Q8_0Coding.decode(values, scales: scales, count: storedCount)
         case let .q4_0(scales): return Q4_0Coding.decode(values, scales: scales, count: storedCount)
+        case let .q6_K(scales): return Q6_KCoding.decode(values, scales: scales, count: storedCount)
         case let .codebook(centroids):
             return CodebookCoding.decode(values: values, centroids: centroids, bits: Int(entry.encoding.bits), count: storedCount)
         }

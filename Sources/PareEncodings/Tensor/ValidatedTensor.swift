@@ -58,6 +58,8 @@ public struct ValidatedTensor: Sendable {
         case q4_0(blockScales: [Float])
         /// Packed indices (padding bits 0) into 2^bits finite centroids.
         case codebook(centroids: [Float])
+        /// Q6_K super-blocks with every sub-block's factor `d · scale` in f32 (one per 16 values; d finite).
+        case q6_K(subBlockScales: [Float])
     }
 
     /// Values in the stream (non-zeros, csr_delta fillers; every element when dense).
@@ -126,6 +128,8 @@ public struct ValidatedTensor: Sendable {
             return .q8_0(blockScales: try Q8_0Coding.validate(values, count: count, context: context))
         case .q4_0:
             return .q4_0(blockScales: try Q4_0Coding.validate(values, count: count, context: context))
+        case .q6_K:
+            return .q6_K(subBlockScales: try Q6_KCoding.validate(values, count: count, context: context))
         case .codebook:
             return .codebook(centroids: try CodebookCoding.validate(values: values, codebook: sections[.codebook].bytes,
                                                                     bits: Int(encoding.bits), count: count, context: context))

@@ -97,8 +97,8 @@ public final class PareWriter {
             let fileLength = headerOffset + UInt64(region.count)
             var preamble = Preamble(headerCRC: CRC32.checksum(region), headerOffset: headerOffset,
                                     headerLength: UInt64(region.count), fileLength: fileLength)
-            // Only a file that uses a 1.1 feature says 1.1: the rest stay readable by 1.0 readers.
-            preamble.minor = compressed == nil ? FormatVersion.baseMinor : FormatVersion.minor
+            // Only a file that uses a 1.1 (1.2) feature says 1.1 (1.2): the rest stay readable by older readers.
+            preamble.minor = FormatVersion.minor(compressedHeader: compressed != nil, tensors: tensors)
             if compressed != nil { preamble.flags = Preamble.zlibHeaderFlag }
             try output.write(preamble.encoded(), at: 0)
             try output.commit()

@@ -3,11 +3,22 @@ public enum FormatVersion {
     /// Bumped when old readers could misread a new file; readers reject other majors.
     public static let major: UInt16 = 1
     /// Bumped for additions old readers either ignore (new metadata keys) or refuse by name (new codes,
-    /// flags). 1.1 adds the zlib-compressed header (`Preamble.zlibHeaderFlag`).
-    public static let minor: UInt16 = 1
+    /// flags). 1.1 adds the zlib-compressed header (`Preamble.zlibHeaderFlag`); 1.2 the q6_K coding.
+    public static let minor: UInt16 = 2
+    /// The minor version of the compressed header.
+    public static let compressedHeaderMinor: UInt16 = 1
+    /// The minor version of the q6_K coding.
+    public static let q6_KMinor: UInt16 = 2
     /// The minor version a file is written with when it uses nothing newer: files that do not need 1.1
     /// stay byte-identical to what 1.0 writers produced and readable by 1.0 readers.
     public static let baseMinor: UInt16 = 0
+
+    /// The oldest minor version whose features a file uses: a file writes the version a reader needs to
+    /// know every code in it, so one without q6_K or a compressed header stays readable by older readers.
+    public static func minor(compressedHeader: Bool, tensors: [TensorEntry]) -> UInt16 {
+        let q6_K = tensors.contains { $0.encoding.coding == .q6_K }
+        return q6_K ? q6_KMinor : compressedHeader ? compressedHeaderMinor : baseMinor
+    }
 }
 
 /// The fixed 64-byte start of every Pare file: magic, version, byte order, and where the header is.

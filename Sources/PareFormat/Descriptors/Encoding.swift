@@ -38,9 +38,12 @@ public struct Encoding: Hashable, Sendable {
         case q4_0 = 4
         /// Weight sharing: an f32 codebook of 2^bits centroids and bit-packed indices.
         case codebook = 5
+        /// GGUF Q6_K super-blocks (format 1.2): 256 values as 6-bit levels, sixteen i8 sub-block scales and
+        /// an f16 scale (210 bytes).
+        case q6_K = 6
 
         /// The name used in `inspect` and on the command line.
-        public var name: String { ["raw", "int8", "int4", "q8_0", "q4_0", "codebook"][Int(rawValue)] }
+        public var name: String { ["raw", "int8", "int4", "q8_0", "q4_0", "codebook", "q6_k"][Int(rawValue)] }
     }
 
     /// Which values share a scale.
@@ -63,11 +66,11 @@ public struct Encoding: Hashable, Sendable {
 
     public var structure: Structure
     public var coding: Coding
-    /// The scale granularity (int8 / int4: tensor or channel; q8_0 / q4_0: block; else none).
+    /// The scale granularity (int8 / int4: tensor or channel; q8_0 / q4_0 / q6_K: block; else none).
     public var granularity: Granularity
     /// Codebook index width in bits (2…8); 0 otherwise.
     public var bits: UInt8
-    /// Values per block for block codings (32); 0 otherwise.
+    /// Values per block for block codings (32; 256 for q6_K); 0 otherwise.
     public var blockSize: UInt32
     /// Coding flags (`asymmetricFlag`).
     public var flags: UInt8
@@ -80,10 +83,10 @@ public struct Encoding: Hashable, Sendable {
         switch coding {
         case .raw, .codebook: self.granularity = granularity ?? .none
         case .int8, .int4: self.granularity = granularity ?? .channel
-        case .q8_0, .q4_0: self.granularity = granularity ?? .block
+        case .q8_0, .q4_0, .q6_K: self.granularity = granularity ?? .block
         }
         self.bits = bits
-        self.blockSize = blockSize ?? UInt32(coding.blockLayout?.elements ?? 0)
+        self.blockSize = blockSize ?? UInt32(coding.block?.elements ?? 0)
         self.flags = flags
     }
 

@@ -41,3 +41,38 @@ extension Encoding.Coding {
         }
     }
 }
+
+/// GGUF Q6_K super-blocks (Spec/ENCODINGS.md §2.7): 256 values in 210 bytes — 128 bytes of low nibbles
+/// (`ql`), 64 bytes of 2-bit high parts (`qh`), sixteen i8 sub-block scales, then the f16 scale `d`
+/// at the *end* (unlike Q8_0 / Q4_0, whose scale opens the block, hence not a `QuantBlockLayout`).
+public enum Q6_KLayout {
+    /// Values per super-block.
+    public static let elements = 256
+    /// Bytes per super-block.
+    public static let bytes = 210
+    /// Values sharing one i8 sub-block scale.
+    public static let subBlock = 16
+    /// Offset of the sixteen i8 sub-block scales.
+    public static let scalesOffset = 192
+    /// Offset of the little-endian f16 super-block scale `d`.
+    public static let dOffset = 208
+
+    /// The signed level (−32…31) of element `e` (0…255) of the super-block starting at byte `block`:
+    /// element h·128 + l takes nibble l/64 of ql[h·64 + l%64] and bits 2·(l/32)… of qh[h·32 + l%32].
+    /// One definition for the codec and the runtime's kernels (`@inlinable` so kernels inline it).
+    @inlinable @inline(__always)
+    public static func level(_ raw: UnsafeRawBufferPointer, block: Int, element e: Int) -> Int {
+        let half = e >> 7, l = e & 127
+        let low = (raw[block + half * 64 + (l & 63)] >> UInt8(4 * (l >> 6))) & 0xF
+        let high = (raw[block + 128 + half * 32 + (l & 31)] >> UInt8(2 * (l >> 5))) & 3
+        return Int(low | high << 4) - 32
+    }
+}
+
+extension Encoding.Coding {
+    /// Values and bytes per block of a block coding (q8_0, q4_0: 32 values; q6_K: 256); nil for the others.
+    public var block: (elements: Int, bytes: Int)? {
+        if let layout = blockLayout { return (layout.elements, layout.bytes) }
+        return self == .q6_K ? (Q6_KLayout.elements, Q6_KLayout.bytes) : nil
+    }
+}

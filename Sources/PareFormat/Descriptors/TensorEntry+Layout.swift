@@ -78,7 +78,7 @@ extension TensorEntry {
         switch e.coding {
         case .raw, .codebook: expectedGranularity = [.none]
         case .int8, .int4: expectedGranularity = [.tensor, .channel]
-        case .q8_0, .q4_0: expectedGranularity = [.block]
+        case .q8_0, .q4_0, .q6_K: expectedGranularity = [.block]
         }
         guard expectedGranularity.contains(e.granularity) else {
             throw fail("granularity \(e.granularity.name) does not go with coding \(e.coding.name)")
@@ -88,7 +88,7 @@ extension TensorEntry {
         } else if e.bits != 0 {
             throw fail("bits \(e.bits) set for coding \(e.coding.name)")
         }
-        let block = UInt32(e.coding.blockLayout?.elements ?? 0)
+        let block = UInt32(e.coding.block?.elements ?? 0)
         guard e.blockSize == block else { throw fail("block size \(e.blockSize), coding \(e.coding.name) needs \(block)") }
         let allowedFlags: UInt8 = e.coding == .int8 ? Encoding.asymmetricFlag : 0
         guard e.flags & ~allowedFlags == 0 else {
@@ -126,8 +126,8 @@ extension TensorEntry {
             values = .init(kind: .values, dtypes: dtypes) { multiply(stored, UInt64($0.size)) }
         case .int8: values = .init(kind: .values, dtypes: [.i8]) { _ in stored }
         case .int4: values = .init(kind: .values, dtypes: [.u8]) { _ in (stored + 1) / 2 }
-        case .q8_0, .q4_0:
-            let block = encoding.coding.blockLayout!
+        case .q8_0, .q4_0, .q6_K:
+            let block = encoding.coding.block!
             let elements = UInt64(block.elements), bytes = UInt64(block.bytes)
             values = .init(kind: .values, dtypes: [.u8]) { _ in multiply((stored + elements - 1) / elements, bytes) }
         case .codebook:

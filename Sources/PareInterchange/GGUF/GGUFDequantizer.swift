@@ -5,7 +5,7 @@ import PareFormat
 /// (and ggml's `dequantize_row_*`) do: every product is computed in f32 in the same order, so the
 /// results are bit-identical to `gguf.quants.dequantize`.
 ///
-/// Q8_0 and Q4_0 go through Pare's own q8_0 / q4_0 decoders (the blocks are the same bytes); the
+/// Q8_0, Q4_0 and Q6_K go through Pare's own q8_0 / q4_0 / q6_K decoders (the blocks are the same bytes); the
 /// other block types are decoded here, one scalar function per type (`GGUFLegacyBlocks`,
 /// `GGUFKQuantBlocks`). The i-quants, ternary and FP4 types are refused as unsupported.
 public enum GGUFDequantizer {
@@ -22,7 +22,7 @@ public enum GGUFDequantizer {
         }
         if let dtype = type.plainDType { return DenseTensor.floats(from: raw, dtype: dtype) }
         if type.isPareBlockCoding {
-            let encoded = EncodedTensor(encoding: Encoding(coding: type == .q8_0 ? .q8_0 : .q4_0), storedCount: count,
+            let encoded = EncodedTensor(encoding: Encoding(coding: type.pareCoding!), storedCount: count,
                                         sections: [SectionPayload(kind: .values, dtype: .u8, bytes: Array(raw))],
                                         error: ErrorStats(maxAbsError: 0, relativeRMSError: 0))
             do {
@@ -54,7 +54,6 @@ public enum GGUFDequantizer {
         case .q3_K: return GGUFKQuantBlocks.q3_K
         case .q4_K: return GGUFKQuantBlocks.q4_K
         case .q5_K: return GGUFKQuantBlocks.q5_K
-        case .q6_K: return GGUFKQuantBlocks.q6_K
         case .q8_K: return GGUFKQuantBlocks.q8_K
         default: return nil
         }

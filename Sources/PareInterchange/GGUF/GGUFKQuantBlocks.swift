@@ -1,5 +1,5 @@
 /// The k-quant super-blocks of 256 values (layouts from gguf-py `quants.py`, which mirrors ggml's
-/// `dequantize_row_q*_K`). Sub-block scales multiply the f16 super-block scale first, then the level,
+/// `dequantize_row_q*_K`); Q6_K, a Pare coding, is decoded by `Q6_KCoding`. Sub-block scales multiply the f16 super-block scale first, then the level,
 /// in f32, as the reference does; element indices are spelled out per type.
 enum GGUFKQuantBlocks {
     /// Q2_K (84 bytes): 16 scale bytes (low nibble scale, high nibble min, one pair per 16 values),
@@ -66,22 +66,6 @@ enum GGUFKQuantBlocks {
                 let low = (raw[nibbles + sub / 2 * 32 + l] >> UInt8(4 * (sub % 2))) & 0xF
                 let high = highBits.map { (raw[$0 + l] >> UInt8(sub)) & 1 } ?? 0
                 out[sub * 32 + l] = scale * Float(low | high << 4) - offset
-            }
-        }
-    }
-
-    /// Q6_K (210 bytes): 128 bytes of low nibbles, 64 bytes of 2-bit highs, 16 i8 scales, f16 d.
-    /// Element j·128 + h·64 + l (l < 64) takes nibble h of ql[j·64 + l]; element j·128 + s·32 + l
-    /// (l < 32) takes bits 2s… of qh[j·32 + l]; x = (d·scale[e/16])·(q − 32).
-    static func q6_K(_ raw: UnsafeRawBufferPointer, _ out: UnsafeMutableBufferPointer<Float>) {
-        let d = GGUFDequantizer.half(raw, 208)
-        for j in 0..<2 {
-            for l in 0..<128 {
-                let e = j * 128 + l
-                let low = (raw[j * 64 + l % 64] >> UInt8(4 * (l / 64))) & 0xF
-                let high = (raw[128 + j * 32 + l % 32] >> UInt8(2 * (l / 32))) & 3
-                let scale = Float(Int8(bitPattern: raw[192 + e / 16]))
-                out[e] = d * scale * Float(Int(low | high << 4) - 32)
             }
         }
     }

@@ -43,6 +43,7 @@ extension LinearWeights {
         case let .q4(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
             run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         }
+        case let .q6(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         case let .asymmetricInt8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         case let .codebook(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         }

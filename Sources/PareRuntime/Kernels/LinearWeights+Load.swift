@@ -106,6 +106,9 @@ private struct Loader {
             return .q8(Q8BlockValues(blocks: bytes(raw, as: UInt8.self, empty: 0), scales: own(blockScales)))
         case let .q4_0(blockScales):
             return .q4(Q4BlockValues(blocks: bytes(raw, as: UInt8.self, empty: 0), scales: own(blockScales)))
+        case let .q6_K(subBlockScales):
+            let blocks = UnsafeRawBufferPointer(start: bytes(raw, as: UInt8.self, empty: 0), count: raw.count)
+            return .q6(Q6KBlockValues(blocks: blocks, scales: own(subBlockScales)))
         case let .codebook(centroids):
             let indices = bytes(raw, as: UInt8.self, empty: 0)
             return .codebook(CodebookValues(indices: indices, byteCount: raw.count, codebook: own(centroids),

@@ -27,6 +27,7 @@ extension LinearWeights {
         case let .int4(v): forEachStored(row: r, v, body)
         case let .q8(v): forEachStored(row: r, v, body)
         case let .q4(v): forEachStored(row: r, v, body)
+        case let .q6(v): forEachStored(row: r, v, body)
         case let .codebook(v): forEachStored(row: r, v, body)
         }
     }

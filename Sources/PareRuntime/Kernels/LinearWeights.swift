@@ -80,6 +80,7 @@ public final class LinearWeights: @unchecked Sendable {
         case int4(Int4Values)
         case q8(Q8BlockValues)
         case q4(Q4BlockValues)
+        case q6(Q6KBlockValues)
         case codebook(CodebookValues)
     }
 

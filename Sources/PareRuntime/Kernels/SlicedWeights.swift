@@ -109,6 +109,7 @@ final class SlicedWeights: @unchecked Sendable {
         case let .asymmetricInt8(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
         case let .q8(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
         case let .q4(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
+        case let .q6(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
         case let .codebook(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
         }
     }

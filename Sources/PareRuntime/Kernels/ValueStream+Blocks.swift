@@ -90,3 +90,18 @@ struct CodebookValues: ValueStream {
         return codebook[(word >> shift) & ((1 << bits) - 1)]
     }
 }
+
+/// GGUF Q6_K super-blocks (`Q6_KLayout`, format 1.2): 256 values as 6-bit levels with an f32 factor per
+/// 16 values (`d · scale`, computed once at load as ggml rounds it), `x = factor · (L − 32)` — the same
+/// f32 products as PareEncodings' `Q6_KCoding.decode`, so every weight equals the decoded tensor's.
+struct Q6KBlockValues: ValueStream {
+    /// The super-blocks, `Q6_KLayout.bytes` each.
+    let blocks: UnsafeRawBufferPointer
+    /// `d · scale` of every 16 values.
+    let scales: UnsafePointer<Float>
+
+    @inline(__always)
+    func value(_ i: Int) -> Float {
+        scales[i >> 4] * Float(Q6_KLayout.level(blocks, block: (i >> 8) * Q6_KLayout.bytes, element: i & 255))
+    }
+}
