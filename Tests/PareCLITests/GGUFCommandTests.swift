@@ -152,6 +152,22 @@ import Testing
         #expect(FileManager.default.contentsEqual(atPath: again, andPath: dir.file("out-f32.gguf")))
     }
 
+    /// A Q6_K super-block whose f16 d is not finite is refused at convert, naming the tensor and block
+    /// (the q6_k coding's decoder refuses it too), not written into a file nothing can read.
+    @Test func nonFiniteQ6_KScaleIsOneLineNamingTheTensor() throws {
+        let dir = try TemporaryDirectory()
+        let source = try GGUFFile(path: Self.fixture("done-when.gguf")), info = try source.tensor(named: "q6_k")
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.fixture("done-when.gguf"))))
+        let d = Int(source.dataOffset + info.offset) + 210 + 208  // super-block 1's d
+        bytes[d] = 0x00; bytes[d + 1] = 0x7C  // +inf
+        let bad = dir.file("bad.gguf")
+        try Data(bytes).write(to: URL(fileURLWithPath: bad))
+        let result = runPare(["convert", bad, dir.file("bad.pare")])
+        #expect(result.status != 0)
+        #expect(result.err.contains("q6_k") && result.err.contains("block 1") && result.err.contains("non-finite"), "\(result.err)")
+        #expect(result.err.split(separator: "\n").count == 1, "\(result.err)")
+    }
+
     @Test func splitFilesConvertAsOneModel() throws {
         let dir = try TemporaryDirectory()
         let pare = dir.file("split.pare")
