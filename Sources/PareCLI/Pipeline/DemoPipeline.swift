@@ -32,6 +32,9 @@ struct DemoPipeline {
         var extraRows: [Row] = []
         /// zlib the header of compressed variants (format 1.1).
         var compressHeader = true
+        /// Section placement of compressed variants: packed (format 1.2) drops the padding before compressed
+        /// and short sections (Spec/FORMAT.md §8.1); the dense row stays an aligned 1.0 file.
+        var layout: PayloadLayout = .packed
         /// Coding of the biases of compressed variants (the dense row keeps f32).
         var biasQuantization: Quantization = .int8(granularity: .tensor, asymmetric: false)
 
@@ -150,7 +153,7 @@ struct DemoPipeline {
             let percent = (row.sparsity * 1000).rounded().truncatingRemainder(dividingBy: 10) == 0
                 ? String(Int((row.sparsity * 100).rounded())) : String(format: "%.1f", row.sparsity * 100)
             let options = PackingOptions(compression: compression, zlibLevel: c.zlibLevel, restQuantization: c.biasQuantization,
-                                         compressHeader: c.compressHeader)
+                                         compressHeader: c.compressHeader, layout: c.layout)
             try emit(tuned, name: "sparse\(percent)-\(row.label)", options: options, sparsity: tuned.sparsity, epochs: epochs, history: history,
                      extra: ["prune.sparsity": .float(row.sparsity), "quant": .string(row.label), "zlib": .int(Int64(c.zlibLevel))])
         }
