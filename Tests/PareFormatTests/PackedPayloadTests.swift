@@ -37,6 +37,9 @@ import Testing
         // q's 3 values at 209 and its scale at 212; the header right after, at 216.
         #expect(offsets == [64, 74, 128, 192, 209, 212])
         #expect(file.preamble.headerOffset == 216)
+        // Used in place (what `inspect --json` reports as in_place): w's 64-byte values, and its row pointers,
+        // which are short but happen to sit at 64; the others are copied or inflated.
+        #expect(file.tensors.flatMap { $0.sections.map(\.isUsedInPlace) } == [true, false, true, false, false, false])
         #expect(try file.verify().isEmpty)
     }
 

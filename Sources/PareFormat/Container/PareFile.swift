@@ -150,7 +150,7 @@ public final class PareFile: @unchecked Sendable {
         }
         let bytes: SectionBytes
         switch section.compression {
-        case .none where section.offset % sectionAlignment == 0:
+        case .none where section.isUsedInPlace:
             bytes = SectionBytes(owner: map, buffer: stored)
         case .none:
             // A short section of a packed file (§8.1): copied, so every section a caller sees is 64-byte aligned.
