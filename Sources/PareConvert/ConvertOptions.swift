@@ -11,6 +11,10 @@ public struct ConvertOptions: Sendable {
     public var index: IndexChoice = .auto
     /// zlib level for every section (applied only where it helps), or nil for none.
     public var zlibLevel: Int?
+    /// zlib level of the header (format 1.1, only where it shrinks it), or nil for a plain header.
+    public var headerZlibLevel: Int?
+    /// Section placement; `.packed` (format 1.2) drops the padding small files are mostly made of.
+    public var layout: PayloadLayout = .aligned
     /// Which tensors are compressed; the rest are copied exactly.
     public var filter = TensorFilter.default
     /// Tensors already encoded by a calibrated method, by name: written as they are in place of

@@ -70,7 +70,7 @@ public struct Converter: Sendable {
         Self.addProvenance([(MetadataKey.source, .string(settings.sourceName ?? (input as NSString).lastPathComponent)),
                             (MetadataKey.producer, .string("pare convert")),
                             ("convert.options", .string(settings.optionsText))], to: &metadata, omitted: &omitted)
-        let writer = try PareWriter(path: output, metadata: metadata)
+        let writer = try PareWriter(path: output, metadata: metadata, headerZlibLevel: settings.headerZlibLevel, layout: settings.layout)
         var tensors: [ConvertReport.Tensor] = []
         let total = source.tensors.count
         // Pairs of tensors encode on two threads only where reading is safe to share (a mapped

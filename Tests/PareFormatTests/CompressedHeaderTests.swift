@@ -71,7 +71,7 @@ import Testing
     @Test func unknownPreambleFlagsAreStillRefused() throws {
         var bytes = try readBytes(golden)
         var preamble = try Preamble.decode(Array(bytes.prefix(64)), file: "x")
-        preamble.flags = Preamble.zlibHeaderFlag | 2
+        preamble.flags = Preamble.zlibHeaderFlag | 4
         bytes.replaceSubrange(0..<64, with: preamble.encoded())
         guard case let .unsupportedFeature(_, _, feature)? = try openError(bytes) else { Issue.record("expected unsupportedFeature"); return }
         #expect(feature.contains("flags"))

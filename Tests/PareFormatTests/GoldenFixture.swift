@@ -19,6 +19,8 @@ struct GoldenFixture: Sendable, CustomStringConvertible {
     var tensors: [GoldenTensor]
     /// zlib level of the header (format 1.1), nil for a plain 1.0 header.
     var headerZlibLevel: Int? = nil
+    /// Section placement; `.packed` makes a format 1.2 file.
+    var layout: PayloadLayout = .aligned
 
     var description: String { name }
 
@@ -30,7 +32,7 @@ struct GoldenFixture: Sendable, CustomStringConvertible {
 
     /// Writes the fixture with the current writer.
     func write(to path: String) throws {
-        let writer = try PareWriter(path: path, metadata: metadata, headerZlibLevel: headerZlibLevel)
+        let writer = try PareWriter(path: path, metadata: metadata, headerZlibLevel: headerZlibLevel, layout: layout)
         for t in tensors {
             try writer.add(name: t.name, dtype: t.dtype, shape: t.shape, encoding: t.encoding,
                            storedCount: t.storedCount, sections: t.sections, zlibLevel: t.zlibLevel)
@@ -215,5 +217,21 @@ extension GoldenFixture {
                 SectionPayload(kind: .codebook, dtype: .f32, bytes: f32([0, 1, 2, 3])),
             ], zlibLevel: 9),
         ]),
+        // Format 1.2: packed payload (preamble flag bit 1, FORMAT.md §8.1). Only `w`'s 64-byte f32 values are
+        // used in place and 64-byte aligned; the short row pointers, columns, int8 values and scale, and the
+        // zlib-compressed bias follow the previous section without padding, and so does the header.
+        GoldenFixture(name: "packed", metadata: ["pare.producer": .string("pare golden fixtures")], tensors: [
+            // [4, 40]: four non-zeros per row at columns 0, 10, 20, 30.
+            GoldenTensor(name: "w", dtype: .f32, shape: [4, 40], encoding: Encoding(structure: .csr), storedCount: 16, sections: [
+                SectionPayload(kind: .rowPointers, dtype: .u16, bytes: le([UInt16(0), 4, 8, 12, 16])),
+                SectionPayload(kind: .columnIndices, dtype: .u8, bytes: (0..<16).map { UInt8($0 % 4 * 10) }),
+                SectionPayload(kind: .values, dtype: .f32, bytes: f32((0..<16).map { Float($0) - 7.5 })),
+            ]),
+            dense("b", .f32, [40], f32((0..<40).map { Float($0 % 2) }), zlib: 9),
+            GoldenTensor(name: "q", dtype: .f32, shape: [1, 3], encoding: Encoding(coding: .int8, granularity: .tensor), storedCount: 3, sections: [
+                SectionPayload(kind: .values, dtype: .i8, bytes: le([Int8(-127), 1, 127])),
+                SectionPayload(kind: .scales, dtype: .f32, bytes: f32([0.5])),
+            ]),
+        ], layout: .packed),
     ]
 }

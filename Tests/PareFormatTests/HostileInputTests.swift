@@ -64,7 +64,7 @@ import Testing
         bytes[60] = 1
         guard case .unsupportedFeature? = try openError(bytes) else { Issue.record("reserved byte accepted"); return }
         bytes = Self.valid.bytes
-        bytes[16] = 2  // bit 0 is 1.1's compressed header; bit 1 is undefined
+        bytes[16] = 4  // bit 0 is 1.1's compressed header, bit 1 1.2's packed payload; bit 2 is undefined
         bytes.replaceSubrange(48..<52, with: le([CRC32.checksum(Array(bytes.prefix(48)))]))
         guard case .unsupportedFeature? = try openError(bytes) else { Issue.record("flag accepted"); return }
     }

@@ -60,9 +60,15 @@ import Testing
         var both = int8
         both.compressHeader = true
         let (smallest, headerFile) = try size(both, "both.pare")
-        #expect(smaller < plain && smallest < smaller, "\(plain) → \(smaller) → \(smallest) bytes")
+        var packed = both
+        packed.layout = .packed
+        let (packedSize, packedFile) = try size(packed, "packed.pare")
+        #expect(smaller < plain && smallest < smaller && packedSize < smallest, "\(plain) → \(smaller) → \(smallest) → \(packedSize) bytes")
         #expect(!plainFile.preamble.hasZlibHeader && plainFile.preamble.minor == 0)
         #expect(headerFile.preamble.hasZlibHeader && headerFile.preamble.minor == 1)
+        #expect(packedFile.preamble.layout == .packed && packedFile.preamble.minor == 2)
+        // Packing moves bytes, never changes them: the same network comes back.
+        for (a, b) in zip(try Network(file: packedFile).parameters, try Network(file: headerFile).parameters) { #expect(a.value == b.value, "\(a.name)") }
         // fc1.bias (128 values) is smaller as int8 + scale; fc2.bias (10 values) stays one f32 section.
         #expect(try biasFile.tensor(named: "fc1.bias").encoding.coding == .int8)
         #expect(try biasFile.tensor(named: "fc2.bias").encoding.coding == .raw)

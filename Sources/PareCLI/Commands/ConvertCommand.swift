@@ -106,6 +106,8 @@ public struct ConvertCommand: ConsoleCommand {
         settings.quantization = try coding.quantization()
         settings.index = coding.index
         settings.zlibLevel = try coding.zlibLevel()
+        settings.headerZlibLevel = try coding.headerZlibLevel()
+        settings.layout = coding.layout
         guard minElements >= 0 else { throw ValidationError("--min-elements must be ≥ 0") }
         settings.filter = TensorFilter(only: only, skip: skip, minimumElements: minElements)
         settings.optionsText = optionsText

@@ -260,7 +260,8 @@ public struct TrainCommand: ConsoleCommand {
         let streamed = if case .stream = try OutputTarget.resolve(out) { true } else { false }
         let written = streamed ? try OutputPath.scratchFile(for: out) : out
         defer { if streamed { unlink(written) } }
-        try network.write(to: written, options: PackingOptions(compression: compression, zlibLevel: try coding.zlibLevel()),
+        try network.write(to: written, options: PackingOptions(compression: compression, zlibLevel: try coding.zlibLevel(),
+                                                                       compressHeader: coding.compact, layout: coding.layout),
                           inputScale: scale, metadata: metadata)
         // The reported figures are the written file's, run packed.
         let packed = try PackedModel(path: written)

@@ -3,7 +3,7 @@ import PareEncodings
 import PareFormat
 
 /// The value-coding options shared by `pare convert` and `pare train`: `--quant --bits --granularity
-/// --asymmetric --index --zlib`, checked together and turned into the codecs' `Quantization`.
+/// --asymmetric --index --zlib --compact`, checked together and turned into the codecs' `Quantization`.
 public struct CodingArguments: ParsableArguments {
     /// Value codings.
     public enum Quant: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -39,7 +39,19 @@ public struct CodingArguments: ParsableArguments {
     @Option(help: ArgumentHelp("zlib level 0…9 for every section (kept only where it shrinks it).", valueName: "L"))
     public var zlib: Int?
 
+    /// Small-file container.
+    @Flag(help: "Small-file container (format 1.2): packed payload (no padding before compressed or short sections) and a zlib header, each used only where it is smaller.")
+    public var compact = false
+
     public init() {}
+
+    /// The zlib level of the header (nil: plain): `--compact` compresses it at the sections' level, or 9.
+    public func headerZlibLevel() throws -> Int? {
+        compact ? try zlibLevel() ?? 9 : nil
+    }
+
+    /// The section placement: packed with `--compact` (Spec/FORMAT.md §8.1).
+    public var layout: PayloadLayout { compact ? .packed : .aligned }
 
     /// The zlib level, checked to be 0…9.
     public func zlibLevel() throws -> Int? {
@@ -56,6 +68,7 @@ public struct CodingArguments: ParsableArguments {
         if asymmetric { parts.append("--asymmetric") }
         parts.append("--index \(index.rawValue)")
         if let zlib { parts.append("--zlib \(zlib)") }
+        if compact { parts.append("--compact") }
         return parts
     }
 

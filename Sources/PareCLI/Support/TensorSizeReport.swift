@@ -61,7 +61,7 @@ struct TensorSizeReport {
                     ("kind", .string(section.kind.name)),
                     ("dtype", .string(section.dtype.name)),
                     ("compression", .string(section.compression.name)),
-                    ("in_place", .bool(section.compression == .none)),
+                    ("in_place", .bool(section.isUsedInPlace)),
                     ("offset", .integer(section.offset)),
                     ("stored_bytes", .integer(section.storedLength)),
                     ("raw_bytes", .integer(section.rawLength)),

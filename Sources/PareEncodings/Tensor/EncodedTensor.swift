@@ -21,8 +21,16 @@ public struct EncodedTensor: Sendable {
     /// Total raw bytes of all sections (before zlib).
     public var byteCount: Int { sections.reduce(0) { $0 + $1.bytes.count } }
 
-    /// Bytes the tensor takes in a file before zlib: every section padded to the 64-byte boundary plus its
-    /// 32-byte table entry (Spec/FORMAT.md §3.3, §8). On tiny tensors the padding decides: a 10-value bias
-    /// is smaller as one f32 section than as int8 values plus a scale section.
-    public var fileFootprint: Int { sections.reduce(0) { $0 + ($1.bytes.count + 63) / 64 * 64 + 32 } }
+    /// Bytes the tensor takes in a file before zlib: every section plus its 32-byte table entry
+    /// (Spec/FORMAT.md §3.3, §8), padded to the 64-byte boundary where `layout` aligns it. On tiny tensors
+    /// the padding decides: in an aligned file a 10-value bias is smaller as one f32 section than as int8
+    /// values plus a scale section.
+    public func fileFootprint(layout: PayloadLayout = .aligned) -> Int {
+        sections.reduce(0) { total, section in
+            let length = UInt64(section.bytes.count)
+            let padded = PayloadLayout.usedInPlace(compression: .none, storedLength: length) || layout == .aligned
+                ? alignedOffset(length)! : length
+            return total + Int(padded) + 32
+        }
+    }
 }

@@ -71,7 +71,7 @@ public final class PareFile: @unchecked Sendable {
             }
             let plain = preamble.hasZlibHeader ? try HeaderCodec.inflated(header, file: path, limits: limits) : header
             let (metadata, tensors) = try HeaderCodec.decode(plain, file: path, limits: limits)
-            try PareFile.validatePlacement(tensors, headerOffset: preamble.headerOffset, file: path)
+            try PareFile.validatePlacement(tensors, headerOffset: preamble.headerOffset, layout: preamble.layout, file: path)
             self.preamble = preamble
             self.metadata = metadata
             self.tensors = tensors
@@ -84,15 +84,18 @@ public final class PareFile: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    /// Sections must follow each other in table order, each at the first 64-byte boundary after the
-    /// previous one, and the header must start at the first boundary after the last: no gaps, no overlaps.
-    static func validatePlacement(_ tensors: [TensorEntry], headerOffset: UInt64, file: String) throws {
+    /// Sections must follow each other in table order, each where `layout` puts it after the previous one
+    /// (64-byte aligned, or in a packed file directly after it unless it is used in place), and the header
+    /// must start where `layout` puts it after the last: no gaps, no overlaps, no hidden bytes.
+    static func validatePlacement(_ tensors: [TensorEntry], headerOffset: UInt64, layout: PayloadLayout, file: String) throws {
         var end = UInt64(Preamble.size)
         for tensor in tensors {
             for section in tensor.sections {
-                guard let expected = alignedOffset(end), section.offset == expected else {
+                let expected = layout.sectionOffset(after: end, compression: section.compression, storedLength: section.storedLength)
+                guard let expected, section.offset == expected else {
+                    let rule = layout == .aligned ? "contiguous and 64-byte aligned" : "contiguous; packed, only uncompressed sections of 64 bytes or more aligned"
                     throw PareError.malformedSection(file: file, tensor: tensor.name, section: section.kind.name,
-                                                     message: "starts at \(section.offset), expected \(alignedOffset(end).map(String.init) ?? "overflow") (sections must be contiguous and 64-byte aligned)")
+                                                     message: "starts at \(section.offset), expected \(expected.map(String.init) ?? "overflow") (sections must be \(rule))")
                 }
                 let (next, overflow) = section.offset.addingReportingOverflow(section.storedLength)
                 guard !overflow, next <= headerOffset else {
@@ -102,8 +105,8 @@ public final class PareFile: @unchecked Sendable {
                 end = next
             }
         }
-        guard alignedOffset(end) == headerOffset else {
-            throw PareError.malformedHeader(file: file, message: "header at \(headerOffset), expected \(alignedOffset(end) ?? 0) after the last section")
+        guard layout.headerOffset(after: end) == headerOffset else {
+            throw PareError.malformedHeader(file: file, message: "header at \(headerOffset), expected \(layout.headerOffset(after: end) ?? 0) after the last section")
         }
     }
 
@@ -147,8 +150,11 @@ public final class PareFile: @unchecked Sendable {
         }
         let bytes: SectionBytes
         switch section.compression {
-        case .none:
+        case .none where section.isUsedInPlace:
             bytes = SectionBytes(owner: map, buffer: stored)
+        case .none:
+            // A short section of a packed file (§8.1): copied, so every section a caller sees is 64-byte aligned.
+            bytes = SectionBytes(Array(stored))
         case .zlib:
             let owned = OwnedBytes(count: Int(section.rawLength))
             do {

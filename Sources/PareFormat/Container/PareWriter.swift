@@ -12,6 +12,9 @@ public final class PareWriter {
     /// zlib level for the header (format 1.1, Spec/FORMAT.md §3.4), used only when it makes the header
     /// smaller; nil writes the plain 1.0 header. May be changed until `finish()`.
     public var headerZlibLevel: Int?
+    /// How sections and the header are placed; fixed at creation because sections stream to disk as they
+    /// arrive. `.packed` makes a format 1.2 file (Spec/FORMAT.md §8.1).
+    public let layout: PayloadLayout
     /// The tensor table so far.
     public private(set) var tensors: [TensorEntry] = []
 
@@ -26,10 +29,11 @@ public final class PareWriter {
     public var bytesWritten: UInt64 { output.position }
 
     /// Opens a temporary file beside `path`.
-    public init(path: String, metadata: Metadata = [:], headerZlibLevel: Int? = nil) throws {
+    public init(path: String, metadata: Metadata = [:], headerZlibLevel: Int? = nil, layout: PayloadLayout = .aligned) throws {
         self.path = path
         self.metadata = metadata
         self.headerZlibLevel = headerZlibLevel
+        self.layout = layout
         output = try AtomicFileWriter(path: path)
     }
 
@@ -58,7 +62,7 @@ public final class PareWriter {
                 let packed = Zlib.compress(payload.bytes, level: level)
                 if packed.count < payload.bytes.count { bytes = packed; compression = .zlib }
             }
-            let offset = alignedOffset(end)!
+            let offset = layout.sectionOffset(after: end, compression: compression, storedLength: UInt64(bytes.count))!
             entries.append(SectionEntry(kind: payload.kind, dtype: payload.dtype, compression: compression, offset: offset,
                                         storedLength: UInt64(bytes.count), rawLength: UInt64(payload.bytes.count),
                                         crc32: CRC32.checksum(bytes)))
@@ -92,14 +96,15 @@ public final class PareWriter {
             }
             let compressed = headerZlibLevel.flatMap { HeaderCodec.compressed(header, level: $0) }
             let region = compressed ?? header
-            let headerOffset = alignedOffset(position)!
+            let headerOffset = layout.headerOffset(after: position)!
             try padAndWrite(region, at: headerOffset)
             let fileLength = headerOffset + UInt64(region.count)
             var preamble = Preamble(headerCRC: CRC32.checksum(region), headerOffset: headerOffset,
                                     headerLength: UInt64(region.count), fileLength: fileLength)
-            // Only a file that uses a 1.1 (1.2) feature says 1.1 (1.2): the rest stay readable by older readers.
-            preamble.minor = FormatVersion.minor(compressedHeader: compressed != nil, tensors: tensors)
-            if compressed != nil { preamble.flags = Preamble.zlibHeaderFlag }
+            if compressed != nil { preamble.flags |= Preamble.zlibHeaderFlag }
+            if layout == .packed { preamble.flags |= Preamble.packedPayloadFlag }
+            // A file says the oldest version that has its features: older readers keep reading the rest.
+            preamble.minor = FormatVersion.minor(forFlags: preamble.flags, tensors: tensors)
             try output.write(preamble.encoded(), at: 0)
             try output.commit()
             done = true

@@ -3,21 +3,20 @@ public enum FormatVersion {
     /// Bumped when old readers could misread a new file; readers reject other majors.
     public static let major: UInt16 = 1
     /// Bumped for additions old readers either ignore (new metadata keys) or refuse by name (new codes,
-    /// flags). 1.1 adds the zlib-compressed header (`Preamble.zlibHeaderFlag`); 1.2 the q6_K coding.
+    /// flags). 1.1 adds the zlib-compressed header (`Preamble.zlibHeaderFlag`); 1.2 the packed payload
+    /// (`Preamble.packedPayloadFlag`) and the q6_K coding.
     public static let minor: UInt16 = 2
-    /// The minor version of the compressed header.
-    public static let compressedHeaderMinor: UInt16 = 1
-    /// The minor version of the q6_K coding.
-    public static let q6_KMinor: UInt16 = 2
     /// The minor version a file is written with when it uses nothing newer: files that do not need 1.1
     /// stay byte-identical to what 1.0 writers produced and readable by 1.0 readers.
     public static let baseMinor: UInt16 = 0
 
-    /// The oldest minor version whose features a file uses: a file writes the version a reader needs to
-    /// know every code in it, so one without q6_K or a compressed header stays readable by older readers.
-    public static func minor(compressedHeader: Bool, tensors: [TensorEntry]) -> UInt16 {
-        let q6_K = tensors.contains { $0.encoding.coding == .q6_K }
-        return q6_K ? q6_KMinor : compressedHeader ? compressedHeaderMinor : baseMinor
+    /// The oldest minor version that has every feature the file uses (its preamble `flags` and its tensors'
+    /// codings), which is what writers write, so a file stays readable by every reader that can understand it.
+    public static func minor(forFlags flags: UInt32, tensors: [TensorEntry]) -> UInt16 {
+        if flags & Preamble.packedPayloadFlag != 0 { return 2 }
+        if tensors.contains(where: { $0.encoding.coding == .q6_K }) { return 2 }
+        if flags & Preamble.zlibHeaderFlag != 0 { return 1 }
+        return baseMinor
     }
 }
 
@@ -37,16 +36,22 @@ public struct Preamble: Hashable, Sendable {
     public var major: UInt16 = FormatVersion.major
     /// Minor version.
     public var minor: UInt16 = FormatVersion.baseMinor
-    /// Feature flags; readers reject any bit they do not know. 1.1 defines bit 0, `zlibHeaderFlag`.
+    /// Feature flags; readers reject any bit they do not know. 1.1 defines bit 0, `zlibHeaderFlag`; 1.2
+    /// bit 1, `packedPayloadFlag`.
     public var flags: UInt32 = 0
     /// Flag bit 0 (format 1.1): the header region is a u64 inflated length followed by one zlib stream of
     /// the header (Spec/FORMAT.md §3.4). On a small model the header is a quarter of the file and halves.
     public static let zlibHeaderFlag: UInt32 = 1
+    /// Flag bit 1 (format 1.2): sections that are not used in place (compressed, or under 64 bytes) and the
+    /// header follow the previous section without padding (`PayloadLayout.packed`, Spec/FORMAT.md §8.1).
+    public static let packedPayloadFlag: UInt32 = 2
     /// Every flag this reader understands.
-    public static let knownFlags: UInt32 = zlibHeaderFlag
+    public static let knownFlags: UInt32 = zlibHeaderFlag | packedPayloadFlag
 
     /// True when the header region holds a compressed header.
     public var hasZlibHeader: Bool { flags & Preamble.zlibHeaderFlag != 0 }
+    /// How the sections and the header are placed.
+    public var layout: PayloadLayout { PayloadLayout(flags: flags) }
     /// CRC-32 of the header bytes.
     public var headerCRC: UInt32
     /// Absolute offset of the header.

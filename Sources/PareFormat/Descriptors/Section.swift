@@ -40,7 +40,7 @@ public struct SectionEntry: Hashable, Sendable {
     public var dtype: DType
     /// How the bytes are stored.
     public var compression: Compression
-    /// Absolute file offset of the stored bytes; a multiple of 64.
+    /// Absolute file offset of the stored bytes; a multiple of 64 unless the file is packed (§8.1).
     public var offset: UInt64
     /// Bytes stored in the file.
     public var storedLength: UInt64
@@ -59,4 +59,8 @@ public struct SectionEntry: Hashable, Sendable {
         self.rawLength = rawLength
         self.crc32 = crc32
     }
+
+    /// Whether a reader hands the section out straight from the memory map: uncompressed and 64-byte
+    /// aligned. Otherwise it is inflated, or (a short section of a packed file) copied to an aligned buffer.
+    public var isUsedInPlace: Bool { compression == .none && offset % sectionAlignment == 0 }
 }

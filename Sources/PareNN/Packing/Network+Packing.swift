@@ -24,7 +24,8 @@ extension Network {
                       metadata: Metadata = [:]) throws -> [PackedTensorReport] {
         var all = metadata
         all[MetadataKey.model] = .string(modelDescription(inputScale: inputScale).json())
-        let writer = try PareWriter(path: path, metadata: all, headerZlibLevel: options.compressHeader ? options.zlibLevel ?? 9 : nil)
+        let writer = try PareWriter(path: path, metadata: all, headerZlibLevel: options.compressHeader ? options.zlibLevel ?? 9 : nil,
+                                     layout: options.layout)
         var reports: [PackedTensorReport] = []
         for tensor in namedTensors() {
             let encoded = try options.encode(tensor.values, name: tensor.name, shape: tensor.shape)
