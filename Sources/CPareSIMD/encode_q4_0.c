@@ -46,9 +46,9 @@ int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t *blocks, float *ma
             float diff = v[j] == decoded ? 0.0f : fabsf(v[j] - decoded);
             if (diff > worst) worst = diff;
             errors += (double)diff * (double)diff;
+            signal += (double)v[j] * (double)v[j];  // element order, as a separate pass would sum
         }
     }
-    for (ptrdiff_t i = 0; i < count; i++) signal += (double)x[i] * (double)x[i];
     *maxError = worst;
     *errorSquares = errors;
     *signalSquares = signal;
