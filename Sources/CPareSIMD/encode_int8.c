@@ -9,15 +9,24 @@
 #pragma clang fp contract(off)
 #include <string.h>
 
+// Clones for AVX2 and the baseline, picked once by the loader (ifunc): the same IEEE operations in
+// the same order, so the bytes and error sums are the same on every CPU; only the width differs.
+#if defined(__x86_64__) && defined(__clang__) && defined(__ELF__)
+#define PARE_ENCODE_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define PARE_ENCODE_CLONES
+#endif
+
+// The bits of max |x| (as int32: |x|'s bits are non-negative, which SSE2's signed compare takes).
 static float max_magnitude(const float *x, ptrdiff_t n, int *nonFinite) {
-    uint32_t most = 0;
+    int32_t most = 0;
     for (ptrdiff_t i = 0; i < n; i++) {
-        uint32_t bits;
+        int32_t bits;
         memcpy(&bits, x + i, 4);
-        bits &= 0x7FFFFFFFu;
+        bits &= 0x7FFFFFFF;
         most = bits > most ? bits : most;
     }
-    if (most >= 0x7F800000u) *nonFinite = 1;
+    if (most >= 0x7F800000) *nonFinite = 1;
     float m;
     memcpy(&m, &most, 4);
     return m;
@@ -42,7 +51,7 @@ static void quantize_row(const float *x, ptrdiff_t n, float scale, int8_t *q) {
 
 // Counts of a nonzero-free or all-nonzero run of 16 decide most of a dense or heavily pruned row
 // without the per-element branch (a vectorized compare); mixed runs take the exact scalar walk.
-void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t maxGap,
+PARE_ENCODE_CLONES void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t maxGap,
                         ptrdiff_t *nonZeros, ptrdiff_t *deltaStored) {
     ptrdiff_t stored = 0, delta = 0;
     for (ptrdiff_t r = 0; r < rows; r++) {
@@ -80,7 +89,7 @@ void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdif
     *deltaStored = delta;
 }
 
-int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns, int perChannel, int8_t *q,
+PARE_ENCODE_CLONES int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns, int perChannel, int8_t *q,
                                float *scales, float *maxError, double *errorSquares, double *signalSquares) {
     int nonFinite = 0;
     float tensorScale = 0;
@@ -101,8 +110,10 @@ int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns
         }
         int8_t *out = q + r * columns;
         quantize_row(row, columns, scale, out);
-        // The differences vectorize; the two sums stay sequential in double (element order), in
-        // one pass so their latency chains overlap.
+        // The differences and their maximum vectorize (as int32 bits: they are ≥ 0); the two sums
+        // stay sequential in double (element order), in one pass so their latency chains overlap.
+        int32_t worstBits;
+        memcpy(&worstBits, &worst, 4);
         for (ptrdiff_t start = 0; start < columns; start += 64) {
             ptrdiff_t n = columns - start < 64 ? columns - start : 64;
             float diffs[64];
@@ -110,7 +121,11 @@ int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns
                 float decoded = (float)out[start + i] * scale;
                 float v = row[start + i];
                 diffs[i] = v == decoded ? 0.0f : fabsf(v - decoded);
-                worst = diffs[i] > worst ? diffs[i] : worst;
+            }
+            for (ptrdiff_t i = 0; i < n; i++) {
+                int32_t bits;
+                memcpy(&bits, diffs + i, 4);
+                worstBits = bits > worstBits ? bits : worstBits;
             }
             for (ptrdiff_t i = 0; i < n; i++) {
                 double d = diffs[i], v = row[start + i];
@@ -118,6 +133,7 @@ int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns
                 signal += v * v;
             }
         }
+        memcpy(&worst, &worstBits, 4);
     }
     *maxError = worst;
     *errorSquares = errors;
