@@ -2,6 +2,8 @@
 # Convert throughput and peak memory: generates a large f32 safetensors file, converts it with each
 # encoding (zlib off / on) and prints MB/s of f32 input and peak RSS of `pare convert`.
 #   Benchmarks/convert/run.sh [GIB]        (default 2; files go to ${PARE_BENCH_DIR:-/tmp/pare-convert-bench})
+# PARE_BENCH_THREADS=N passes --threads N (default: convert's own, 2 on a 2-core machine); the output
+# bytes do not depend on it (`cmp` two runs to check).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 gib="${1:-2}"
@@ -20,7 +22,8 @@ run() {
   local name="$1"; shift
   local out="$dir/out.pare"
   local t0=$(date +%s.%N)
-  /usr/bin/time -f "%M" -o "$dir/rss" "$pare" convert "$input" "$out" "$@" > /dev/null
+  rm -f "$out"  # replacing an existing output would time its unlinking too
+  /usr/bin/time -f "%M" -o "$dir/rss" "$pare" convert "$input" "$out" ${PARE_BENCH_THREADS:+--threads "$PARE_BENCH_THREADS"} "$@" > /dev/null
   local t1=$(date +%s.%N)
   local out_bytes=$(stat -c %s "$out")
   awk -v n="$name" -v ib="$in_bytes" -v ob="$out_bytes" -v t="$(echo "$t1 - $t0" | bc)" -v rss="$(cat "$dir/rss")" \

@@ -9,15 +9,24 @@
 #pragma clang fp contract(off)
 #include <string.h>
 
+// Clones for AVX2 and the baseline, picked once by the loader (ifunc): the same IEEE operations in
+// the same order, so the bytes and error sums are the same on every CPU; only the width differs.
+#if defined(__x86_64__) && defined(__clang__) && defined(__ELF__)
+#define PARE_ENCODE_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define PARE_ENCODE_CLONES
+#endif
+
+// The bits of max |x| (as int32: |x|'s bits are non-negative, which SSE2's signed compare takes).
 static float max_magnitude(const float *x, ptrdiff_t n, int *nonFinite) {
-    uint32_t most = 0;
+    int32_t most = 0;
     for (ptrdiff_t i = 0; i < n; i++) {
-        uint32_t bits;
+        int32_t bits;
         memcpy(&bits, x + i, 4);
-        bits &= 0x7FFFFFFFu;
+        bits &= 0x7FFFFFFF;
         most = bits > most ? bits : most;
     }
-    if (most >= 0x7F800000u) *nonFinite = 1;
+    if (most >= 0x7F800000) *nonFinite = 1;
     float m;
     memcpy(&m, &most, 4);
     return m;
@@ -40,18 +49,39 @@ static void quantize_row(const float *x, ptrdiff_t n, float scale, int8_t *q) {
     }
 }
 
-void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t maxGap,
+// Counts of a nonzero-free or all-nonzero run of 16 decide most of a dense or heavily pruned row
+// without the per-element branch (a vectorized compare); mixed runs take the exact scalar walk.
+PARE_ENCODE_CLONES void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t maxGap,
                         ptrdiff_t *nonZeros, ptrdiff_t *deltaStored) {
     ptrdiff_t stored = 0, delta = 0;
     for (ptrdiff_t r = 0; r < rows; r++) {
         const float *row = x + r * columns;
         ptrdiff_t previous = -1;
-        for (ptrdiff_t c = 0; c < columns; c++) {
-            if (row[c] != 0) {
-                ptrdiff_t gap = c - previous - 1;
-                stored++;
-                delta += gap >= maxGap ? gap / maxGap + 1 : 1;  // the division only for long gaps
-                previous = c;
+        ptrdiff_t c = 0;
+        while (c < columns) {
+            if (c + 16 <= columns) {
+                int set = 0;
+                for (int j = 0; j < 16; j++) set += row[c + j] != 0;
+                if (set == 0) {
+                    c += 16;
+                    continue;
+                }
+                if (set == 16 && previous == c - 1) {  // every gap is 0: one stored value each
+                    stored += 16;
+                    delta += 16;
+                    previous = c + 15;
+                    c += 16;
+                    continue;
+                }
+            }
+            ptrdiff_t end = c + 16 <= columns ? c + 16 : columns;
+            for (; c < end; c++) {
+                if (row[c] != 0) {
+                    ptrdiff_t gap = c - previous - 1;
+                    stored++;
+                    delta += gap >= maxGap ? gap / maxGap + 1 : 1;  // the division only for long gaps
+                    previous = c;
+                }
             }
         }
     }
@@ -59,7 +89,7 @@ void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdif
     *deltaStored = delta;
 }
 
-int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns, int perChannel, int8_t *q,
+PARE_ENCODE_CLONES int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns, int perChannel, int8_t *q,
                                float *scales, float *maxError, double *errorSquares, double *signalSquares) {
     int nonFinite = 0;
     float tensorScale = 0;
@@ -80,13 +110,30 @@ int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns
         }
         int8_t *out = q + r * columns;
         quantize_row(row, columns, scale, out);
-        for (ptrdiff_t i = 0; i < columns; i++) {
-            float decoded = (float)out[i] * scale;
-            float diff = row[i] == decoded ? 0.0f : fabsf(row[i] - decoded);
-            if (diff > worst) worst = diff;
-            errors += (double)diff * (double)diff;
+        // The differences and their maximum vectorize (as int32 bits: they are ≥ 0); the two sums
+        // stay sequential in double (element order), in one pass so their latency chains overlap.
+        int32_t worstBits;
+        memcpy(&worstBits, &worst, 4);
+        for (ptrdiff_t start = 0; start < columns; start += 64) {
+            ptrdiff_t n = columns - start < 64 ? columns - start : 64;
+            float diffs[64];
+            for (ptrdiff_t i = 0; i < n; i++) {
+                float decoded = (float)out[start + i] * scale;
+                float v = row[start + i];
+                diffs[i] = v == decoded ? 0.0f : fabsf(v - decoded);
+            }
+            for (ptrdiff_t i = 0; i < n; i++) {
+                int32_t bits;
+                memcpy(&bits, diffs + i, 4);
+                worstBits = bits > worstBits ? bits : worstBits;
+            }
+            for (ptrdiff_t i = 0; i < n; i++) {
+                double d = diffs[i], v = row[start + i];
+                errors += d * d;
+                signal += v * v;
+            }
         }
-        for (ptrdiff_t i = 0; i < columns; i++) signal += (double)row[i] * (double)row[i];
+        memcpy(&worst, &worstBits, 4);
     }
     *maxError = worst;
     *errorSquares = errors;

@@ -7,32 +7,73 @@
 // Swift never fuses a · b + c; neither may this file, or its bits would differ on FMA targets.
 #pragma clang fp contract(off)
 
-int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t *blocks, float *maxError, double *errorSquares,
-                     double *signalSquares) {
+// AVX2 and baseline clones picked by the loader, as in encode_int8.c (same operations, same bits).
+#if defined(__x86_64__) && defined(__clang__) && defined(__ELF__)
+#define PARE_ENCODE_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define PARE_ENCODE_CLONES
+#endif
+
+static inline int32_t magnitude_bits(float x) {
+    int32_t bits;
+    memcpy(&bits, &x, 4);
+    return bits & 0x7FFFFFFF;
+}
+
+// The levels of one block where 1/d is finite: |x · id| ≤ 8 · (1 + ε), so x · id + 8.5 lies well
+// inside int32 and the truncating conversion is the general path's (float)(int32_t)t.
+static inline void levels_finite(const float *v, float id, uint8_t *q) {
+    for (int j = 0; j < 32; j++) {
+        int32_t level = (int32_t)(v[j] * id + 8.5f);
+        q[j] = (uint8_t)(level < 0 ? 0 : level > 15 ? 15 : level);
+    }
+}
+
+// Any id (±∞ when d is subnormal): ggml's rule with NaN levels (0 · ∞) stored as 8.
+static void levels_general(const float *v, float id, uint8_t *q) {
+    for (int j = 0; j < 32; j++) {
+        // In f32 as ggml and gguf-py (and Q4_0Coding): x · id rounded, then + 8.5 rounded again.
+        float t = v[j] * id + 8.5f;
+        float level = (t > -1e9f && t < 1e9f) ? (float)(int32_t)t : truncf(t);
+        q[j] = isnan(level) ? 8 : (uint8_t)(level < 0 ? 0 : level > 15 ? 15 : level);
+    }
+}
+
+PARE_ENCODE_CLONES int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t *blocks, float *maxError,
+                                        double *errorSquares, double *signalSquares) {
     const float limit = 65504.0f * 8.0f;  // |m| / 8 must stay a finite f16
+    const int32_t limitBits = magnitude_bits(limit);
     float worst = 0;
+    int32_t worstBits = 0;
     double errors = 0, signal = 0;
     ptrdiff_t nblocks = (count + 31) / 32;
     for (ptrdiff_t b = 0; b < nblocks; b++) {
         float v[32];
         ptrdiff_t n = count - b * 32 < 32 ? count - b * 32 : 32;
-        for (ptrdiff_t j = 0; j < 32; j++) v[j] = j < n ? x[b * 32 + j] : 0.0f;
-        float m = 0;
+        if (n == 32) {
+            memcpy(v, x + b * 32, sizeof v);
+        } else {
+            for (ptrdiff_t j = 0; j < 32; j++) v[j] = j < n ? x[b * 32 + j] : 0.0f;
+        }
+        // max |v| by bits (NaN and ∞ compare above every finite value); the first value reaching
+        // it is m, as a strict "greater magnitude" scan from m = 0 finds.
+        int32_t most = 0;
         for (int j = 0; j < 32; j++) {
-            if (!isfinite(v[j]) || fabsf(v[j]) >= limit) return -1;
-            if (fabsf(v[j]) > fabsf(m)) m = v[j];
+            int32_t bits = magnitude_bits(v[j]);
+            most = bits > most ? bits : most;
+        }
+        if (most >= limitBits) return -1;  // also every NaN and ∞
+        float m = 0;
+        if (most != 0) {
+            int j = 0;
+            while (magnitude_bits(v[j]) != most) j++;
+            m = v[j];
         }
         float d = m / -8.0f;
         float id = d == 0 ? 0.0f : 1.0f / d;
         uint8_t q[32];
-        for (int j = 0; j < 32; j++) {
-            // In f32 as ggml and gguf-py (and Q4_0Coding): x · id rounded, then + 8.5 rounded again.
-            // |x · id| ≤ 8 unless id overflowed (then ±∞ or NaN): the int32 round trip truncates
-            // exactly in range and avoids a libm call per value on the baseline.
-            float t = v[j] * id + 8.5f;
-            float level = (t > -1e9f && t < 1e9f) ? (float)(int32_t)t : truncf(t);
-            q[j] = isnan(level) ? 8 : (uint8_t)(level < 0 ? 0 : level > 15 ? 15 : level);
-        }
+        if (isfinite(id)) levels_finite(v, id, q);
+        else levels_general(v, id, q);
         _Float16 half = (_Float16)d;
         uint16_t bits;
         memcpy(&bits, &half, 2);
@@ -41,14 +82,22 @@ int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t *blocks, float *ma
         out[1] = (uint8_t)(bits >> 8);
         for (int j = 0; j < 16; j++) out[2 + j] = (uint8_t)(q[j] | q[j + 16] << 4);
         float scale = (float)half;
-        for (ptrdiff_t j = 0; j < n; j++) {
+        float diffs[32];
+        for (int j = 0; j < 32; j++) {
             float decoded = scale * (float)((int)q[j] - 8);
-            float diff = v[j] == decoded ? 0.0f : fabsf(v[j] - decoded);
-            if (diff > worst) worst = diff;
-            errors += (double)diff * (double)diff;
+            diffs[j] = v[j] == decoded ? 0.0f : fabsf(v[j] - decoded);
+        }
+        for (ptrdiff_t j = 0; j < n; j++) {
+            int32_t diffBits = magnitude_bits(diffs[j]);
+            worstBits = diffBits > worstBits ? diffBits : worstBits;
+        }
+        // Sequential in double, element order (the figures ErrorStats gives for the decoded tensor).
+        for (ptrdiff_t j = 0; j < n; j++) {
+            errors += (double)diffs[j] * (double)diffs[j];
+            signal += (double)v[j] * (double)v[j];
         }
     }
-    for (ptrdiff_t i = 0; i < count; i++) signal += (double)x[i] * (double)x[i];
+    memcpy(&worst, &worstBits, 4);
     *maxError = worst;
     *errorSquares = errors;
     *signalSquares = signal;

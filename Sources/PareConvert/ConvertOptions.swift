@@ -27,8 +27,8 @@ public struct ConvertOptions: Sendable {
     /// The options in command-line form, recorded as provenance in the output's metadata.
     public var optionsText = ""
     /// Tensors encoded at once (safetensors inputs, per-tensor pruning): 2 encodes consecutive
-    /// selected tensors in pairs on two threads and writes them in order. The output bytes do not
-    /// depend on it (not recorded in `optionsText`).
+    /// selected tensors on two threads while the calling thread writes them in order. The output
+    /// bytes do not depend on it (not recorded in `optionsText`).
     public var threads = 1
 
     /// Options that copy every tensor unchanged.

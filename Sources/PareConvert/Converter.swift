@@ -73,9 +73,11 @@ public struct Converter: Sendable {
         let writer = try PareWriter(path: output, metadata: metadata, headerZlibLevel: settings.headerZlibLevel, layout: settings.layout)
         var tensors: [ConvertReport.Tensor] = []
         let total = source.tensors.count
-        // Pairs of tensors encode on two threads only where reading is safe to share (a mapped
+        // Selected tensors encode on two threads only where reading is safe to share (a mapped
         // safetensors file) and every tensor is pruned on its own (a global threshold is applied in order).
         let pairs = settings.threads > 1 && globalThreshold == nil && (source as? InterchangeSource)?.isSafetensors == true
+        // One values buffer per thread, reused from tensor to tensor (see `ReusedBytes`).
+        let buffers = [ReusedBytes(), ReusedBytes()]
         do {
             func record(_ index: Int, _ error: ErrorStats) {
                 let entry = writer.tensors[writer.tensors.count - 1]
@@ -88,17 +90,19 @@ public struct Converter: Sendable {
             while index < total {
                 progress(ConvertProgress(phase: .tensors, completed: index, total: total, label: source.tensors[index].name))
                 if pairs, compress[index], index + 1 < total, compress[index + 1] {
-                    let prepared = try Self.prepareTwo(index, of: source, settings: settings)
-                    for (k, (encoded, error)) in prepared.enumerated() {
-                        let tensor = source.tensors[index + k]
-                        try writer.add(encoded, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, zlibLevel: settings.zlibLevel)
-                        record(index + k, error)
+                    // A run of selected tensors: encoded on two threads, written here in order.
+                    var end = index
+                    while end < total, compress[end] { end += 1 }
+                    try Self.encodeOverlapped(index..<end, of: source, settings: settings, buffers: buffers, into: writer) { done, error in
+                        record(done, error)
+                        FreedHeap.trim()
                     }
-                    index += 2
+                    index = end
                 } else {
                     var error = ErrorStats(maxAbsError: 0, relativeRMSError: 0)
                     if compress[index] {
-                        error = try Self.encode(index, of: source, settings: settings, globalThreshold: &globalThreshold, into: writer)
+                        error = try Self.encode(index, of: source, settings: settings, globalThreshold: &globalThreshold,
+                                                output: buffers[0], into: writer)
                     } else {
                         try Self.copy(index, of: source, into: writer, zlibLevel: settings.zlibLevel)
                     }
@@ -131,17 +135,27 @@ public struct Converter: Sendable {
 
     /// Prunes and encodes one selected tensor, writes it, and returns its error against the input.
     static func encode(_ index: Int, of source: ModelSource, settings: ConvertOptions,
-                       globalThreshold: inout MagnitudeThreshold?, into writer: PareWriter) throws -> ErrorStats {
+                       globalThreshold: inout MagnitudeThreshold?, output: ReusedBytes? = nil, into writer: PareWriter) throws -> ErrorStats {
         let tensor = source.tensors[index]
-        let (encoded, error) = try prepare(index, of: source, settings: settings, globalThreshold: &globalThreshold)
+        let (encoded, error) = try prepare(index, of: source, settings: settings, globalThreshold: &globalThreshold, output: output)
         try writer.add(encoded, name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, zlibLevel: settings.zlibLevel)
         return error
     }
 
     /// Prunes and encodes one selected tensor without writing it; its error against the input.
+    /// With `output`, an unpruned F32 safetensors tensor headed for dense int8 / q4_0 is encoded in
+    /// place from the map into that reused buffer (`TensorEncoder.encodeFused`): the same bytes.
     static func prepare(_ index: Int, of source: ModelSource, settings: ConvertOptions,
-                        globalThreshold: inout MagnitudeThreshold?) throws -> (EncodedTensor, ErrorStats) {
+                        globalThreshold: inout MagnitudeThreshold?, output: ReusedBytes? = nil) throws -> (EncodedTensor, ErrorStats) {
         let tensor = source.tensors[index]
+        if let output, settings.pruner == nil, settings.precomputed[tensor.name] == nil, let mapped = source as? InterchangeSource {
+            let options = CompressionOptions(quantization: settings.quantization, index: settings.index)
+            if let encoded = try mapped.withMappedFloats(index, {
+                TensorEncoder.encodeFused($0, shape: tensor.shape, options: options, output: output)
+            }) ?? nil {
+                return (encoded, encoded.error)
+            }
+        }
         let original = try source.floats(index)
         if let encoded = settings.precomputed[tensor.name] {
             return (encoded, ErrorStats(original: original, decoded: try encoded.decoded(shape: tensor.shape)))
@@ -164,19 +178,6 @@ public struct Converter: Sendable {
         guard settings.pruner != nil else { return (encoded, encoded.error) }
         // The encoder measured the coding's error on the pruned values; report it against the input.
         return (encoded, ErrorStats(original: original, decoded: try encoded.decoded(shape: tensor.shape)))
-    }
-
-    /// `prepare` for tensors `index` and `index + 1` on two threads (per-tensor pruning only); the
-    /// first tensor's error, if any, is the one thrown, as in a single-threaded run.
-    static func prepareTwo(_ index: Int, of source: ModelSource, settings: ConvertOptions) throws -> [(EncodedTensor, ErrorStats)] {
-        let results = PreparedPair()
-        // The caller checked that this source's reads may run on two threads (see `convert`).
-        let shared = SharedSource(source)
-        DispatchQueue.concurrentPerform(iterations: 2) { k in
-            var none: MagnitudeThreshold? = nil
-            results.set(k, Result { try prepare(index + k, of: shared.source, settings: settings, globalThreshold: &none) })
-        }
-        return try results.values()
     }
 
     /// Copies a tensor unchanged: encoded tensors (`.pare` encodings, GGUF Q8_0 / Q4_0 blocks) keep
@@ -210,27 +211,8 @@ public struct Converter: Sendable {
     }
 }
 
-/// The two results of `Converter.prepareTwo`, each written by its own thread.
-private final class PreparedPair: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<(EncodedTensor, ErrorStats), Error>?] = [nil, nil]
-
-    func set(_ k: Int, _ result: Result<(EncodedTensor, ErrorStats), Error>) {
-        lock.lock()
-        defer { lock.unlock() }
-        slots[k] = result
-    }
-
-    /// Both results in order, or the first one's error.
-    func values() throws -> [(EncodedTensor, ErrorStats)] {
-        lock.lock()
-        defer { lock.unlock() }
-        return try slots.map { try $0!.get() }
-    }
-}
-
-/// A source handed to `concurrentPerform` where its reads are known to be independent (safetensors).
-private struct SharedSource: @unchecked Sendable {
+/// A source handed to worker threads where its reads are known to be independent (safetensors).
+struct SharedSource: @unchecked Sendable {
     let source: ModelSource
     init(_ source: ModelSource) { self.source = source }
 }

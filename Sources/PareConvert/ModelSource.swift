@@ -143,6 +143,23 @@ final class InterchangeSource: ModelSource {
         }
     }
 
+    /// `body` over an F32 safetensors tensor's values in place in the map (no copy: the converter's
+    /// fused encoders read them there), its pages released afterwards; nil for other dtypes and
+    /// files, or a big-endian host.
+    func withMappedFloats<R>(_ index: Int, _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R? {
+        #if _endian(little)
+        guard case let .safetensors(safetensors) = file, safetensors.tensors[index].dtype == .f32 else { return nil }
+        let entry = safetensors.tensors[index]
+        return try safetensors.withRawBytes(of: entry) { raw -> R? in
+            defer { MappedPages.release(raw) }
+            guard let base = raw.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else { return nil }
+            return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: raw.count / 4))
+        }
+        #else
+        return nil
+        #endif
+    }
+
     func dense(_ index: Int) throws -> DenseTensor {
         if case let .safetensors(safetensors) = file {
             let entry = safetensors.tensors[index]

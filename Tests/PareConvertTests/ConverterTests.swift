@@ -17,10 +17,12 @@ import Testing
         (0..<count).map { Float(($0 * 7919) % 1000) / 500 - 1 }
     }
 
-    /// Two threads encode pairs of tensors; the output bytes and the report's figures are those of
-    /// one thread (odd tensor count: the last one runs alone; a small bias is copied in between).
-    @Test(arguments: [Quantization.int8(granularity: .channel, asymmetric: false), .q4_0])
-    func twoThreadsWriteTheSameBytes(quantization: Quantization) throws {
+    /// Two threads encode tensors while the caller writes them; the output bytes and the report's
+    /// figures are those of one thread (odd tensor count; a small bias is copied in between), pruned
+    /// (copied values) and unpruned (encoded in place from the map into reused buffers). Unpruned,
+    /// every tensor's sections and error are also exactly `TensorEncoder.encode`'s.
+    @Test(arguments: [Quantization.int8(granularity: .channel, asymmetric: false), .q4_0], [false, true])
+    func twoThreadsWriteTheSameBytes(quantization: Quantization, pruned: Bool) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let input = dir + "/model.safetensors"
@@ -33,17 +35,58 @@ import Testing
         var reports: [[ConvertReport.Tensor]] = []
         for threads in [1, 2] {
             var options = ConvertOptions()
-            options.pruner = MagnitudePruner(target: .sparsity(0.3))
+            options.pruner = pruned ? MagnitudePruner(target: .sparsity(0.3)) : nil
             options.quantization = quantization
             options.threads = threads
             let output = dir + "/out\(threads).pare"
             reports.append(try Converter(options: options).convert(from: input, to: output).tensors)
             bytes.append(try Data(contentsOf: URL(fileURLWithPath: output)))
         }
+        if !pruned {
+            let file = try PareFile(path: dir + "/out2.pare")
+            for tensor in tensors where tensor.shape.count == 2 {
+                let reported = try #require(reports[1].first { $0.name == tensor.name })
+                #expect(reported.compressed)
+                let general = try TensorEncoder.encode(tensor.floats(), shape: tensor.shape,
+                                                       options: CompressionOptions(quantization: quantization, index: .auto))
+                let entry = try #require(file.tensors.first { $0.name == tensor.name })
+                #expect(try entry.sections.map { try file.section($0.kind, of: entry).bytes } == general.sections.map(\.bytes), "\(tensor.name)")
+                #expect(reported.maxAbsError == Double(general.error.maxAbsError) && reported.relRMSError == Double(general.error.relativeRMSError))
+            }
+        }
         #expect(bytes[0] == bytes[1])
         #expect(reports[0].map(\.name) == reports[1].map(\.name))
         #expect(reports[0].map(\.maxAbsError) == reports[1].map(\.maxAbsError))
         #expect(reports[0].map(\.relRMSError) == reports[1].map(\.relRMSError))
+    }
+
+    /// A tensor that cannot be quantized (NaN) in the middle of the run: two threads throw the error
+    /// one thread throws, naming the first bad tensor in file order, and leave no output.
+    @Test func twoThreadsFailAsOneThreadDoes() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = dir + "/model.safetensors"
+        let tensors = try (0..<6).map { i in
+            var values = weights(32 * 40)
+            if i == 2 || i == 3 { values[17] = .nan }
+            return try DenseTensor(name: "layer\(i).weight", shape: [32, 40], floats: values)
+        }
+        try SafetensorsWriter.write(tensors, to: input)
+        var messages: [String] = []
+        for threads in [1, 2] {
+            var options = ConvertOptions()
+            options.quantization = .q4_0
+            options.threads = threads
+            let output = dir + "/out\(threads).pare"
+            do {
+                _ = try Converter(options: options).convert(from: input, to: output)
+                Issue.record("converted a NaN")
+            } catch {
+                messages.append("\(error)")
+            }
+            #expect(!FileManager.default.fileExists(atPath: output))
+        }
+        #expect(messages.count == 2 && messages[0] == messages[1] && messages[0].contains("layer2.weight"), "\(messages)")
     }
 
     @Test func convertsSafetensorsWithProgressAndProvenance() throws {

@@ -1,5 +1,6 @@
 import Testing
 @testable import PareEncodings
+import CPareSIMD
 import PareFormat
 
 /// The converter's fused encoders (`TensorEncoder.fusedInt8`, `fusedQ4_0`) write exactly the bytes of the
@@ -25,12 +26,69 @@ struct FusedEncoderTests {
         return v
     }
 
+    static func fusedInt8(_ v: [Float], rows: Int, columns: Int, quantization: Quantization) -> EncodedTensor? {
+        v.withUnsafeBufferPointer { TensorEncoder.fusedInt8($0, rows: rows, columns: columns, quantization: quantization) }
+    }
+
+    static func fusedQ4_0(_ v: [Float]) -> EncodedTensor? { v.withUnsafeBufferPointer { TensorEncoder.fusedQ4_0($0) } }
+
+    /// `encodeFused` over one reused buffer equals `encode` for tensors of different sizes and codings,
+    /// and an earlier result still holding the buffer is not overwritten by a later tensor.
+    @Test func encodeFusedReusesItsBufferWithoutClobbering() throws {
+        let output = ReusedBytes()
+        var kept: [(EncodedTensor, EncodedTensor)] = []
+        for (rows, columns, quantization) in [(17, 256, Quantization.int8(granularity: .channel, asymmetric: false)), (6, 33, .q4_0),
+                                              (64, 100, .int8(granularity: .tensor, asymmetric: false)), (64, 100, .q4_0)] {
+            let v = Self.values(rows: rows, columns: columns, seed: UInt64(rows + columns)).map { abs($0) > 1e30 ? $0 * 1e-32 : $0 }
+            let options = CompressionOptions(quantization: quantization, index: .auto)
+            let fused = try #require(v.withUnsafeBufferPointer { TensorEncoder.encodeFused($0, shape: [rows, columns], options: options, output: output) })
+            kept.append((fused, try TensorEncoder.encode(v, shape: [rows, columns], options: options)))
+        }
+        for (fused, general) in kept {
+            #expect(fused.sections.map(\.bytes) == general.sections.map(\.bytes))
+            #expect(fused.error == general.error && fused.encoding == general.encoding)
+        }
+        // A pruned tensor picks a sparse structure: not the fused path's to encode.
+        var sparse = Self.values(rows: 8, columns: 64, seed: 5)
+        for i in sparse.indices where i % 10 != 0 { sparse[i] = 0 }
+        #expect(sparse.withUnsafeBufferPointer {
+            TensorEncoder.encodeFused($0, shape: [8, 64], options: CompressionOptions(quantization: .q4_0, index: .auto), output: output)
+        } == nil)
+    }
+
+    /// `pare_count_stored` (runs of 16 decided at once) equals a plain walk over every element.
+    @Test func storedCountsEqualAPlainWalk() {
+        var state: UInt64 = 9
+        for (rows, columns) in [(1, 1), (3, 15), (4, 16), (5, 47), (9, 300), (2, 5000)] {
+            for density in [0, 1, 5, 50, 95, 100] {
+                let v: [Float] = (0..<rows * columns).map { _ in
+                    state = state &* 6364136223846793005 &+ 1442695040888963407
+                    return Int(state >> 33) % 100 < density ? 1 : 0
+                }
+                var nonZeros = 0, delta = 0
+                var expectedNonZeros = 0, expectedDelta = 0
+                let maxGap = DeltaCSRIndex.maxGap
+                for r in 0..<rows {
+                    var previous = -1
+                    for c in 0..<columns where v[r * columns + c] != 0 {
+                        let gap = c - previous - 1
+                        expectedNonZeros += 1
+                        expectedDelta += gap / maxGap + 1
+                        previous = c
+                    }
+                }
+                v.withUnsafeBufferPointer { pare_count_stored($0.baseAddress!, rows, columns, maxGap, &nonZeros, &delta) }
+                #expect(nonZeros == expectedNonZeros && delta == expectedDelta, "\(rows)×\(columns) at \(density) %")
+            }
+        }
+    }
+
     @Test(arguments: [Encoding.Granularity.channel, .tensor])
     func fusedEqualsTheGeneralEncoder(granularity: Encoding.Granularity) throws {
         for (rows, columns) in [(1, 1), (3, 7), (6, 33), (17, 256), (64, 100)] {
             let v = Self.values(rows: rows, columns: columns, seed: UInt64(rows * 1000 + columns))
             let quantization = Quantization.int8(granularity: granularity, asymmetric: false)
-            let fused = try #require(TensorEncoder.fusedInt8(v, rows: rows, columns: columns, quantization: quantization))
+            let fused = try #require(Self.fusedInt8(v, rows: rows, columns: columns, quantization: quantization))
             let rowStarts = (0...rows).map { $0 * columns }
             let general = Int8Coding.encode(v, rowStarts: rowStarts, perChannel: granularity == .channel, asymmetric: false)
             #expect(fused.sections.map(\.bytes) == general.map(\.bytes), "\(rows)×\(columns)")
@@ -54,7 +112,7 @@ struct FusedEncoderTests {
             // q4_0's f16 block scale cannot hold the huge row (that case is below): bring it to ~3e5.
             var v = Self.values(rows: rows, columns: columns, seed: UInt64(rows * 77 + columns)).map { abs($0) > 1e30 ? $0 * 1e-32 : $0 }
             if v.count > 40 { v[5] = -v[3]; v[3] = 1.5; v[5] = -1.5 }  // a magnitude tie: the first one wins
-            let fused = try #require(TensorEncoder.fusedQ4_0(v))
+            let fused = try #require(Self.fusedQ4_0(v))
             #expect(fused.sections.map(\.bytes) == Q4_0Coding.encode(v).map(\.bytes), "\(rows)×\(columns)")
             #expect(fused.error == ErrorStats(original: v, decoded: try fused.decoded(shape: [rows, columns])), "\(rows)×\(columns)")
             let encoded = try TensorEncoder.encode(v, shape: [rows, columns], options: CompressionOptions(quantization: .q4_0, index: .dense))
@@ -62,7 +120,7 @@ struct FusedEncoderTests {
         }
         var huge = Self.values(rows: 2, columns: 40, seed: 3)
         huge[7] = 65504 * 8
-        #expect(TensorEncoder.fusedQ4_0(huge) == nil)
+        #expect(Self.fusedQ4_0(huge) == nil)
         #expect(throws: PareError.self) { try TensorEncoder.encode(huge, shape: [2, 40], options: CompressionOptions(quantization: .q4_0, index: .dense)) }
     }
 
@@ -71,7 +129,7 @@ struct FusedEncoderTests {
         for bad in [Float.nan, .infinity, -.infinity] {
             var v = Self.values(rows: 4, columns: 8, seed: 1)
             v[13] = bad
-            #expect(TensorEncoder.fusedInt8(v, rows: 4, columns: 8, quantization: .int8(granularity: .channel, asymmetric: false)) == nil)
+            #expect(Self.fusedInt8(v, rows: 4, columns: 8, quantization: .int8(granularity: .channel, asymmetric: false)) == nil)
             #expect(throws: PareError.self) {
                 try TensorEncoder.encode(v, shape: [4, 8], options: CompressionOptions(quantization: .int8(granularity: .channel, asymmetric: false), index: .dense))
             }

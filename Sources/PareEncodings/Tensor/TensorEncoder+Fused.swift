@@ -1,27 +1,62 @@
 import CPareSIMD
 import PareFormat
 
+/// A byte buffer an encoder may write its values section into, kept across tensors so each
+/// tensor's output lands in pages already touched (a fresh tensor-sized array costs its first-touch
+/// page faults, several times the encoding itself). The encoded tensor shares the storage until it
+/// is dropped; a buffer still shared is copied on write, never overwritten.
+public final class ReusedBytes: @unchecked Sendable {
+    var bytes: [UInt8] = []
+
+    /// An empty buffer; it grows to the largest section written into it.
+    public init() {}
+
+    /// `bytes` resized to `count` without giving up its storage, then filled by `body`.
+    func fill(count: Int, _ body: (UnsafeMutableRawBufferPointer) -> Int32) -> ([UInt8], Int32) {
+        if bytes.count != count {
+            bytes.removeAll(keepingCapacity: true)
+            bytes.append(contentsOf: repeatElement(0, count: count))
+        }
+        let status = bytes.withUnsafeMutableBytes(body)
+        return (bytes, status)
+    }
+}
+
 extension TensorEncoder {
+    /// `encode` for values read in place (a mapped f32 tensor) when the result is dense symmetric int8
+    /// (per tensor or per channel) or q4_0: the same bytes and error figures, with the values section
+    /// written into `output`. Nil when `encode` would take another path (a sparse structure, given
+    /// scales, other codings, values the coding cannot take): the caller then copies the values and
+    /// calls `encode`, which also throws whatever error applies.
+    public static func encodeFused(_ values: UnsafeBufferPointer<Float>, shape: [Int], options: CompressionOptions,
+                                   output: ReusedBytes) -> EncodedTensor? {
+        guard options.scales == nil, let count = try? DenseTensor.checkedCount(shape, name: "tensor"),
+              values.count == count, count > 0 else { return nil }
+        let (rows, columns) = TensorEntry.matrixShape(of: shape)
+        let structure = options.index.structure ?? smallestStructure(values, rows: rows, columns: columns, quantization: options.quantization)
+        guard structure == .dense else { return nil }
+        return fused(values, rows: rows, columns: columns, quantization: options.quantization, output: output)
+    }
+
     /// Dense symmetric int8 (per tensor or per channel, `pare_encode_int8_symmetric`) or q4_0 in one
     /// pass: the same bytes as `Int8Coding` / `Q4_0Coding` and the same error figures as decoding them
     /// and comparing (`ErrorStats`, sums in element order), without the gather copy, the decode or the
     /// separate finiteness check — the converter's common cases at several times the speed. Nil for
     /// other codings, or for values the coding cannot take (the general path then throws its error).
-    static func fused(_ values: [Float], rows: Int, columns: Int, quantization: Quantization) -> EncodedTensor? {
-        if quantization == .q4_0 { return fusedQ4_0(values) }
-        return fusedInt8(values, rows: rows, columns: columns, quantization: quantization)
+    static func fused(_ values: UnsafeBufferPointer<Float>, rows: Int, columns: Int, quantization: Quantization,
+                      output: ReusedBytes = ReusedBytes()) -> EncodedTensor? {
+        if quantization == .q4_0 { return fusedQ4_0(values, output: output) }
+        return fusedInt8(values, rows: rows, columns: columns, quantization: quantization, output: output)
     }
 
     /// Dense q4_0 in one pass (`pare_encode_q4_0`): the bytes of `Q4_0Coding.encode` and the error
     /// figures of decoding them. Nil when a value is not finite or too large for the block scale.
-    static func fusedQ4_0(_ values: [Float]) -> EncodedTensor? {
-        guard !values.isEmpty else { return nil }
-        var blocks = [UInt8](repeating: 0, count: (values.count + 31) / 32 * Q4_0Coding.layout.bytes)
+    static func fusedQ4_0(_ values: UnsafeBufferPointer<Float>, output: ReusedBytes = ReusedBytes()) -> EncodedTensor? {
+        guard let x = values.baseAddress, !values.isEmpty else { return nil }
         var maxError: Float = 0, errorSquares = 0.0, signalSquares = 0.0
-        let status = values.withUnsafeBufferPointer { x in
-            blocks.withUnsafeMutableBufferPointer { b in
-                pare_encode_q4_0(x.baseAddress!, x.count, b.baseAddress!, &maxError, &errorSquares, &signalSquares)
-            }
+        let (blocks, status) = output.fill(count: (values.count + 31) / 32 * Q4_0Coding.layout.bytes) { b in
+            pare_encode_q4_0(x, values.count, b.baseAddress!.assumingMemoryBound(to: UInt8.self),
+                             &maxError, &errorSquares, &signalSquares)
         }
         guard status == 0 else { return nil }
         return EncodedTensor(encoding: Encoding(structure: .dense, coding: .q4_0), storedCount: values.count,
@@ -30,20 +65,18 @@ extension TensorEncoder {
     }
 
     /// Dense symmetric int8 (see `fused`).
-    static func fusedInt8(_ values: [Float], rows: Int, columns: Int, quantization: Quantization) -> EncodedTensor? {
+    static func fusedInt8(_ values: UnsafeBufferPointer<Float>, rows: Int, columns: Int, quantization: Quantization,
+                          output: ReusedBytes = ReusedBytes()) -> EncodedTensor? {
         guard case let .int8(granularity, false) = quantization, granularity == .tensor || granularity == .channel,
-              rows * columns == values.count, rows > 0, columns > 0 else { return nil }
+              rows * columns == values.count, rows > 0, columns > 0, let x = values.baseAddress else { return nil }
         let perChannel = granularity == .channel
-        var q = [UInt8](repeating: 0, count: values.count)
         var scales = [Float](repeating: 0, count: perChannel ? rows : 1)
         var maxError: Float = 0, errorSquares = 0.0, signalSquares = 0.0
-        let status = values.withUnsafeBufferPointer { x in
-            q.withUnsafeMutableBytes { q in
-                scales.withUnsafeMutableBufferPointer { s in
-                    pare_encode_int8_symmetric(x.baseAddress!, rows, columns, perChannel ? 1 : 0,
-                                               q.baseAddress!.assumingMemoryBound(to: Int8.self), s.baseAddress!,
-                                               &maxError, &errorSquares, &signalSquares)
-                }
+        let (q, status) = output.fill(count: values.count) { q in
+            scales.withUnsafeMutableBufferPointer { s in
+                pare_encode_int8_symmetric(x, rows, columns, perChannel ? 1 : 0,
+                                           q.baseAddress!.assumingMemoryBound(to: Int8.self), s.baseAddress!,
+                                           &maxError, &errorSquares, &signalSquares)
             }
         }
         guard status == 0 else { return nil }

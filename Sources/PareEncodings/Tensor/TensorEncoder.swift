@@ -24,11 +24,14 @@ public enum TensorEncoder {
         // The structure first (it has no side effects), so the fused dense int8 / q4_0 path can skip the
         // separate finiteness check: it detects non-finite values itself and then returns nil.
         // Given scales always take the general path (the fused one applies the coding's own rule).
-        var structure = options.index.structure ?? smallestStructure(values, rows: rows, columns: columns, quantization: quantization)
+        var structure = options.index.structure ?? values.withUnsafeBufferPointer {
+            smallestStructure($0, rows: rows, columns: columns, quantization: quantization)
+        }
         if let scales = options.scales {
             try check(scales, for: quantization, rows: rows, count: count)
             if quantization.coding.blockLayout != nil { structure = .dense }
-        } else if structure == .dense, let fused = fused(values, rows: rows, columns: columns, quantization: quantization) {
+        } else if structure == .dense,
+                  let fused = values.withUnsafeBufferPointer({ fused($0, rows: rows, columns: columns, quantization: quantization) }) {
             return fused
         }
         try check(quantization, values: values)
@@ -123,12 +126,12 @@ public enum TensorEncoder {
 
     /// The structure with the fewest index + value bytes for this tensor; ties prefer dense, csr,
     /// csr_delta, bitmask in that order.
-    static func smallestStructure(_ values: [Float], rows: Int, columns: Int, quantization: Quantization) -> Encoding.Structure {
+    static func smallestStructure(_ values: UnsafeBufferPointer<Float>, rows: Int, columns: Int, quantization: Quantization) -> Encoding.Structure {
         let count = values.count
         guard count > 0, rows * columns == count else { return .dense }
         var nonZeros = 0
         var deltaStored = 0
-        values.withUnsafeBufferPointer { pare_count_stored($0.baseAddress!, rows, columns, DeltaCSRIndex.maxGap, &nonZeros, &deltaStored) }
+        pare_count_stored(values.baseAddress!, rows, columns, DeltaCSRIndex.maxGap, &nonZeros, &deltaStored)
         let candidates: [(Encoding.Structure, Int)] = [
             (.dense, valueBytes(count, quantization)),
             (.csr, CSRIndex.indexBytes(rows: rows, columns: columns, storedCount: nonZeros) + valueBytes(nonZeros, quantization)),
