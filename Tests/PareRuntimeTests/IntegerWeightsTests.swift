@@ -124,7 +124,7 @@ struct IntegerWeightsTests {
         let x = randomWeights(count: 6 * 83, sparsity: 0.1, seed: 6)
         #expect(linear.integerArrangementBytes == 0)
         #expect(try linear.apply(x, batch: 6) == IntegerReference.apply(linear, input: x, batch: 6, bias: nil))
-        #expect(linear.integerArrangementBytes > 0 && linear.residentBytes == linear.encodedResidentBytes + linear.integerArrangementBytes)
+        #expect(linear.integerArrangementBytes > 0 && linear.residentBytes == linear.encodedResidentBytes - linear.releasedBytes + linear.integerArrangementBytes)
         let f32 = try plain.apply(x, batch: 6)
         #expect(f32 != (try linear.apply(x, batch: 6)), "activation quantization should change some bits")
         #expect(plain.integerArrangementBytes == 0)
@@ -136,6 +136,24 @@ struct IntegerWeightsTests {
         #expect(fallback.count == expected.count)
         #expect(zip(fallback, expected).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
         #expect(fallback[2 * 37].isNaN && !fallback[0].isNaN)
+    }
+
+    /// Once packed, the weight's mapped file pages are released (counted in `releasedBytes`), and the
+    /// values still read right afterwards: the f32 path faults them back in from the file.
+    @Test(.enabled(if: IntegerWeights.variant(KernelSet.selected) != nil, "the selected kernel set has no integer kernel"),
+          arguments: [Quantization.int8(granularity: .channel, asymmetric: false), .q8_0, .q4_0])
+    func packingReleasesTheMappedValues(coding: Quantization) throws {
+        let directory = TemporaryDirectory()
+        let (linear, _) = try weight(rows: 96, columns: 1024, coding: coding, seed: 11, in: directory)
+        let (fresh, _) = try weight(rows: 96, columns: 1024, coding: coding, seed: 11, in: directory)
+        fresh.allowsIntegerActivations = false
+        let x = randomWeights(count: 5 * 1024, sparsity: 0, seed: 12)
+        #expect(linear.releasedBytes == 0)
+        let integer = try linear.apply(x, batch: 5)
+        #expect(linear.releasedBytes > 0 && linear.releasedBytes <= linear.encodedResidentBytes)
+        #expect(try linear.apply(x, batch: 5) == integer)
+        linear.allowsIntegerActivations = false
+        #expect(try linear.apply(x, batch: 5) == (try fresh.apply(x, batch: 5)), "released pages read back from the file")
     }
 
     /// A stored −128 (possible in files written by other tools) would overflow AVX2's sign trick:
