@@ -23,7 +23,7 @@ static inline __m256i first_lanes(ptrdiff_t n) {
     return _mm256_cmpgt_epi32(_mm256_set1_epi32(c), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
 }
 
-static inline __attribute__((always_inline)) void tile(const int mr, ptrdiff_t groups, ptrdiff_t blockGroups, ptrdiff_t nb,
+static inline __attribute__((always_inline)) void tile(const int mr, const int nibbles, ptrdiff_t groups, ptrdiff_t blockGroups, ptrdiff_t nb,
                                                        const int8_t *xq, ptrdiff_t ldq, const float *xs, const int8_t *w,
                                                        const float *ss, const float *ws, const float *bias, float *y,
                                                        ptrdiff_t ldy, ptrdiff_t ncols) {
@@ -41,17 +41,32 @@ static inline __attribute__((always_inline)) void tile(const int mr, ptrdiff_t g
             acc[i][1] = _mm256_setzero_si256();
         }
         ptrdiff_t end = g + blockGroups < groups ? g + blockGroups : groups;
-        for (; g < end; g++) {
-            __m256i b0 = _mm256_load_si256((const __m256i *)(w + g * 64));
-            __m256i b1 = _mm256_load_si256((const __m256i *)(w + g * 64 + 32));
-            _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
-                int32_t four;
-                __builtin_memcpy(&four, xq + i * ldq + g * 4, 4);
-                __m256i a = _mm256_set1_epi32(four);
-                __m256i ax = _mm256_abs_epi8(a);
-                acc[i][0] = _mm256_add_epi32(acc[i][0], _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(b0, a)), ones));
-                acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(b1, a)), ones));
+        const __m256i low = _mm256_set1_epi8(0x0F), eight = _mm256_set1_epi8(8);
+        for (; g < end; g += nibbles ? 2 : 1) {
+            __m256i b[2][2];  // [group g + h][lanes 0–7, 8–15]
+            if (nibbles) {
+                // Two groups per 64 bytes: low nibbles group g, high nibbles g + 1, each q + 8.
+                __m256i v0 = _mm256_load_si256((const __m256i *)(w + g * 32));
+                __m256i v1 = _mm256_load_si256((const __m256i *)(w + g * 32 + 32));
+                b[0][0] = _mm256_sub_epi8(_mm256_and_si256(v0, low), eight);
+                b[0][1] = _mm256_sub_epi8(_mm256_and_si256(v1, low), eight);
+                b[1][0] = _mm256_sub_epi8(_mm256_and_si256(_mm256_srli_epi16(v0, 4), low), eight);
+                b[1][1] = _mm256_sub_epi8(_mm256_and_si256(_mm256_srli_epi16(v1, 4), low), eight);
+            } else {
+                b[0][0] = _mm256_load_si256((const __m256i *)(w + g * 64));
+                b[0][1] = _mm256_load_si256((const __m256i *)(w + g * 64 + 32));
+                b[1][0] = b[0][0];
+                b[1][1] = b[0][1];
             }
+            _Pragma("clang loop unroll(full)") for (int h = 0; h < 1 + nibbles; h++)
+                _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
+                    int32_t four;
+                    __builtin_memcpy(&four, xq + i * ldq + (g + h) * 4, 4);
+                    __m256i a = _mm256_set1_epi32(four);
+                    __m256i ax = _mm256_abs_epi8(a);
+                    acc[i][0] = _mm256_add_epi32(acc[i][0], _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(b[h][0], a)), ones));
+                    acc[i][1] = _mm256_add_epi32(acc[i][1], _mm256_madd_epi16(_mm256_maddubs_epi16(ax, _mm256_sign_epi8(b[h][1], a)), ones));
+                }
         }
         _Pragma("clang loop unroll(full)") for (int j = 0; j < 2; j++) {
             __m256 d = ss ? _mm256_load_ps(ss + b * 16 + 8 * j) : _mm256_set1_ps(1.0f);
@@ -73,31 +88,31 @@ static inline __attribute__((always_inline)) void tile(const int mr, ptrdiff_t g
     }
 }
 
-static void tile_1(ptrdiff_t groups, ptrdiff_t blockGroups, ptrdiff_t nb, const int8_t *xq, ptrdiff_t ldq, const float *xs,
-                   const int8_t *w, const float *ss, const float *ws, const float *bias, float *y, ptrdiff_t ldy, ptrdiff_t ncols) {
-    tile(1, groups, blockGroups, nb, xq, ldq, xs, w, ss, ws, bias, y, ldy, ncols);
-}
-static void tile_2(ptrdiff_t groups, ptrdiff_t blockGroups, ptrdiff_t nb, const int8_t *xq, ptrdiff_t ldq, const float *xs,
-                   const int8_t *w, const float *ss, const float *ws, const float *bias, float *y, ptrdiff_t ldy, ptrdiff_t ncols) {
-    tile(2, groups, blockGroups, nb, xq, ldq, xs, w, ss, ws, bias, y, ldy, ncols);
-}
+typedef void (*tile_fn)(ptrdiff_t, ptrdiff_t, ptrdiff_t, const int8_t *, ptrdiff_t, const float *, const int8_t *,
+                        const float *, const float *, const float *, float *, ptrdiff_t, ptrdiff_t);
+#define TILE(R, N)                                                                                               \
+    static void tile_##R##_##N(ptrdiff_t groups, ptrdiff_t blockGroups, ptrdiff_t nb, const int8_t *xq,            \
+                               ptrdiff_t ldq, const float *xs, const int8_t *w, const float *ss, const float *ws,  \
+                               const float *bias, float *y, ptrdiff_t ldy, ptrdiff_t ncols) {                      \
+        tile(R, N, groups, blockGroups, nb, xq, ldq, xs, w, ss, ws, bias, y, ldy, ncols);                         \
+    }
+TILE(1, 0) TILE(2, 0) TILE(1, 1) TILE(2, 1)
+static const tile_fn tiles[2][MR] = {{tile_1_0, tile_2_0}, {tile_1_1, tile_2_1}};
 
-void pare_int8_gemm_blocks_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, const int8_t *xq,
+void pare_int8_gemm_blocks_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, int nibbles, const int8_t *xq,
                                 ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,
                                 const float *ws, const float *bias, float *y, ptrdiff_t ldy,
                                 ptrdiff_t panelBegin, ptrdiff_t panelEnd) {
-    ptrdiff_t groups = (k + 3) / 4, panelBytes = groups * 64, nb = (k + block - 1) / block;
+    ptrdiff_t groups = (k + 3) / 4, nb = (k + block - 1) / block;
+    ptrdiff_t panelBytes = nibbles ? pare_q4_packed_bytes(16, k) : groups * 64;
     for (ptrdiff_t p = panelBegin; p < panelEnd; p++) {
         ptrdiff_t j0 = p * 16;
         ptrdiff_t ncols = n - j0 < 16 ? n - j0 : 16;
         const float *pss = ss ? ss + p * nb * 16 : NULL, *pws = ws ? ws + j0 : NULL, *pb = bias ? bias + j0 : NULL;
         for (ptrdiff_t i = 0; i < m; i += MR) {
-            if (m - i >= 2)
-                tile_2(groups, block / 4, nb, xq + i * ldq, ldq, xs + i * nb, packed + p * panelBytes, pss, pws, pb,
-                       y + i * ldy + j0, ldy, ncols);
-            else
-                tile_1(groups, block / 4, nb, xq + i * ldq, ldq, xs + i * nb, packed + p * panelBytes, pss, pws, pb,
-                       y + i * ldy + j0, ldy, ncols);
+            int mr = m - i < MR ? (int)(m - i) : MR;
+            tiles[nibbles ? 1 : 0][mr - 1](groups, block / 4, nb, xq + i * ldq, ldq, xs + i * nb, packed + p * panelBytes,
+                                           pss, pws, pb, y + i * ldy + j0, ldy, ncols);
         }
     }
 }
@@ -106,7 +121,7 @@ void pare_int8_gemm_blocks_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t
 #else
 int pare_int8_quantize_blocks_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block,
                                    int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums) { return -1; }
-void pare_int8_gemm_blocks_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, const int8_t *xq,
+void pare_int8_gemm_blocks_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, int nibbles, const int8_t *xq,
                                 ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,
                                 const float *ws, const float *bias, float *y, ptrdiff_t ldy,
                                 ptrdiff_t panelBegin, ptrdiff_t panelEnd) {}

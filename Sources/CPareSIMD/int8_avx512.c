@@ -19,7 +19,7 @@ int pare_int8_quantize_blocks_avx512(const float *x, ptrdiff_t m, ptrdiff_t k, p
 
 // Rows [0, mr) of xq against `panels` (1 or 2) 16-output panels; `nb` blocks of `blockGroups` groups
 // (the last one may be shorter: `groups` in all).
-static inline __attribute__((always_inline)) void tile(const int mr, const int panels, ptrdiff_t groups, ptrdiff_t blockGroups,
+static inline __attribute__((always_inline)) void tile(const int mr, const int panels, const int nibbles, ptrdiff_t groups, ptrdiff_t blockGroups,
                                                        ptrdiff_t nb, const int8_t *xq, ptrdiff_t ldq, const float *xs,
                                                        const int32_t *xsums, const uint8_t *w, ptrdiff_t panelBytes,
                                                        const float *ss, const float *ws, const float *bias, float *y,
@@ -34,21 +34,42 @@ static inline __attribute__((always_inline)) void tile(const int mr, const int p
         _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++)
             _Pragma("clang loop unroll(full)") for (int j = 0; j < panels; j++) acc[i][j] = _mm512_setzero_si512();
         ptrdiff_t end = g + blockGroups < groups ? g + blockGroups : groups;
-        for (; g < end; g++) {
-            __m512i b0 = _mm512_load_si512(w + g * 64);
-            __m512i b1 = panels > 1 ? _mm512_load_si512(w1 + g * 64) : b0;
-            _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
-                int32_t four;
-                __builtin_memcpy(&four, xq + i * ldq + g * 4, 4);
-                __m512i a = _mm512_set1_epi32(four);
-                acc[i][0] = _mm512_dpbusd_epi32(acc[i][0], b0, a);
-                if (panels > 1) acc[i][1] = _mm512_dpbusd_epi32(acc[i][1], b1, a);
+        if (nibbles) {
+            // Two groups per 64 bytes: low nibbles group g, high nibbles g + 1, each q + 8 (u8).
+            const __m512i low = _mm512_set1_epi8(0x0F);
+            for (; g < end; g += 2) {
+                __m512i v0 = _mm512_load_si512(w + g * 32);
+                __m512i v1 = panels > 1 ? _mm512_load_si512(w1 + g * 32) : v0;
+                __m512i b[2][2] = {{_mm512_and_si512(v0, low), _mm512_and_si512(_mm512_srli_epi16(v0, 4), low)},
+                                   {_mm512_and_si512(v1, low), _mm512_and_si512(_mm512_srli_epi16(v1, 4), low)}};
+                _Pragma("clang loop unroll(full)") for (int h = 0; h < 2; h++)
+                    _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
+                        int32_t four;
+                        __builtin_memcpy(&four, xq + i * ldq + (g + h) * 4, 4);
+                        __m512i a = _mm512_set1_epi32(four);
+                        acc[i][0] = _mm512_dpbusd_epi32(acc[i][0], b[0][h], a);
+                        if (panels > 1) acc[i][1] = _mm512_dpbusd_epi32(acc[i][1], b[1][h], a);
+                    }
+            }
+        } else {
+            for (; g < end; g++) {
+                __m512i b0 = _mm512_load_si512(w + g * 64);
+                __m512i b1 = panels > 1 ? _mm512_load_si512(w1 + g * 64) : b0;
+                _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
+                    int32_t four;
+                    __builtin_memcpy(&four, xq + i * ldq + g * 4, 4);
+                    __m512i a = _mm512_set1_epi32(four);
+                    acc[i][0] = _mm512_dpbusd_epi32(acc[i][0], b0, a);
+                    if (panels > 1) acc[i][1] = _mm512_dpbusd_epi32(acc[i][1], b1, a);
+                }
             }
         }
         _Pragma("clang loop unroll(full)") for (int j = 0; j < panels; j++) {
             __m512 d = ss ? _mm512_load_ps(ss + (j * nb + b) * 16) : _mm512_set1_ps(1.0f);
             _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
-                __m512i exact = _mm512_sub_epi32(acc[i][j], _mm512_set1_epi32(xsums[i * nb + b]));
+                // The weight offset times the block's Σ q: 128 · Σ q for bytes, 8 · Σ q for nibbles.
+                int32_t offsetSum = nibbles ? xsums[i * nb + b] >> 4 : xsums[i * nb + b];
+                __m512i exact = _mm512_sub_epi32(acc[i][j], _mm512_set1_epi32(offsetSum));
                 __m512 scale = _mm512_set1_ps(xs[i * nb + b]);
                 if (ss) scale = _mm512_mul_ps(d, scale);
                 sum[i][j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(exact), scale, sum[i][j]);
@@ -70,32 +91,34 @@ static inline __attribute__((always_inline)) void tile(const int mr, const int p
 typedef void (*tile_fn)(ptrdiff_t, ptrdiff_t, ptrdiff_t, const int8_t *, ptrdiff_t, const float *, const int32_t *,
                         const uint8_t *, ptrdiff_t, const float *, const float *, const float *, float *, ptrdiff_t,
                         ptrdiff_t);
-#define TILE(R, P)                                                                                             \
-    static void tile_##R##_##P(ptrdiff_t groups, ptrdiff_t blockGroups, ptrdiff_t nb, const int8_t *xq,          \
+#define TILE(R, P, N)                                                                                          \
+    static void tile_##R##_##P##_##N(ptrdiff_t groups, ptrdiff_t blockGroups, ptrdiff_t nb, const int8_t *xq,          \
                                ptrdiff_t ldq, const float *xs, const int32_t *xsums, const uint8_t *w,          \
                                ptrdiff_t panelBytes, const float *ss, const float *ws, const float *bias,       \
                                float *y, ptrdiff_t ldy, ptrdiff_t ncols) {                                      \
-        tile(R, P, groups, blockGroups, nb, xq, ldq, xs, xsums, w, panelBytes, ss, ws, bias, y, ldy, ncols);    \
+        tile(R, P, N, groups, blockGroups, nb, xq, ldq, xs, xsums, w, panelBytes, ss, ws, bias, y, ldy, ncols);    \
     }
-#define TILE_ROW(R) TILE(R, 1) TILE(R, 2)
+#define TILE_ROW(R) TILE(R, 1, 0) TILE(R, 2, 0) TILE(R, 1, 1) TILE(R, 2, 1)
 TILE_ROW(1) TILE_ROW(2) TILE_ROW(3) TILE_ROW(4) TILE_ROW(5) TILE_ROW(6)
-#define TILE_ENTRY(R) {tile_##R##_1, tile_##R##_2}
-static const tile_fn tiles[MR][2] = {
-    TILE_ENTRY(1), TILE_ENTRY(2), TILE_ENTRY(3), TILE_ENTRY(4), TILE_ENTRY(5), TILE_ENTRY(6),
+#define TILE_ENTRY(R, N) {tile_##R##_1_##N, tile_##R##_2_##N}
+static const tile_fn tiles[2][MR][2] = {
+    {TILE_ENTRY(1, 0), TILE_ENTRY(2, 0), TILE_ENTRY(3, 0), TILE_ENTRY(4, 0), TILE_ENTRY(5, 0), TILE_ENTRY(6, 0)},
+    {TILE_ENTRY(1, 1), TILE_ENTRY(2, 1), TILE_ENTRY(3, 1), TILE_ENTRY(4, 1), TILE_ENTRY(5, 1), TILE_ENTRY(6, 1)},
 };
 
-void pare_int8_gemm_blocks_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, const int8_t *xq,
+void pare_int8_gemm_blocks_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, int nibbles, const int8_t *xq,
                                 ptrdiff_t ldq, const float *xs, const int32_t *xsums, const uint8_t *packed,
                                 const float *ss, const float *ws, const float *bias, float *y, ptrdiff_t ldy,
                                 ptrdiff_t panelBegin, ptrdiff_t panelEnd) {
-    ptrdiff_t groups = (k + 3) / 4, panelBytes = groups * 64, nb = (k + block - 1) / block;
+    ptrdiff_t groups = (k + 3) / 4, nb = (k + block - 1) / block;
+    ptrdiff_t panelBytes = nibbles ? pare_q4_packed_bytes(16, k) : groups * 64;
     for (ptrdiff_t p = panelBegin; p < panelEnd; p += 2) {
         int pair = p + 1 < panelEnd ? 2 : 1;
         ptrdiff_t j0 = p * 16;
         ptrdiff_t ncols = n - j0 < 16 * pair ? n - j0 : 16 * pair;
         for (ptrdiff_t i = 0; i < m; i += MR) {
             int mr = m - i < MR ? (int)(m - i) : MR;
-            tiles[mr - 1][pair - 1](groups, block / 4, nb, xq + i * ldq, ldq, xs + i * nb, xsums + i * nb,
+            tiles[nibbles ? 1 : 0][mr - 1][pair - 1](groups, block / 4, nb, xq + i * ldq, ldq, xs + i * nb, xsums + i * nb,
                                     packed + p * panelBytes, panelBytes, ss ? ss + p * nb * 16 : NULL,
                                     ws ? ws + j0 : NULL, bias ? bias + j0 : NULL, y + i * ldy + j0, ldy, ncols);
         }
@@ -106,7 +129,7 @@ void pare_int8_gemm_blocks_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t
 #else
 int pare_int8_quantize_blocks_avx512(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block,
                                      int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums) { return -1; }
-void pare_int8_gemm_blocks_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, const int8_t *xq,
+void pare_int8_gemm_blocks_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, int nibbles, const int8_t *xq,
                                 ptrdiff_t ldq, const float *xs, const int32_t *xsums, const uint8_t *packed,
                                 const float *ss, const float *ws, const float *bias, float *y, ptrdiff_t ldy,
                                 ptrdiff_t panelBegin, ptrdiff_t panelEnd) {}

@@ -26,3 +26,26 @@ int pare_int8_pack(const int8_t *w, ptrdiff_t rows, ptrdiff_t columns, int8_t *p
     }
     return hasMinus128;
 }
+
+ptrdiff_t pare_q4_packed_bytes(ptrdiff_t rows, ptrdiff_t columns) {
+    ptrdiff_t panels = (rows + 15) / 16, pairs = (columns + 7) / 8;
+    return panels * pairs * 64;
+}
+
+void pare_q4_pack(const int8_t *w, ptrdiff_t rows, ptrdiff_t columns, uint8_t *packed) {
+    ptrdiff_t panels = (rows + 15) / 16, pairs = (columns + 7) / 8;
+    for (ptrdiff_t p = 0; p < panels; p++) {
+        for (ptrdiff_t h = 0; h < pairs; h++) {
+            uint8_t *to = packed + (p * pairs + h) * 64;
+            for (int lane = 0; lane < 16; lane++) {
+                ptrdiff_t r = p * 16 + lane;
+                for (int b = 0; b < 4; b++) {
+                    ptrdiff_t c0 = h * 8 + b, c1 = c0 + 4;
+                    int lo = (r < rows && c0 < columns) ? w[r * columns + c0] : 0;
+                    int hi = (r < rows && c1 < columns) ? w[r * columns + c1] : 0;
+                    to[lane * 4 + b] = (uint8_t)((lo + 8) | ((hi + 8) << 4));
+                }
+            }
+        }
+    }
+}

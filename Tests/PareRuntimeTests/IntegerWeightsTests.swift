@@ -1,3 +1,4 @@
+import CPareSIMD
 import PareEncodings
 import PareFormat
 import PareKernels
@@ -50,12 +51,15 @@ struct IntegerWeightsTests {
         let directory = TemporaryDirectory()
         let blocks = [.q8_0, .q4_0].contains(coding)
         let shapes = blocks
-            ? [(1, 32), (15, 4), (17, 8), (33, 48), (40, 96), (300, 784)]
+            ? [(1, 32), (15, 4), (17, 8), (33, 48), (40, 96), (300, 784), (20, 1536)]
             : [(1, 1), (15, 3), (16, 4), (17, 5), (33, 63), (24, 96), (40, 130), (300, 784)]
         for (s, (rows, columns)) in shapes.enumerated() {
             let (linear, _) = try weight(rows: rows, columns: columns, coding: coding, seed: UInt64(s), in: directory)
             let arrangement = try #require(IntegerWeights(linear, variant: variant), "\(coding) \(rows)×\(columns)")
             #expect((arrangement.blockScales != nil) == blocks && (arrangement.rowScales == nil) == blocks)
+            // q4_0 stays at 4 bits wherever its segments hold whole pairs of 4-column groups.
+            #expect(arrangement.nibbles == (coding == .q4_0 && columns % 8 == 0))
+            if arrangement.nibbles { #expect(arrangement.packed.buffer.count == pare_q4_packed_bytes(rows, columns)) }
             // The LeNet-sized shape only at batch 1 and 13: the debug-build reference is slow there.
             for batch in rows * columns > 100_000 ? [1, 13] : [1, 3, 4, 5, 12, 13, 25] {
                 let x = randomWeights(count: batch * columns, sparsity: 0.2, seed: UInt64(50 + batch))

@@ -76,6 +76,13 @@ ptrdiff_t pare_int8_packed_bytes(ptrdiff_t rows, ptrdiff_t columns);
 /// Packs `w` (row-major int8) into `packed` (pare_int8_packed_bytes, 64-byte aligned), as q + 128 when
 /// `offset` (VNNI). Returns 1 when some weight is −128 (the AVX2 kernel cannot take those), else 0.
 int pare_int8_pack(const int8_t *w, ptrdiff_t rows, ptrdiff_t columns, int8_t *packed, int offset);
+/// Q4_0 weights kept at 4 bits (`nibbles` in the kernels, as ggml's q4_0 × q8_0 reads its blocks):
+/// the same panels, but groups 2h and 2h + 1 share 64 bytes, byte = (q_2h + 8) | (q_2h+1 + 8) << 4
+/// (q within −8…7; 8 past the edges). columns must be a multiple of 8. The kernels unpack in
+/// registers: u8 q + 8 for VNNI (offset removed with 8 · Σ q per block), q for AVX2.
+ptrdiff_t pare_q4_packed_bytes(ptrdiff_t rows, ptrdiff_t columns);
+/// Packs `w` (row-major int8, each within −8…7) into `packed` (pare_q4_packed_bytes, 64-byte aligned).
+void pare_q4_pack(const int8_t *w, ptrdiff_t rows, ptrdiff_t columns, uint8_t *packed);
 
 /// Quantizes m rows of k floats (row stride ldx) in blocks as above. Returns 0, or -1 when some value
 /// is infinite or NaN (q is then incomplete; the caller keeps the f32 path).
@@ -85,14 +92,15 @@ int pare_int8_quantize_blocks_avx512(const float *x, ptrdiff_t m, ptrdiff_t k, p
 int pare_int8_quantize_blocks_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block,
                                    int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums);
 
-/// y (m × n, row stride ldy) with AVX-512 VNNI (weights packed with offset) for the output panels
+/// y (m × n, row stride ldy) with AVX-512 VNNI (weights packed with offset, or as nibbles when
+/// `nibbles`, then block a multiple of 8) for the output panels
 /// [panelBegin, panelEnd) (16 outputs each); ss / ws as above (one of them NULL); bias may be NULL.
-void pare_int8_gemm_blocks_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, const int8_t *xq,
+void pare_int8_gemm_blocks_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, int nibbles, const int8_t *xq,
                                 ptrdiff_t ldq, const float *xs, const int32_t *xsums, const uint8_t *packed,
                                 const float *ss, const float *ws, const float *bias, float *y, ptrdiff_t ldy,
                                 ptrdiff_t panelBegin, ptrdiff_t panelEnd);
 /// The same with AVX2 (weights packed without offset, free of −128; xsums unused).
-void pare_int8_gemm_blocks_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, const int8_t *xq,
+void pare_int8_gemm_blocks_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, int nibbles, const int8_t *xq,
                                 ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,
                                 const float *ws, const float *bias, float *y, ptrdiff_t ldy,
                                 ptrdiff_t panelBegin, ptrdiff_t panelEnd);

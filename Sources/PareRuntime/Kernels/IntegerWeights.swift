@@ -17,9 +17,9 @@ import PareKernels
 /// f32 path stays available (`LinearWeights.allowsIntegerActivations = false`, `--f32-activations`).
 ///
 /// The weights are packed once, on first use, into panels of 16 outputs × 4 inputs per 64-byte group
-/// (`CPareSIMD.h`), as int8 whatever the stored width (+128 for VNNI), with block scales expanded to
-/// f32: about one byte per weight (twice an int4 / q4_0 file's values), counted in
-/// `LinearWeights.integerArrangementBytes`.
+/// (`CPareSIMD.h`), as int8 (+128 for VNNI), with block scales expanded to f32: about one byte per
+/// weight; q4_0 stays at 4 bits (two groups per 64 bytes, unpacked in registers as ggml's q4_0 × q8_0
+/// does), so its packed copy is about the file's size. Counted in `LinearWeights.integerArrangementBytes`.
 final class IntegerWeights: @unchecked Sendable {
     /// Which integer kernel runs.
     enum Variant: Sendable, CaseIterable {
@@ -61,6 +61,8 @@ final class IntegerWeights: @unchecked Sendable {
     let rowBytes: Int
     /// Inputs per activation block (the last one may be shorter).
     let block: Int
+    /// Whether the weights are packed as nibbles (q4_0 with segments of a multiple of 8 columns).
+    let nibbles: Bool
     /// Activation blocks per input row.
     var blocks: Int { (columns + block - 1) / block }
     /// The packed weights (`panels × ⌈columns / 4⌉ × 64` bytes, 64-byte aligned).
@@ -89,11 +91,19 @@ final class IntegerWeights: @unchecked Sendable {
         let block = segment ?? Self.activationBlock
         let panels = (rows + 15) / 16
         let q = (0..<rows * columns).map { source.integer($0) }
-        var packed = [Int8](repeating: 0, count: pare_int8_packed_bytes(rows, columns))
-        let hasMinus128 = q.withUnsafeBufferPointer { q in
-            packed.withUnsafeMutableBufferPointer { p in pare_int8_pack(q.baseAddress!, rows, columns, p.baseAddress!, variant == .vnni ? 1 : 0) }
+        let nibbles = S.self == Q4BlockValues.self && block % 8 == 0
+        var packed = [Int8](repeating: 0, count: nibbles ? pare_q4_packed_bytes(rows, columns) : pare_int8_packed_bytes(rows, columns))
+        if nibbles {
+            q.withUnsafeBufferPointer { q in
+                packed.withUnsafeMutableBytes { p in pare_q4_pack(q.baseAddress!, rows, columns, p.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
+            }
+        } else {
+            let hasMinus128 = q.withUnsafeBufferPointer { q in
+                packed.withUnsafeMutableBufferPointer { p in pare_int8_pack(q.baseAddress!, rows, columns, p.baseAddress!, variant == .vnni ? 1 : 0) }
+            }
+            if variant == .avx2 && hasMinus128 != 0 { return nil }
         }
-        if variant == .avx2 && hasMinus128 != 0 { return nil }
+        self.nibbles = nibbles
         if S.hasBlockScales {
             // [panel][block][lane]: what the kernels load per panel and block.
             let blocks = columns / block
@@ -124,6 +134,7 @@ final class IntegerWeights: @unchecked Sendable {
         panels = other.panels
         rowBytes = other.rowBytes
         block = other.block
+        nibbles = other.nibbles
         packed = other.packed
         blockScales = other.blockScales
         rowScales = other.rowScales
@@ -151,10 +162,10 @@ final class IntegerWeights: @unchecked Sendable {
             switch self.variant {
             case .vnni:
                 let unsigned = UnsafeRawPointer(self.packed.pointer).assumingMemoryBound(to: UInt8.self)
-                pare_int8_gemm_blocks_vnni(batch, self.rows, self.columns, self.block, quantized, self.rowBytes, sampleScales, sums,
+                pare_int8_gemm_blocks_vnni(batch, self.rows, self.columns, self.block, self.nibbles ? 1 : 0, quantized, self.rowBytes, sampleScales, sums,
                                            unsigned, ss, ws, bias, output, self.rows, band.lowerBound, band.upperBound)
             case .avx2:
-                pare_int8_gemm_blocks_avx2(batch, self.rows, self.columns, self.block, quantized, self.rowBytes, sampleScales,
+                pare_int8_gemm_blocks_avx2(batch, self.rows, self.columns, self.block, self.nibbles ? 1 : 0, quantized, self.rowBytes, sampleScales,
                                            self.packed.pointer, ss, ws, bias, output, self.rows, band.lowerBound, band.upperBound)
             }
         })
