@@ -67,13 +67,36 @@ final class IntegerWeights: @unchecked Sendable {
     var blocks: Int { (columns + block - 1) / block }
     /// The packed weights (`panels × ⌈columns / 4⌉ × 64` bytes, 64-byte aligned).
     let packed: OwnedBuffer<Int8>
-    /// Block codings: the weight scale per `[panel][block][lane]`; nil for per-row codings.
-    let blockScales: OwnedBuffer<Float>?
+    /// Block codings: the weight scale per `[row][block]`; nil for per-row codings.
+    let blockScales: BlockScales?
     /// Per-row codings: the scale of each output, padded to whole panels; nil for block codings.
     let rowScales: OwnedBuffer<Float>?
 
     /// Bytes held by the arrangement.
-    var residentBytes: Int { packed.buffer.count + 4 * (blockScales?.buffer.count ?? 0) + 4 * (rowScales?.buffer.count ?? 0) }
+    var residentBytes: Int { packed.buffer.count + (blockScales?.ownedBytes ?? 0) + 4 * (rowScales?.buffer.count ?? 0) }
+
+    /// Where a block coding's scales live for the kernels.
+    enum BlockScales {
+        /// The weight's own loaded scales (kept alive by the `LinearWeights` that owns this arrangement).
+        case shared(UnsafePointer<Float>)
+        /// A copy in `[row][block]` order (blocks straddling rows).
+        case owned(OwnedBuffer<Float>)
+
+        var pointer: UnsafePointer<Float> {
+            switch self {
+            case let .shared(pointer): pointer
+            case let .owned(buffer): buffer.pointer
+            }
+        }
+
+        /// Bytes this arrangement adds (0 when shared).
+        var ownedBytes: Int {
+            switch self {
+            case .shared: 0
+            case let .owned(buffer): 4 * buffer.buffer.count
+            }
+        }
+    }
 
     /// Packs `weights` for `variant`; nil unless it is dense symmetric int8 / int4 or q8_0 / q4_0
     /// within `maximumColumns` inputs (block codings: with a segment, see `integerSegment`), and for
@@ -105,13 +128,18 @@ final class IntegerWeights: @unchecked Sendable {
         }
         self.nibbles = nibbles
         if S.hasBlockScales {
-            // [panel][block][lane]: what the kernels load per panel and block.
+            // [row][block], which the kernels gather per panel: a weight whose blocks do not straddle
+            // rows already holds exactly that (its loaded f32 block scales), so it is shared, not copied.
             let blocks = columns / block
-            var scales = [Float](repeating: 0, count: panels * blocks * 16)
-            for r in 0..<rows {
-                for g in 0..<blocks { scales[((r / 16) * blocks + g) * 16 + r % 16] = source.blockScale(r * columns + g * block) }
+            if block == 32, let shared = (source as? Q8BlockValues)?.scales ?? (source as? Q4BlockValues)?.scales {
+                blockScales = .shared(shared)
+            } else {
+                var scales = [Float](repeating: 0, count: rows * blocks)
+                for r in 0..<rows {
+                    for g in 0..<blocks { scales[r * blocks + g] = source.blockScale(r * columns + g * block) }
+                }
+                blockScales = .owned(OwnedBuffer(scales))
             }
-            blockScales = OwnedBuffer(scales, alignment: 64)
             rowScales = nil
         } else {
             blockScales = nil
