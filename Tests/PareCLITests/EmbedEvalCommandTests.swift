@@ -39,6 +39,25 @@ struct EmbedEvalCommandTests {
         for i in 0..<10 { #expect(relativeError(Array(values[i * 64..<(i + 1) * 64]), reference.embeddings[i]) <= 1e-5) }
     }
 
+    @Test("encoders run int8 × int8 by default; --int8-activations is accepted, --f32-activations keeps f32")
+    func activationFlags() throws {
+        let dir = try TemporaryDirectory()
+        let (_, int8, _, reference) = try setUp(dir)
+        let library = try TransformerEncoder(path: int8)
+        #expect(library.allowsIntegerActivations, "the library default is int8 × int8")
+        func embedding(_ flags: [String]) throws -> [Float] {
+            let run = runPare(["embed", int8, "--text", reference.texts[0], "--json"] + flags)
+            #expect(run.status == 0, "\(run.err)")
+            return try #require((try run.object()["embeddings"] as? [[Double]])?.first).map { Float($0) }
+        }
+        let byDefault = try embedding([]), asked = try embedding(["--int8-activations"]), f32 = try embedding(["--f32-activations"])
+        #expect(byDefault == asked)
+        library.allowsIntegerActivations = false
+        let f32Library = try library.embed(tokenIDs: [reference.ids[0]], batchSize: 1)
+        #expect(relativeError(f32, f32Library[0]) <= 1e-6, "--f32-activations is the f32 path")
+        #expect(relativeError(byDefault, f32) <= 0.05, "int8 × int8 stays close to f32")
+    }
+
     @Test("embed: an empty input file, no text, a non-encoder model are one-line errors")
     func embedErrors() throws {
         let dir = try TemporaryDirectory()

@@ -1,3 +1,4 @@
+import CPareSIMD
 import PareEncodings
 import PareFormat
 import PareKernels
@@ -42,19 +43,23 @@ struct IntegerWeightsTests {
         return done ? y : nil
     }
 
-    /// Shapes around the 16-output panels, the 4-input groups and the register tiles (12 / 6 / 4 / 2
-    /// samples); for block codings, segments of 4, 8, 16 and 32 columns (blocks straddling rows).
+    /// Shapes around the 16-output panels, the 4-input groups, the 32-input activation blocks (whole,
+    /// and a shorter last one) and the register tiles (6 / 2 samples); for block codings, segments of
+    /// 4, 8, 16 and 32 columns (blocks straddling rows).
     @Test(.enabled(if: !variants.isEmpty, "this CPU has no integer kernel"), arguments: variants, codings)
     func kernelEqualsTheScalarDefinition(variant: IntegerWeights.Variant, coding: Quantization) throws {
         let directory = TemporaryDirectory()
         let blocks = [.q8_0, .q4_0].contains(coding)
         let shapes = blocks
-            ? [(1, 32), (15, 4), (17, 8), (33, 48), (40, 96), (300, 784)]
-            : [(1, 1), (15, 3), (16, 4), (17, 5), (33, 63), (40, 130), (300, 784)]
+            ? [(1, 32), (15, 4), (17, 8), (33, 48), (40, 96), (300, 784), (20, 1536)]
+            : [(1, 1), (15, 3), (16, 4), (17, 5), (33, 63), (24, 96), (40, 130), (300, 784)]
         for (s, (rows, columns)) in shapes.enumerated() {
             let (linear, _) = try weight(rows: rows, columns: columns, coding: coding, seed: UInt64(s), in: directory)
             let arrangement = try #require(IntegerWeights(linear, variant: variant), "\(coding) \(rows)×\(columns)")
-            #expect((arrangement.segment != nil) == blocks)
+            #expect((arrangement.blockScales != nil) == blocks && (arrangement.rowScales == nil) == blocks)
+            // q4_0 stays at 4 bits wherever its segments hold whole pairs of 4-column groups.
+            #expect(arrangement.nibbles == (coding == .q4_0 && columns % 8 == 0))
+            if arrangement.nibbles { #expect(arrangement.packed.buffer.count == pare_q4_packed_bytes(rows, columns)) }
             // The LeNet-sized shape only at batch 1 and 13: the debug-build reference is slow there.
             for batch in rows * columns > 100_000 ? [1, 13] : [1, 3, 4, 5, 12, 13, 25] {
                 let x = randomWeights(count: batch * columns, sparsity: 0.2, seed: UInt64(50 + batch))
@@ -71,21 +76,27 @@ struct IntegerWeightsTests {
     }
 
     /// The definition differs from the f32 product of the same int8 weights by at most the activation
-    /// rounding: |Σ (x − sx·qx) · w| ≤ (sx / 2) · Σ |w| per output (plus f32 rounding).
+    /// rounding: |Σ (x − sx·qx) · w| ≤ Σ_blocks (sx_block / 2) · Σ_block |w| per output (plus f32
+    /// rounding), with one scale per block of 32 inputs (or the block coding's segment).
     @Test(arguments: codings)
     func activationRoundingStaysWithinItsBound(coding: Quantization) throws {
         let directory = TemporaryDirectory()
         let rows = 40, columns = 200, batch = 9
         let (linear, decoded) = try weight(rows: rows, columns: columns, coding: coding, seed: 77, in: directory)
+        let block = [.q8_0, .q4_0].contains(coding) ? try #require(linear.integerSegment) : IntegerWeights.activationBlock
         let x = randomWeights(count: batch * columns, sparsity: 0.3, seed: 78)
         let got = try #require(IntegerReference.apply(linear, input: x, batch: batch, bias: nil))
         let (want, magnitude) = denseProduct(x, batch: batch, weight: decoded, rows: rows, columns: columns, bias: nil)
         #expect(got.count == want.count && got.allSatisfy(\.isFinite))
         var worstShare = 0.0
         for b in 0..<batch {
-            let sx = Double(x[(b * columns)..<((b + 1) * columns)].map(abs).max()!) / 127
             for r in 0..<rows {
-                let bound = sx / 2 * (0..<columns).reduce(0.0) { $0 + abs(Double(decoded[r * columns + $1])) }
+                var bound = 0.0
+                for first in stride(from: 0, to: columns, by: block) {
+                    let range = first..<min(columns, first + block)
+                    let sx = Double(range.map { abs(x[b * columns + $0]) }.max()!) / 127
+                    bound += sx / 2 * range.reduce(0.0) { $0 + abs(Double(decoded[r * columns + $1])) }
+                }
                 let error = abs(Double(got[b * rows + r]) - Double(want[b * rows + r]))
                 #expect(error <= bound + 1e-5 * Double(magnitude[b * rows + r]) + 1e-6, "sample \(b) output \(r)")
                 worstShare = max(worstShare, error / max(bound, 1e-12))
@@ -93,6 +104,16 @@ struct IntegerWeightsTests {
         }
         // The bound is not vacuous: rounding does move the outputs by a visible part of it.
         #expect(worstShare > 0.01)
+    }
+
+    /// Per-block scales: an input row with one huge value keeps the small values of its other blocks
+    /// (per-row scales would round them all to zero).
+    @Test func oneLargeInputDoesNotFlattenOtherBlocks() {
+        var x = [Float](repeating: 0.001, count: 64)
+        x[0] = 1000
+        let (q, scales) = IntegerReference.quantize(x, rows: 1, columns: 64, block: 32)!
+        #expect(scales.count == 2 && q[0] == 127 && q[1] == 0 && q[40] == 127)
+        #expect(abs(scales[1] * Float(q[40]) - 0.001) < 1e-9)
     }
 
     /// Through `LinearWeights.apply`: the selected set's integer kernel runs by default (equal to the
@@ -107,7 +128,7 @@ struct IntegerWeightsTests {
         let x = randomWeights(count: 6 * 83, sparsity: 0.1, seed: 6)
         #expect(linear.integerArrangementBytes == 0)
         #expect(try linear.apply(x, batch: 6) == IntegerReference.apply(linear, input: x, batch: 6, bias: nil))
-        #expect(linear.integerArrangementBytes > 0 && linear.residentBytes == linear.encodedResidentBytes + linear.integerArrangementBytes)
+        #expect(linear.integerArrangementBytes > 0 && linear.residentBytes == linear.encodedResidentBytes - linear.releasedBytes + linear.integerArrangementBytes)
         let f32 = try plain.apply(x, batch: 6)
         #expect(f32 != (try linear.apply(x, batch: 6)), "activation quantization should change some bits")
         #expect(plain.integerArrangementBytes == 0)
@@ -119,6 +140,24 @@ struct IntegerWeightsTests {
         #expect(fallback.count == expected.count)
         #expect(zip(fallback, expected).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
         #expect(fallback[2 * 37].isNaN && !fallback[0].isNaN)
+    }
+
+    /// Once packed, the weight's mapped file pages are released (counted in `releasedBytes`), and the
+    /// values still read right afterwards: the f32 path faults them back in from the file.
+    @Test(.enabled(if: IntegerWeights.variant(KernelSet.selected) != nil, "the selected kernel set has no integer kernel"),
+          arguments: [Quantization.int8(granularity: .channel, asymmetric: false), .q8_0, .q4_0])
+    func packingReleasesTheMappedValues(coding: Quantization) throws {
+        let directory = TemporaryDirectory()
+        let (linear, _) = try weight(rows: 96, columns: 1024, coding: coding, seed: 11, in: directory)
+        let (fresh, _) = try weight(rows: 96, columns: 1024, coding: coding, seed: 11, in: directory)
+        fresh.allowsIntegerActivations = false
+        let x = randomWeights(count: 5 * 1024, sparsity: 0, seed: 12)
+        #expect(linear.releasedBytes == 0)
+        let integer = try linear.apply(x, batch: 5)
+        #expect(linear.releasedBytes > 0 && linear.releasedBytes <= linear.encodedResidentBytes)
+        #expect(try linear.apply(x, batch: 5) == integer)
+        linear.allowsIntegerActivations = false
+        #expect(try linear.apply(x, batch: 5) == (try fresh.apply(x, batch: 5)), "released pages read back from the file")
     }
 
     /// A stored −128 (possible in files written by other tools) would overflow AVX2's sign trick:

@@ -52,59 +52,59 @@ int pare_sgemm_accumulate_avx512(int transA, int transB, ptrdiff_t m, ptrdiff_t 
 int pare_sgemm_accumulate_avx2(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                                const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
 
-// MARK: int8 × int8 products (dense int8 weights, dynamically quantized activations)
+// MARK: int8 × int8 products (dense integer weights, dynamically quantized activations)
 //
-// Activations: each row (sample) i of x is quantized on the fly, symmetric per row:
-//   m = max |x[i][c]|; scale[i] = m / 127; q = clamp(round-half-even(x · (127 / m)), −127, 127)
-// (rows with m < PARE_INT8_MIN_RANGE quantize to zeros with scale 0). With `offset`, q + 128 is
-// stored as u8 (what vpdpbusd needs); rows are padded with zeros of q to `ldq` (a multiple of 4).
+// Activations (llama.cpp's Q8_0 activations): each row (sample) i of x is quantized on the fly in
+// blocks of `block` values along k (32, or a block coding's shorter segment; the last block may be
+// shorter), symmetric per block: m = max |x| over the block; scale[i][b] = m / 127;
+// q = clamp(round-half-even(x · (127 / m)), −127, 127) as s8 (blocks with m < PARE_INT8_MIN_RANGE give
+// zeros and scale 0); sums[i][b] = 128 · Σ q over the block (what removes VNNI's weight offset).
+// Rows are padded with zeros to `ldq` (a multiple of 4). scales and sums are [m][⌈k / block⌉].
 // Weights: packed once (pare_int8_pack) as panels of 16 output rows; panel p, group g (columns
-// 4g…4g+3) is 64 bytes: row 16p + lane, its four columns, for lane 0…15; zero past the edges.
-// Output: y[i][j] = float(Σ_c q_x · q_w) · (scale[i] · ws[j]) + bias[j] (multiply, then add; no FMA),
-// which the Swift reference computes in the same order, so kernels and reference agree exactly.
+// 4g…4g+3) is 64 bytes: row 16p + lane, its four columns, for lane 0…15; zero past the edges. For
+// VNNI the bytes are q + 128 (u8; vpdpbusd takes the unsigned operand from the weights).
+// Output, per block b: acc = Σ_block q_x · q_w (exact int32); d = ss ? ss[p][b][lane] · xs[i][b] : xs[i][b];
+// sum = fma(float(acc), d, sum) from 0 in block order; y = (ws ? sum · ws[j] : sum) + bias[j]
+// (bias 0 when NULL). ss holds a block coding's weight scales per [row][block] (n × ⌈k / block⌉, read
+// by gathers, so a q8_0 / q4_0 weight's own f32 block scales serve when its blocks do not straddle
+// rows), ws a per-row coding's (whole panels). IntegerReference computes the same operations in the same order.
 
-/// Rows quantize below this max |x| to zero (avoids 127 / m overflowing to infinity).
+/// Blocks quantize below this max |x| to zero (avoids 127 / m overflowing to infinity).
 #define PARE_INT8_MIN_RANGE 1e-30f
 
 /// Bytes of the packed form of a rows × columns int8 weight.
 ptrdiff_t pare_int8_packed_bytes(ptrdiff_t rows, ptrdiff_t columns);
-/// Packs `w` (row-major int8) into `packed` (pare_int8_packed_bytes, 64-byte aligned) and writes each
-/// row's sum of q into rowSums (rows rounded up to 16 entries). Returns 1 when some weight is −128
-/// (the AVX2 kernel cannot take those), else 0.
-int pare_int8_pack(const int8_t *w, ptrdiff_t rows, ptrdiff_t columns, int8_t *packed, int32_t *rowSums);
+/// Packs `w` (row-major int8) into `packed` (pare_int8_packed_bytes, 64-byte aligned), as q + 128 when
+/// `offset` (VNNI). Returns 1 when some weight is −128 (the AVX2 kernel cannot take those), else 0.
+int pare_int8_pack(const int8_t *w, ptrdiff_t rows, ptrdiff_t columns, int8_t *packed, int offset);
+/// Q4_0 weights kept at 4 bits (`nibbles` in the kernels, as ggml's q4_0 × q8_0 reads its blocks):
+/// the same panels, but groups 2h and 2h + 1 share 64 bytes, byte = (q_2h + 8) | (q_2h+1 + 8) << 4
+/// (q within −8…7; 8 past the edges). columns must be a multiple of 8. The kernels unpack in
+/// registers: u8 q + 8 for VNNI (offset removed with 8 · Σ q per block), q for AVX2.
+ptrdiff_t pare_q4_packed_bytes(ptrdiff_t rows, ptrdiff_t columns);
+/// Packs `w` (row-major int8, each within −8…7) into `packed` (pare_q4_packed_bytes, 64-byte aligned).
+void pare_q4_pack(const int8_t *w, ptrdiff_t rows, ptrdiff_t columns, uint8_t *packed);
 
-/// Quantizes m rows of k floats (row stride ldx) as above into q (row stride ldq bytes). Returns 0,
-/// or -1 when some value is infinite or NaN (q is then incomplete; the caller keeps the f32 path).
-int pare_int8_quantize_rows_avx512(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, uint8_t *q,
-                                   ptrdiff_t ldq, float *scales, int offset);
-/// The same for AVX2.
-int pare_int8_quantize_rows_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, uint8_t *q,
-                                 ptrdiff_t ldq, float *scales, int offset);
+/// Quantizes m rows of k floats (row stride ldx) in blocks as above. Returns 0, or -1 when some value
+/// is infinite or NaN (q is then incomplete; the caller keeps the f32 path).
+int pare_int8_quantize_blocks_avx512(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block,
+                                     int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums);
+/// The same compiled for AVX2 (identical results).
+int pare_int8_quantize_blocks_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block,
+                                   int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums);
 
-/// y (m × n, row stride ldy) from u8 activations (offset 128) and packed weights with AVX-512 VNNI,
-/// for the output panels [panelBegin, panelEnd) (16 outputs each). corr[j] = 128 · rowSums[j]; corr
-/// and ws hold whole panels (multiples of 16 entries); bias (n entries) may be NULL.
-void pare_int8_gemm_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const uint8_t *xq, ptrdiff_t ldq, const float *xs,
-                         const int8_t *packed, const int32_t *corr, const float *ws, const float *bias,
-                         float *y, ptrdiff_t ldy, ptrdiff_t panelBegin, ptrdiff_t panelEnd);
-/// The same from s8 activations (no offset) with AVX2; the weights must hold no −128.
-void pare_int8_gemm_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, const int8_t *xq, ptrdiff_t ldq, const float *xs,
-                         const int8_t *packed, const float *ws, const float *bias, float *y, ptrdiff_t ldy,
-                         ptrdiff_t panelBegin, ptrdiff_t panelEnd);
-
-/// Block codings (q8_0 / q4_0 weights, int8 / int4 q per block of 32 values): the weight scale is
-/// constant over each `segment` columns of a row (segment divides k and is a multiple of 4), given
-/// per panel, segment and lane in ss ([panel][segment][16] f32; corr likewise, 128 · Σ q over the
-/// segment, VNNI only). Output: y[i][j] = (Σ_seg fma(float(Σ_seg q_x · q_w), ss, ·)) · scale[i] + bias[j]
-/// (segments in order, one fused multiply-add each, starting from 0), as IntegerReference computes.
-void pare_int8_gemm_segments_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t segment, const uint8_t *xq,
-                                  ptrdiff_t ldq, const float *xs, const int8_t *packed, const int32_t *corr,
-                                  const float *ss, const float *bias, float *y, ptrdiff_t ldy,
-                                  ptrdiff_t panelBegin, ptrdiff_t panelEnd);
-/// The same with AVX2 (s8 activations; no −128 weights).
-void pare_int8_gemm_segments_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t segment, const int8_t *xq,
-                                  ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,
-                                  const float *bias, float *y, ptrdiff_t ldy, ptrdiff_t panelBegin, ptrdiff_t panelEnd);
+/// y (m × n, row stride ldy) with AVX-512 VNNI (weights packed with offset, or as nibbles when
+/// `nibbles`, then block a multiple of 8) for the output panels
+/// [panelBegin, panelEnd) (16 outputs each); ss / ws as above (one of them NULL); bias may be NULL.
+void pare_int8_gemm_blocks_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, int nibbles, const int8_t *xq,
+                                ptrdiff_t ldq, const float *xs, const int32_t *xsums, const uint8_t *packed,
+                                const float *ss, const float *ws, const float *bias, float *y, ptrdiff_t ldy,
+                                ptrdiff_t panelBegin, ptrdiff_t panelEnd);
+/// The same with AVX2 (weights packed without offset, free of −128; xsums unused).
+void pare_int8_gemm_blocks_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, int nibbles, const int8_t *xq,
+                                ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,
+                                const float *ws, const float *bias, float *y, ptrdiff_t ldy,
+                                ptrdiff_t panelBegin, ptrdiff_t panelEnd);
 
 // MARK: the converter's fused encoders
 

@@ -31,6 +31,15 @@ public struct SectionBytes: @unchecked Sendable {
     /// Number of bytes.
     public var count: Int { buffer.count }
 
+    /// Drops the section's whole pages from the resident set when it points into the file's memory
+    /// map (they fault back in from the file if read again); inflated sections are left alone.
+    /// Returns the bytes released.
+    @discardableResult
+    public func releaseMappedPages() -> Int {
+        guard owner is MappedFile else { return 0 }
+        return withUnsafeBytes { MappedPages.release($0) }
+    }
+
     /// Runs `body` with the bytes; the owner stays alive for the call.
     public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try withExtendedLifetime(owner) { try body(buffer) }

@@ -3,25 +3,27 @@ import Dispatch
 import PareKernels
 
 /// Dense integer-coded weights (symmetric int8 / int4 with per-row scales, q8_0 / q4_0 with block
-/// scales) multiplied by int8 activations, accumulated in int32 — the way PyTorch's
-/// `quantize_dynamic` and llama.cpp's Q8_0 × Q8_0 dot product run a quantized layer.
+/// scales) multiplied by int8 activations, accumulated in int32 — the way llama.cpp's Q8_0 × Q8_0 /
+/// Q4_0 × Q8_0 dot products run a quantized layer.
 ///
-/// Each sample's input row is quantized on the fly (symmetric, one scale per sample:
-/// `max |x| / 127`, round half to even), multiplied by the stored integers with VNNI `vpdpbusd`
-/// (AVX-512 VNNI) or `vpmaddubsw` / `vpmaddwd` (AVX2), and scaled back once per output:
-/// `y = float(Σ qx · qw) · (sx · sw) + bias` — or, for block codings, once per segment of columns
-/// with one scale (`LinearWeights.integerSegment`), `y = (Σ_seg fma(float(Σ qx · qw), d)) · sx + bias`. This costs the activation rounding (at most half a
-/// step of `max |x| / 127` per input) on top of the weight quantization already in the file; the f32
-/// path stays available (`LinearWeights.allowsIntegerActivations = false`, `--f32-activations`).
+/// Each sample's input row is quantized on the fly in blocks of `block` inputs (32, or a block
+/// coding's shorter segment, `LinearWeights.integerSegment`), one scale per block: `max |x| / 127`,
+/// round half to even. The stored integers are multiplied with VNNI `vpdpbusd` (AVX-512 VNNI) or
+/// `vpmaddubsw` / `vpmaddwd` (AVX2), each block's exact int32 sum is scaled into an f32 sum
+/// (`sum = fma(float(Σ qx · qw), d, sum)`, `d` = the activation block's scale, times the weight
+/// block's for q8_0 / q4_0), and the row scale of per-row codings is applied at the end:
+/// `y = sum · sw + bias`. Per-block activation scales keep one large input from flattening every
+/// other input of the row (per-row scales cost MiniLM about 0.0025 of cosine, per-block 0.0006); the
+/// f32 path stays available (`LinearWeights.allowsIntegerActivations = false`, `--f32-activations`).
 ///
 /// The weights are packed once, on first use, into panels of 16 outputs × 4 inputs per 64-byte group
-/// (`CPareSIMD.h`), as int8 whatever the stored width, with the scales expanded and the sums that
-/// remove VNNI's +128 offset: about one byte per weight (twice an int4 / q4_0 file's values), counted
-/// in `LinearWeights.integerArrangementBytes`.
+/// (`CPareSIMD.h`), as int8 (+128 for VNNI), with block scales expanded to f32: about one byte per
+/// weight; q4_0 stays at 4 bits (two groups per 64 bytes, unpacked in registers as ggml's q4_0 × q8_0
+/// does), so its packed copy is about the file's size. Counted in `LinearWeights.integerArrangementBytes`.
 final class IntegerWeights: @unchecked Sendable {
     /// Which integer kernel runs.
     enum Variant: Sendable, CaseIterable {
-        /// AVX-512 VNNI: u8 activations (q + 128) × s8 weights.
+        /// AVX-512 VNNI: u8 weights (q + 128) × s8 activations.
         case vnni
         /// AVX2: the sign trick (|q| × sign-adjusted weight); weights of −128 are refused.
         case avx2
@@ -44,7 +46,10 @@ final class IntegerWeights: @unchecked Sendable {
         return result
     }
 
-    /// Inputs above this count could overflow the int32 sums (255 · 127 per input).
+    /// Inputs per activation block where the weight's scale does not dictate a shorter one.
+    static let activationBlock = 32
+
+    /// Inputs above this count are refused (keeps every index and sum far inside Int32).
     static let maximumColumns = Int(Int32.max) / (255 * 127)
 
     let variant: Variant
@@ -54,18 +59,44 @@ final class IntegerWeights: @unchecked Sendable {
     let panels: Int
     /// Bytes per quantized input row (columns rounded up to 4).
     let rowBytes: Int
+    /// Inputs per activation block (the last one may be shorter).
+    let block: Int
+    /// Whether the weights are packed as nibbles (q4_0 with segments of a multiple of 8 columns).
+    let nibbles: Bool
+    /// Activation blocks per input row.
+    var blocks: Int { (columns + block - 1) / block }
     /// The packed weights (`panels × ⌈columns / 4⌉ × 64` bytes, 64-byte aligned).
     let packed: OwnedBuffer<Int8>
-    /// Columns per scale segment for block codings (nil: one scale per output row).
-    let segment: Int?
-    /// `128 · Σ q` per output (VNNI's offset), padded to whole panels; for block codings per
-    /// `[panel][segment][lane]`.
-    let corrections: OwnedBuffer<Int32>
-    /// The weight scale of each output padded to whole panels; for block codings per `[panel][segment][lane]`.
-    let scales: OwnedBuffer<Float>
+    /// Block codings: the weight scale per `[row][block]`; nil for per-row codings.
+    let blockScales: BlockScales?
+    /// Per-row codings: the scale of each output, padded to whole panels; nil for block codings.
+    let rowScales: OwnedBuffer<Float>?
 
     /// Bytes held by the arrangement.
-    var residentBytes: Int { packed.buffer.count + 4 * corrections.buffer.count + 4 * scales.buffer.count }
+    var residentBytes: Int { packed.buffer.count + (blockScales?.ownedBytes ?? 0) + 4 * (rowScales?.buffer.count ?? 0) }
+
+    /// Where a block coding's scales live for the kernels.
+    enum BlockScales {
+        /// The weight's own loaded scales (kept alive by the `LinearWeights` that owns this arrangement).
+        case shared(UnsafePointer<Float>)
+        /// A copy in `[row][block]` order (blocks straddling rows).
+        case owned(OwnedBuffer<Float>)
+
+        var pointer: UnsafePointer<Float> {
+            switch self {
+            case let .shared(pointer): pointer
+            case let .owned(buffer): buffer.pointer
+            }
+        }
+
+        /// Bytes this arrangement adds (0 when shared).
+        var ownedBytes: Int {
+            switch self {
+            case .shared: 0
+            case let .owned(buffer): 4 * buffer.buffer.count
+            }
+        }
+    }
 
     /// Packs `weights` for `variant`; nil unless it is dense symmetric int8 / int4 or q8_0 / q4_0
     /// within `maximumColumns` inputs (block codings: with a segment, see `integerSegment`), and for
@@ -80,45 +111,47 @@ final class IntegerWeights: @unchecked Sendable {
         let rows = weights.rows, columns = weights.columns
         let segment = S.hasBlockScales ? weights.integerSegment : nil
         if S.hasBlockScales && segment == nil { return nil }
+        let block = segment ?? Self.activationBlock
         let panels = (rows + 15) / 16
         let q = (0..<rows * columns).map { source.integer($0) }
-        var packed = [Int8](repeating: 0, count: pare_int8_packed_bytes(rows, columns))
-        var sums = [Int32](repeating: 0, count: panels * 16)
-        let hasMinus128 = q.withUnsafeBufferPointer { q in
-            packed.withUnsafeMutableBufferPointer { p in
-                sums.withUnsafeMutableBufferPointer { s in pare_int8_pack(q.baseAddress!, rows, columns, p.baseAddress!, s.baseAddress!) }
-            }
-        }
-        if variant == .avx2 && hasMinus128 != 0 { return nil }
-        var corrections: [Int32], scales: [Float]
-        if let segment {
-            // [panel][segment][lane]: what the segment kernels load per panel and segment.
-            let segments = columns / segment
-            corrections = [Int32](repeating: 0, count: panels * segments * 16)
-            scales = [Float](repeating: 0, count: panels * segments * 16)
-            for r in 0..<rows {
-                for g in 0..<segments {
-                    let slot = ((r / 16) * segments + g) * 16 + r % 16
-                    let first = r * columns + g * segment
-                    var sum: Int32 = 0
-                    for c in 0..<segment { sum += Int32(q[first + c]) }
-                    corrections[slot] = 128 * sum
-                    scales[slot] = source.blockScale(first)
-                }
+        let nibbles = S.self == Q4BlockValues.self && block % 8 == 0
+        var packed = [Int8](repeating: 0, count: nibbles ? pare_q4_packed_bytes(rows, columns) : pare_int8_packed_bytes(rows, columns))
+        if nibbles {
+            q.withUnsafeBufferPointer { q in
+                packed.withUnsafeMutableBytes { p in pare_q4_pack(q.baseAddress!, rows, columns, p.baseAddress!.assumingMemoryBound(to: UInt8.self)) }
             }
         } else {
-            corrections = sums.map { 128 &* $0 }
-            scales = (0..<panels * 16).map { $0 < rows ? source.rowScale($0) : 0 }
+            let hasMinus128 = q.withUnsafeBufferPointer { q in
+                packed.withUnsafeMutableBufferPointer { p in pare_int8_pack(q.baseAddress!, rows, columns, p.baseAddress!, variant == .vnni ? 1 : 0) }
+            }
+            if variant == .avx2 && hasMinus128 != 0 { return nil }
+        }
+        self.nibbles = nibbles
+        if S.hasBlockScales {
+            // [row][block], which the kernels gather per panel: a weight whose blocks do not straddle
+            // rows already holds exactly that (its loaded f32 block scales), so it is shared, not copied.
+            let blocks = columns / block
+            if block == 32, let shared = (source as? Q8BlockValues)?.scales ?? (source as? Q4BlockValues)?.scales {
+                blockScales = .shared(shared)
+            } else {
+                var scales = [Float](repeating: 0, count: rows * blocks)
+                for r in 0..<rows {
+                    for g in 0..<blocks { scales[r * blocks + g] = source.blockScale(r * columns + g * block) }
+                }
+                blockScales = .owned(OwnedBuffer(scales))
+            }
+            rowScales = nil
+        } else {
+            blockScales = nil
+            rowScales = OwnedBuffer((0..<panels * 16).map { $0 < rows ? source.rowScale($0) : 0 }, alignment: 64)
         }
         self.variant = variant
         self.rows = rows
         self.columns = columns
         self.panels = panels
         self.rowBytes = (columns + 3) / 4 * 4
-        self.segment = segment
+        self.block = block
         self.packed = OwnedBuffer(packed, alignment: 64)
-        self.corrections = OwnedBuffer(corrections, alignment: 64)
-        self.scales = OwnedBuffer(scales, alignment: 64)
     }
 
     /// Takes over the buffers of `other` (the generic initializer above builds through a helper).
@@ -128,44 +161,40 @@ final class IntegerWeights: @unchecked Sendable {
         columns = other.columns
         panels = other.panels
         rowBytes = other.rowBytes
-        segment = other.segment
+        block = other.block
+        nibbles = other.nibbles
         packed = other.packed
-        corrections = other.corrections
-        scales = other.scales
+        blockScales = other.blockScales
+        rowScales = other.rowScales
     }
 
-    /// `output[b][r] = float(Σ qx · qw) · (sx[b] · sw[r]) + bias[r]` for `batch` samples; false (output
-    /// untouched) when an input is infinite or NaN, so the caller runs the f32 kernels instead.
+    /// `output[b][r]` as `IntegerReference` defines it for `batch` samples; false (output untouched)
+    /// when an input is infinite or NaN, so the caller runs the f32 kernels instead.
     func apply(input: UnsafePointer<Float>, batch: Int, output: UnsafeMutablePointer<Float>,
                bias: UnsafePointer<Float>?, threads: Int, pool: ScratchPool) -> Bool {
-        // One scratch buffer: the batch's scales, then its quantized rows.
-        let rowFloats = rowBytes / 4
-        let scratch = pool.take(batch * (1 + rowFloats))
+        // One scratch buffer: the batch's block scales, block sums, then its quantized rows.
+        let slots = batch * blocks
+        let scratch = pool.take(2 * slots + batch * rowBytes / 4)
         defer { pool.give(scratch) }
         let sampleScales = scratch.baseAddress!
-        let quantized = UnsafeMutableRawPointer(sampleScales + batch).assumingMemoryBound(to: UInt8.self)
+        let sums = UnsafeMutableRawPointer(sampleScales + slots).assumingMemoryBound(to: Int32.self)
+        let quantized = UnsafeMutableRawPointer(sampleScales + 2 * slots).assumingMemoryBound(to: Int8.self)
         let status = switch variant {
-        case .vnni: pare_int8_quantize_rows_avx512(input, batch, columns, columns, quantized, rowBytes, sampleScales, 1)
-        case .avx2: pare_int8_quantize_rows_avx2(input, batch, columns, columns, quantized, rowBytes, sampleScales, 0)
+        case .vnni: pare_int8_quantize_blocks_avx512(input, batch, columns, columns, block, quantized, rowBytes, sampleScales, sums)
+        case .avx2: pare_int8_quantize_blocks_avx2(input, batch, columns, columns, block, quantized, rowBytes, sampleScales, sums)
         }
         guard status == 0 else { return false }
         let parts = threads > 1 && batch * rows * columns >= 1 << 20 ? min(threads, panels) : 1
         let run = UncheckedSendable({ (band: Range<Int>) in
-            switch (self.variant, self.segment) {
-            case let (.vnni, segment?):
-                pare_int8_gemm_segments_vnni(batch, self.rows, self.columns, segment, quantized, self.rowBytes, sampleScales, self.packed.pointer,
-                                             self.corrections.pointer, self.scales.pointer, bias, output, self.rows, band.lowerBound, band.upperBound)
-            case let (.avx2, segment?):
-                let signed = UnsafeRawPointer(quantized).assumingMemoryBound(to: Int8.self)
-                pare_int8_gemm_segments_avx2(batch, self.rows, self.columns, segment, signed, self.rowBytes, sampleScales, self.packed.pointer,
-                                             self.scales.pointer, bias, output, self.rows, band.lowerBound, band.upperBound)
-            case (.vnni, nil):
-                pare_int8_gemm_vnni(batch, self.rows, self.columns, quantized, self.rowBytes, sampleScales, self.packed.pointer,
-                                    self.corrections.pointer, self.scales.pointer, bias, output, self.rows, band.lowerBound, band.upperBound)
-            case (.avx2, nil):
-                let signed = UnsafeRawPointer(quantized).assumingMemoryBound(to: Int8.self)
-                pare_int8_gemm_avx2(batch, self.rows, self.columns, signed, self.rowBytes, sampleScales, self.packed.pointer,
-                                    self.scales.pointer, bias, output, self.rows, band.lowerBound, band.upperBound)
+            let ss = self.blockScales?.pointer, ws = self.rowScales?.pointer
+            switch self.variant {
+            case .vnni:
+                let unsigned = UnsafeRawPointer(self.packed.pointer).assumingMemoryBound(to: UInt8.self)
+                pare_int8_gemm_blocks_vnni(batch, self.rows, self.columns, self.block, self.nibbles ? 1 : 0, quantized, self.rowBytes, sampleScales, sums,
+                                           unsigned, ss, ws, bias, output, self.rows, band.lowerBound, band.upperBound)
+            case .avx2:
+                pare_int8_gemm_blocks_avx2(batch, self.rows, self.columns, self.block, self.nibbles ? 1 : 0, quantized, self.rowBytes, sampleScales,
+                                           self.packed.pointer, ss, ws, bias, output, self.rows, band.lowerBound, band.upperBound)
             }
         })
         if parts <= 1 {

@@ -150,7 +150,14 @@ extension LinearWeights {
     func integerWeights() -> IntegerWeights? {
         guard allowsIntegerActivations, let variant = IntegerWeights.variant(KernelSet.selected) else { return nil }
         guard case .dense = layout else { return nil }
-        return integer.get { IntegerWeights(self, variant: variant) }
+        return integer.get {
+            guard let made = IntegerWeights(self, variant: variant) else { return nil }
+            // The packed copy now serves every integer product: the file's pages of these values
+            // need not stay resident (an f32 fallback reads them back from the file).
+            let released = keepAlive.reduce(0) { $0 + (($1 as? SectionHolder)?.bytes.releaseMappedPages() ?? 0) }
+            releasedMappedBytes.set(released)
+            return made
+        }
     }
 
     /// Batch-1 products on the sliced arrangement; with threads and enough work, bands of slices

@@ -124,7 +124,7 @@ private struct Loader {
 }
 
 /// Keeps a section's memory (map or inflated buffer) alive as long as the weight.
-private final class SectionHolder: @unchecked Sendable {
+final class SectionHolder: @unchecked Sendable {
     let bytes: SectionBytes
     init(_ bytes: SectionBytes) { self.bytes = bytes }
 }

@@ -52,8 +52,14 @@ public final class LinearWeights: @unchecked Sendable {
     /// Bytes of the integer kernels' packed weights (0 until an integer product has built them).
     public var integerArrangementBytes: Int { integer.builtValue?.residentBytes ?? 0 }
 
-    /// Bytes the weight occupies in memory: the encoding plus, once built, the derived arrangements.
-    public var residentBytes: Int { encodedResidentBytes + batch1ArrangementBytes + integerArrangementBytes }
+    /// Bytes of mapped file pages given back after the integer arrangement took over the values.
+    public var releasedBytes: Int { integer.builtValue == nil ? 0 : releasedMappedBytes.value }
+    /// Set once, under `integer`'s lock, when the arrangement is built.
+    let releasedMappedBytes = LockedCount()
+
+    /// Bytes the weight occupies in memory: the encoding (less released pages) plus, once built,
+    /// the derived arrangements.
+    public var residentBytes: Int { encodedResidentBytes - releasedBytes + batch1ArrangementBytes + integerArrangementBytes }
 
     /// Where stored values sit in the 2-D view.
     enum Layout {
