@@ -224,5 +224,15 @@ func tensorRows(_ json: [String: Any]) throws -> [String: [String: Any]] {
             #expect(!bad.err.isEmpty)
         }
         #expect(!FileManager.default.fileExists(atPath: dir.file("out.pare")))
+
+        // --target-margin is checked before any calibration work (the input here is not even an encoder).
+        let texts = dir.file("texts.txt")
+        try Data("one text\nanother text\n".utf8).write(to: URL(fileURLWithPath: texts))
+        for options in [["--target-margin", "2"], ["--calibration", texts, "--quant", "q4_0", "--target-margin", "2"],
+                        ["--calibration", texts, "--quant", "q4_0", "--target-cosine", "0.99", "--target-margin", "0.5"]] {
+            let bad = runPare(["convert", input, dir.file("out.pare")] + options)
+            #expect(bad.status != 0, "\(options)")
+            #expect(bad.err.contains("--target-margin"), "\(options): \(bad.err)")
+        }
     }
 }
