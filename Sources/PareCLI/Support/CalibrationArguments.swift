@@ -19,7 +19,7 @@ public struct CalibrationArguments: ParsableArguments {
     @Option(name: .customLong("target-cosine"), help: ArgumentHelp("With --calibration: per weight, the smallest of q4_0 / q8_0 (GPTQ) whose embeddings keep this mean cosine on held-out calibration texts (every 5th).", valueName: "C"))
     public var targetCosine: Double?
 
-    @Option(name: .customLong("target-margin"), help: ArgumentHelp("With --target-cosine: the held-out texts must reach 1 − (1 − C) / F (default 2: held-out calibration texts flatter the file; 1 when they come from the target domain).", valueName: "F"))
+    @Option(name: .customLong("target-margin"), help: ArgumentHelp("With --target-cosine: the held-out texts must reach 1 − (1 − C) / F (default 1.5: held-out calibration texts flatter the file; 1 when they come from the target domain).", valueName: "F"))
     public var targetMargin: Double?
 
     @Option(help: ArgumentHelp("With --calibration: Hessian dampening as a fraction of its mean diagonal.", valueName: "F"))
