@@ -114,7 +114,10 @@ public struct Converter: Sendable {
             progress(ConvertProgress(phase: .tensors, completed: total, total: total, label: ""))
             let changed = tensors.filter(\.compressed)
             if !changed.isEmpty {
-                Self.addProvenance([(MetadataKey.convertTensors, .array(changed.map { .string($0.name) })),
+                // Positions in the tensor table, not names: the names are already in the file and
+                // would cost ~40 bytes each here (8 per index).
+                let positions = tensors.indices.filter { tensors[$0].compressed }
+                Self.addProvenance([(MetadataKey.convertTensors, .array(positions.map { .int(Int64($0)) })),
                                     (MetadataKey.convertMaxAbsError, .array(changed.map { .float($0.maxAbsError) })),
                                     (MetadataKey.convertRelRMSError, .array(changed.map { .float($0.relRMSError) }))],
                                    to: &writer.metadata, omitted: &omitted)

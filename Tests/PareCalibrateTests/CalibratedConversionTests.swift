@@ -18,11 +18,12 @@ struct CalibratedConversionTests {
     ]
 
     func convert(_ recipe: LayerRecipe, quantization: Quantization, into directory: URL, name: String,
-                 target: Double? = nil) throws -> (TransformerEncoder, CalibrationResult) {
+                 target: Double? = nil, margin: Double = 2) throws -> (TransformerEncoder, CalibrationResult) {
         var options = ConvertOptions()
         options.quantization = quantization
         var calibration = CalibrationOptions(recipe: recipe, embeddingQuantization: quantization)
         calibration.targetCosine = target
+        calibration.targetMargin = margin
         let output = directory.appendingPathComponent(name).path
         let (_, result) = try CalibratedConversion.convert(from: ReferenceFixture.repositoryFixtures + "/bert/tiny-bert", to: output,
                                                            options: options, calibration: calibration, texts: Self.texts)
@@ -58,6 +59,25 @@ struct CalibratedConversionTests {
         let values = try TensorDecoder.decode(entry, in: sparse.file)
         for group in stride(from: 0, to: values.count, by: 4) { #expect(values[group..<group + 4].filter { $0 != 0 }.count <= 2) }
         #expect(entry.encoding.coding == .int8)
+    }
+
+    @Test func targetSearchMeetsTheTargetWithItsMargin() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pare-calibrate-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let recipe = LayerRecipe(quant: .gptq, grid: .q4_0)
+        let target = 0.9995
+        let (_, trusting) = try convert(recipe, quantization: .q4_0, into: directory, name: "m1.pare", target: target, margin: 1)
+        let (_, careful) = try convert(recipe, quantization: .q4_0, into: directory, name: "m2.pare", target: target, margin: 2)
+        func upgraded(_ result: CalibrationResult) -> Int { result.choices.values.filter { $0.hasPrefix("q8_0") }.count }
+        #expect(trusting.heldOut == 2 && careful.heldOut == 2)  // every 5th of 12 texts
+        // Each stops at its own bar (held-out 1 − cosine ≤ (1 − target) / margin) or with every weight upgraded.
+        for (result, margin) in [(trusting, 1.0), (careful, 2.0)] {
+            let cosine = try #require(result.heldOutCosine)
+            #expect(1 - cosine <= (1 - target) / margin || upgraded(result) == result.choices.count, "margin \(margin): \(cosine)")
+        }
+        #expect(upgraded(careful) >= upgraded(trusting))
+        #expect(upgraded(careful) > 0, "a margin-2 target of 0.9995 upgrades something on the tiny BERT")
     }
 
     @Test func textsFileErrorsNameTheFile() throws {

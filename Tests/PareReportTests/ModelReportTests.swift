@@ -149,6 +149,17 @@ import Testing
         #expect(analysis.tensors[0].error?.relativeRMSError == Float(0.0042))
         #expect(try ModelReport(file: path).render().contains("4.20e-03"))
 
+        // Today's converter records positions in the tensor table instead of names.
+        let positioned = dir.file("positioned.pare")
+        try writeModel(positioned, tensors: [FixtureTensor(name: "w", shape: [64, 64], values: sampleWeights(4096, seed: 9),
+                                                           options: CompressionOptions(quantization: .q8_0, index: .dense))],
+                       metadata: [MetadataKey.convertTensors: .array([.int(0)]),
+                                  MetadataKey.convertMaxAbsError: .array([.float(0.00125)]),
+                                  MetadataKey.convertRelRMSError: .array([.float(0.0042)])])
+        let byPosition = try ModelAnalysis(path: positioned, compare: [], options: .init())
+        #expect(byPosition.tensors[0].errorSource == .convert)
+        #expect(byPosition.tensors[0].error?.relativeRMSError == Float(0.0042))
+
         let bad = dir.file("bad.pare")
         try writeModel(bad, tensors: [FixtureTensor(name: "w", shape: [4], values: [1, 2, 3, 4], options: CompressionOptions(index: .dense))],
                        metadata: [MetadataKey.convertTensors: .array([.string("w")]), MetadataKey.convertMaxAbsError: .array([]),

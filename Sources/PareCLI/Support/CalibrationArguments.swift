@@ -19,6 +19,9 @@ public struct CalibrationArguments: ParsableArguments {
     @Option(name: .customLong("target-cosine"), help: ArgumentHelp("With --calibration: per weight, the smallest of q4_0 / q8_0 (GPTQ) whose embeddings keep this mean cosine on held-out calibration texts (every 5th).", valueName: "C"))
     public var targetCosine: Double?
 
+    @Option(name: .customLong("target-margin"), help: ArgumentHelp("With --target-cosine: the held-out texts must reach 1 − (1 − C) / F (default 1.5: held-out calibration texts flatter the file; 1 when they come from the target domain).", valueName: "F"))
+    public var targetMargin: Double?
+
     @Option(help: ArgumentHelp("With --calibration: Hessian dampening as a fraction of its mean diagonal.", valueName: "F"))
     public var dampening = 0.01
 
@@ -28,8 +31,8 @@ public struct CalibrationArguments: ParsableArguments {
     /// without --calibration. Errors are one line about the first bad option.
     func options(sparsity: Double?, quantization: Quantization) throws -> CalibrationOptions? {
         guard calibration != nil else {
-            if pruneMethod != nil || quantMethod != nil || pattern != nil || targetCosine != nil {
-                throw ValidationError("--prune-method, --quant-method, --pattern and --target-cosine need --calibration")
+            if pruneMethod != nil || quantMethod != nil || pattern != nil || targetCosine != nil || targetMargin != nil {
+                throw ValidationError("--prune-method, --quant-method, --pattern, --target-cosine and --target-margin need --calibration")
             }
             return nil
         }
@@ -49,6 +52,7 @@ public struct CalibrationArguments: ParsableArguments {
         } else if pruneMethod != nil {
             throw ValidationError("--prune-method needs --sparsity or --pattern")
         }
+        if targetMargin != nil, targetCosine == nil { throw ValidationError("--target-margin needs --target-cosine") }
         var options = CalibrationOptions(recipe: recipe, embeddingQuantization: quantization)
         if let targetCosine {
             guard targetCosine > 0, targetCosine < 1 else { throw ValidationError("--target-cosine must be in (0, 1), not \(targetCosine)") }
@@ -56,6 +60,10 @@ public struct CalibrationArguments: ParsableArguments {
                 throw ValidationError("--target-cosine chooses between q4_0 and q8_0 per weight: give --quant q4_0 (the embedding table's coding) or none")
             }
             options.targetCosine = targetCosine
+            if let targetMargin {
+                guard targetMargin >= 1, targetMargin.isFinite else { throw ValidationError("--target-margin must be ≥ 1, not \(targetMargin)") }
+                options.targetMargin = targetMargin
+            }
             options.recipe.grid = .q4_0
             if recipe.quant == .rtn, quantMethod == nil { options.recipe.quant = .gptq }
         }
@@ -70,6 +78,7 @@ public struct CalibrationArguments: ParsableArguments {
         if let quantMethod { parts.append("--quant-method \(quantMethod.rawValue)") }
         if let pattern { parts.append("--pattern \(pattern)") }
         if let targetCosine { parts.append("--target-cosine \(targetCosine)") }
+        if let targetMargin { parts.append("--target-margin \(targetMargin)") }
         if dampening != 0.01 { parts.append("--dampening \(dampening)") }
         return parts
     }

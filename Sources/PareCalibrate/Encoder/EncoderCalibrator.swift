@@ -105,7 +105,7 @@ public enum EncoderCalibrator {
             progress("layer \(layer + 1)/\(encoder.layerCount) calibrated")
         }
         if let target = options.targetCosine {
-            try search(encoder, target: target, heldOut: heldOut, reference: reference, alternatives: alternatives,
+            try search(encoder, target: 1 - (1 - target) / options.targetMargin, heldOut: heldOut, reference: reference, alternatives: alternatives,
                        threads: options.threads, result: &result, progress: progress)
         }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
@@ -127,7 +127,8 @@ public enum EncoderCalibrator {
     }
 
     /// Greedy upgrade: weights in order of output error removed per extra byte get their next
-    /// encoding until the held-out mean cosine meets `target` (or every weight is upgraded).
+    /// encoding until the held-out mean cosine meets `target` (the user's target with its margin
+    /// applied) or every weight is upgraded.
     static func search(_ encoder: TransformerEncoder, target: Double, heldOut: [[Int32]], reference: [[Float]],
                        alternatives: [Alternative], threads: Int, result: inout CalibrationResult,
                        progress: (String) -> Void) throws {

@@ -31,7 +31,7 @@ struct ModelAnalysis {
            let theirs = try? TrainingHistory(metadata: reference.metadata, file: reference.path), theirs.epochs.first?.phase == "train" {
             referenceHistory = theirs
         }
-        let convertErrors = Self.convertErrors(file.metadata, notes: &notes)
+        let convertErrors = Self.convertErrors(file.metadata, tensorNames: file.tensors.map(\.name), notes: &notes)
         let reference = compare.first
         let referenceIndex = reference.map { Dictionary($0.tensors.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a }) } ?? [:]
 
@@ -89,7 +89,9 @@ struct ModelAnalysis {
 
     /// Per-tensor errors `pare convert` recorded (`convert.tensors`, `convert.max_abs_error`,
     /// `convert.rel_rms_error`), keyed by name; a note when the arrays do not line up.
-    static func convertErrors(_ metadata: Metadata, notes: inout [String]) -> [String: ErrorStats] {
+    /// `convert.tensors` holds positions in the tensor table (`tensorNames`); older files hold the
+    /// names themselves, and both are read.
+    static func convertErrors(_ metadata: Metadata, tensorNames: [String], notes: inout [String]) -> [String: ErrorStats] {
         guard case let .array(names)? = metadata[MetadataKey.convertTensors] else { return [:] }
         guard case let .array(maxAbs)? = metadata[MetadataKey.convertMaxAbsError],
               case let .array(relRMS)? = metadata[MetadataKey.convertRelRMSError],
@@ -99,7 +101,9 @@ struct ModelAnalysis {
         }
         var result: [String: ErrorStats] = [:]
         for (i, name) in names.enumerated() {
-            guard let name = name.stringValue, let a = maxAbs[i].doubleValue, let r = relRMS[i].doubleValue else { continue }
+            var position: Int?
+            if case let .int(value) = name, let at = Int(exactly: value), tensorNames.indices.contains(at) { position = at }
+            guard let name = name.stringValue ?? position.map({ tensorNames[$0] }), let a = maxAbs[i].doubleValue, let r = relRMS[i].doubleValue else { continue }
             result[name] = ErrorStats(maxAbsError: Float(a), relativeRMSError: Float(r))
         }
         return result
