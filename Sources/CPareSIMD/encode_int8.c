@@ -3,27 +3,16 @@
 // vectorize for the baseline; the error sums stay sequential in double (the element order the
 // Swift ErrorStats uses, so the figures are bit-identical to decoding and comparing).
 #include "CPareSIMD.h"
+#include "encode_common.h"
 #include <math.h>
 
 // Swift never fuses a · b + c; neither may this file, or its bits would differ on FMA targets.
 #pragma clang fp contract(off)
-#include <string.h>
 
-// Clones for AVX2 and the baseline, picked once by the loader (ifunc): the same IEEE operations in
-// the same order, so the bytes and error sums are the same on every CPU; only the width differs.
-#if defined(__x86_64__) && defined(__clang__) && defined(__ELF__)
-#define PARE_ENCODE_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define PARE_ENCODE_CLONES
-#endif
-
-// The bits of max |x| (as int32: |x|'s bits are non-negative, which SSE2's signed compare takes).
 static float max_magnitude(const float *x, ptrdiff_t n, int *nonFinite) {
     int32_t most = 0;
     for (ptrdiff_t i = 0; i < n; i++) {
-        int32_t bits;
-        memcpy(&bits, x + i, 4);
-        bits &= 0x7FFFFFFF;
+        int32_t bits = magnitude_bits(x[i]);
         most = bits > most ? bits : most;
     }
     if (most >= 0x7F800000) *nonFinite = 1;
@@ -123,8 +112,7 @@ PARE_ENCODE_CLONES int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows
                 diffs[i] = v == decoded ? 0.0f : fabsf(v - decoded);
             }
             for (ptrdiff_t i = 0; i < n; i++) {
-                int32_t bits;
-                memcpy(&bits, diffs + i, 4);
+                int32_t bits = magnitude_bits(diffs[i]);
                 worstBits = bits > worstBits ? bits : worstBits;
             }
             for (ptrdiff_t i = 0; i < n; i++) {

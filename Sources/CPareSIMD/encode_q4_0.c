@@ -1,24 +1,11 @@
 // The converter's fused q4_0 encoder (see CPareSIMD.h): GGUF Q4_0 blocks and their error figures in
 // one pass, exactly as PareEncodings' Q4_0Coding + decode + ErrorStats compute them.
 #include "CPareSIMD.h"
+#include "encode_common.h"
 #include <math.h>
-#include <string.h>
 
 // Swift never fuses a · b + c; neither may this file, or its bits would differ on FMA targets.
 #pragma clang fp contract(off)
-
-// AVX2 and baseline clones picked by the loader, as in encode_int8.c (same operations, same bits).
-#if defined(__x86_64__) && defined(__clang__) && defined(__ELF__)
-#define PARE_ENCODE_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define PARE_ENCODE_CLONES
-#endif
-
-static inline int32_t magnitude_bits(float x) {
-    int32_t bits;
-    memcpy(&bits, &x, 4);
-    return bits & 0x7FFFFFFF;
-}
 
 // The levels of one block where 1/d is finite: |x · id| ≤ 8 · (1 + ε), so x · id + 8.5 lies well
 // inside int32 and the truncating conversion is the general path's (float)(int32_t)t.
