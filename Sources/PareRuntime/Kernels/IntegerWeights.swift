@@ -72,6 +72,10 @@ final class IntegerWeights: @unchecked Sendable {
     /// Per-row codings: the scale of each output, padded to whole panels; nil for block codings.
     let rowScales: OwnedBuffer<Float>?
 
+    /// Bytes of the weight's mapped file pages given back once this arrangement took over its values;
+    /// set while it is being built (under `LazyArrangement`'s lock), before any other thread sees it.
+    var releasedFileBytes = 0
+
     /// Bytes held by the arrangement.
     var residentBytes: Int { packed.buffer.count + (blockScales?.ownedBytes ?? 0) + 4 * (rowScales?.buffer.count ?? 0) }
 

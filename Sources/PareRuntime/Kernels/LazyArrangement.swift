@@ -25,23 +25,3 @@ final class LazyArrangement<Arrangement: AnyObject>: @unchecked Sendable {
         return value
     }
 }
-
-/// An integer written once and read from any thread.
-final class LockedCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = 0
-
-    /// The current value.
-    var value: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
-
-    /// Replaces the value.
-    func set(_ newValue: Int) {
-        lock.lock()
-        stored = newValue
-        lock.unlock()
-    }
-}

@@ -154,8 +154,7 @@ extension LinearWeights {
             guard let made = IntegerWeights(self, variant: variant) else { return nil }
             // The packed copy now serves every integer product: the file's pages of these values
             // need not stay resident (an f32 fallback reads them back from the file).
-            let released = keepAlive.reduce(0) { $0 + (($1 as? SectionHolder)?.bytes.releaseMappedPages() ?? 0) }
-            releasedMappedBytes.set(released)
+            made.releasedFileBytes = keepAlive.reduce(0) { $0 + (($1 as? SectionHolder)?.bytes.releaseMappedPages() ?? 0) }
             return made
         }
     }

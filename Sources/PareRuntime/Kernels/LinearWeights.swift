@@ -53,9 +53,7 @@ public final class LinearWeights: @unchecked Sendable {
     public var integerArrangementBytes: Int { integer.builtValue?.residentBytes ?? 0 }
 
     /// Bytes of mapped file pages given back after the integer arrangement took over the values.
-    public var releasedBytes: Int { integer.builtValue == nil ? 0 : releasedMappedBytes.value }
-    /// Set once, under `integer`'s lock, when the arrangement is built.
-    let releasedMappedBytes = LockedCount()
+    public var releasedBytes: Int { integer.builtValue?.releasedFileBytes ?? 0 }
 
     /// Bytes the weight occupies in memory: the encoding (less released pages) plus, once built,
     /// the derived arrangements.
