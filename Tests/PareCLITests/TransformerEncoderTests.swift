@@ -29,6 +29,9 @@ struct TransformerEncoderTests {
         let encoder = try TransformerFixture.convert(name, into: dir)
         #expect(encoder.encode(reference.texts).map(\.ids) == reference.ids)
         let result = try encoder.embed(texts: reference.texts, batchSize: 3, threads: 2)
+        // Threads split each batch by texts: the same bytes as one thread, also with 3 parts.
+        #expect(try encoder.embed(texts: reference.texts, batchSize: 3, threads: 1).embeddings == result.embeddings)
+        #expect(try encoder.embed(texts: reference.texts, batchSize: 7, threads: 3).embeddings == result.embeddings)
         #expect(result.tokenCounts == reference.ids.map(\.count))
         #expect(result.truncated == (name == "tiny-bert" ? [8] : []))
         for s in reference.texts.indices {

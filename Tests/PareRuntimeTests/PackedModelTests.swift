@@ -1,6 +1,7 @@
 import Foundation
 import PareEncodings
 import PareFormat
+import PareKernels
 import Testing
 @testable import PareRuntime
 
@@ -82,6 +83,46 @@ struct PackedModelTests {
         let again = try model.predict(input, batch: batch, threads: 1)
         #expect(again == (try model.predict(input, batch: batch, threads: 1)))
         #expect(zip(again, x).allSatisfy { abs($0 - $1) < 1e-4 }, "\(options) after reuse")
+        // Batches split between threads by samples (2 and 3 parts, uneven) give the one-thread bytes.
+        let large = randomWeights(count: 70 * 20, sparsity: 0, seed: 7)
+        let single = try model.predict(large, batch: 70, threads: 1)
+        #expect(PackedModel.sampleParts(batch: 70, threads: 3) == 3)
+        for threads in [2, 3] { #expect(try model.predict(large, batch: 70, threads: threads) == single, "\(options) \(threads) threads") }
+        let firstSample = try model.predict(Array(large[0..<20]), batch: 1)
+        #expect(zip(firstSample, single[0..<4]).allSatisfy { abs($0 - $1) < 1e-4 })
+    }
+
+    @Test func batchesSplitBetweenThreadsOnlyWithEnoughSamplesEach() {
+        #expect(PackedModel.sampleParts(batch: 31, threads: 2) == 1)
+        #expect(PackedModel.sampleParts(batch: 32, threads: 2) == 2)
+        #expect(PackedModel.sampleParts(batch: 256, threads: 8) == 8)
+        #expect(PackedModel.sampleParts(batch: 40, threads: 8) == 2)
+        #expect(PackedModel.sampleParts(batch: 1000, threads: 1) == 1)
+        #expect(PackedModel.sampleParts(batch: 0, threads: 4) == 1)
+    }
+
+    @Test func balancedRangesCoverEveryItemOnceWithSimilarTotals() {
+        #expect(balancedRanges([], parts: 3) == [])
+        #expect(balancedRanges([5], parts: 3) == [0..<1])
+        #expect(balancedRanges([1, 1, 1, 1], parts: 2) == [0..<2, 2..<4])
+        #expect(balancedRanges([1, 1, 1, 9], parts: 2) == [0..<3, 3..<4])
+        #expect(balancedRanges([9, 1, 1, 1], parts: 2) == [0..<1, 1..<4])
+        #expect(balancedRanges([0, 0, 0], parts: 3) == [0..<1, 1..<2, 2..<3])
+        var random = SplitMix64(seed: 3)
+        for _ in 0..<200 {
+            let weights = (0..<Int(random.next() % 40)).map { _ in Int(random.next() % 100) }
+            let parts = 1 + Int(random.next() % 5)
+            let ranges = balancedRanges(weights, parts: parts)
+            #expect(ranges.flatMap { Array($0) } == Array(weights.indices))
+            #expect(ranges.allSatisfy { !$0.isEmpty })
+            #expect(ranges.count == min(parts, weights.count))
+            // No part exceeds its share by more than its last item.
+            let total = weights.reduce(0, +)
+            for range in ranges.dropLast() {
+                let sum = range.reduce(0) { $0 + weights[$1] }
+                #expect(sum - weights[range.last!] < (total + parts - 1) / parts + 1)
+            }
+        }
     }
 
     /// A small LeNet-5-shaped network (conv, relu, pool, conv, flatten, dense) with sparse int8 conv weights.

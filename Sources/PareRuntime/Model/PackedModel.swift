@@ -114,13 +114,45 @@ public final class PackedModel: @unchecked Sendable {
 
     /// Runs `batch` samples (`batch × inputCount` raw values, multiplied by the description's
     /// `inputScale` first) and returns `batch × outputCount` outputs. A batch larger than `maxBatch`
-    /// runs in chunks of `maxBatch` samples. Throws `PareError.io` if the file was truncated while
-    /// its weights were being read.
+    /// runs in chunks of `maxBatch` samples. With `threads` > 1 and at least `minimumSamplesPerPart`
+    /// samples per thread, each thread runs its own range of samples. Throws `PareError.io` if the
+    /// file was truncated while its weights were being read.
     public func predict(_ input: [Float], batch: Int, threads: Int = 1) throws -> [Float] {
         guard batch >= 0, input.count == batch * inputCount else {
             throw RuntimeError.invalidArgument("\(file.path): input of \(input.count) values is not \(batch) samples of \(inputShape)")
         }
-        let chunk = maxBatch
+        let parts = Self.sampleParts(batch: batch, threads: threads)
+        if parts > 1 { return try predict(input, batch: batch, parts: parts, threads: threads) }
+        return try predict(input, batch: batch, chunk: maxBatch, threads: threads)
+    }
+
+    /// Samples each thread gets at least before a batch is split between threads by samples.
+    static let minimumSamplesPerPart = 16
+
+    /// Into how many sample ranges `predict` splits a batch: one per thread once every thread gets
+    /// `minimumSamplesPerPart` samples, else 1 (the layers then split their own work, see
+    /// `LinearWeights.apply`).
+    static func sampleParts(batch: Int, threads: Int) -> Int {
+        max(1, min(threads, batch / minimumSamplesPerPart))
+    }
+
+    /// Runs `parts` contiguous sample ranges of the batch at once, each through every layer. Whole
+    /// samples per thread, rather than row bands per layer, leave nothing serial between the layers
+    /// (biases, activations, softmax run in parallel too, and no layer waits for the other thread);
+    /// every sample's outputs are those of a one-thread run. Each part runs at most `maxBatch / parts`
+    /// samples at a time, so together they stay within the activation budget.
+    private func predict(_ input: [Float], batch: Int, parts: Int, threads: Int) throws -> [Float] {
+        let size = (batch + parts - 1) / parts
+        let chunk = max(1, maxBatch / parts), inner = max(1, threads / parts), width = inputCount
+        let outputs = try concurrentParts(parts) { part in
+            let start = min(part * size, batch), count = min(size, batch - start)
+            return try self.predict(Array(input[(start * width)..<((start + count) * width)]), batch: count, chunk: chunk, threads: inner)
+        }
+        return Array(outputs.joined())
+    }
+
+    /// Runs the batch in chunks of at most `chunk` samples, one after the other.
+    private func predict(_ input: [Float], batch: Int, chunk: Int, threads: Int) throws -> [Float] {
         if batch <= chunk { return try forward(input, batch: batch, threads: threads) }
         var outputs: [Float] = []
         outputs.reserveCapacity(batch * outputCount)

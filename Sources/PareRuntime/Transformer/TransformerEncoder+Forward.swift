@@ -67,7 +67,8 @@ extension TransformerEncoder {
     }
 
     /// Embeddings of many sequences, `batchSize` at a time: sequences are sorted by length first so
-    /// each batch holds similar lengths (length buckets), and results come back in input order.
+    /// each batch holds similar lengths (length buckets), and results come back in input order. With
+    /// `threads` > 1 each thread runs its own texts of a batch (equal to a one-thread run).
     public func embed(tokenIDs sequences: [[Int32]], batchSize: Int = 32, threads: Int = 1) throws -> [[Float]] {
         guard batchSize >= 1 else { throw RuntimeError.invalidArgument("batch size must be ≥ 1, not \(batchSize)") }
         try check(sequences)
@@ -76,7 +77,13 @@ extension TransformerEncoder {
         var start = 0
         while start < order.count {
             let chunk = Array(order[start..<min(order.count, start + batchSize)])
-            let pooled = try pooledEmbeddings(chunk.map { sequences[$0] }, threads: threads)
+            // Threads share a batch by texts (about equal token counts each): every text's embedding is
+            // then that of a one-thread run, and nothing between the layers waits for another thread.
+            let ranges = balancedRanges(chunk.map { sequences[$0].count }, parts: threads)
+            let inner = max(1, threads / ranges.count)
+            let pooled = try concurrentParts(ranges.count) { part in
+                try self.pooledEmbeddings(ranges[part].map { sequences[chunk[$0]] }, threads: inner)
+            }.flatMap { $0 }
             for (k, index) in chunk.enumerated() { result[index] = pooled[k] }
             start += batchSize
         }
