@@ -68,10 +68,12 @@ import PareInterchange
 
     /// `eval --batch 1` on the sliced arrangement and with `--row-kernels` scores the same; the
     /// arrangement's bytes are reported only when it was built (AVX-512 machines, sparse weights).
+    /// f32 activations: sparse int8 / int4 weights otherwise run on the int8 × int8 arrangement.
     @Test func batchOneWithAndWithoutTheArrangementScoresTheSame() throws {
         for model in CommandCorruptionSweepTests.models where !model.hasSuffix("dense.pare") {
-            let sliced = try runPare(["eval", model, "--data", digits, "--batch", "1", "--threads", "1", "--json"]).object()
-            let rows = try runPare(["eval", model, "--data", digits, "--batch", "1", "--threads", "1", "--row-kernels", "--json"]).object()
+            let common = ["eval", model, "--data", digits, "--batch", "1", "--threads", "1", "--f32-activations", "--json"]
+            let sliced = try runPare(common).object()
+            let rows = try runPare(common + ["--row-kernels"]).object()
             #expect(sliced["accuracy"] as? Double == rows["accuracy"] as? Double, "\(model)")
             let a = try #require(sliced["loss"] as? Double), b = try #require(rows["loss"] as? Double)
             #expect(abs(a - b) <= 1e-5 * max(1, abs(b)), "\(model): loss \(a) vs \(b)")

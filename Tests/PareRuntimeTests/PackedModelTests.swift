@@ -61,7 +61,10 @@ struct PackedModelTests {
         let file = try writeEncoded(tensors, to: directory.file("mlp.pare"), metadata: [MetadataKey.model: .string(description.json())])
         let model = try PackedModel(file: file)
         #expect(model.outputShape == [4])
+        // The naive pass is f32; the int8 × int8 default (int8 / int4 weights) stays within its rounding.
         let batch = 9
+        let integer = try model.predict(randomWeights(count: batch * 20, sparsity: 0, seed: 99), batch: batch)
+        model.allowsIntegerActivations = false
         let input = randomWeights(count: batch * 20, sparsity: 0, seed: 99)
         var x = input.map { $0 * 0.5 }
         for l in 0..<3 {
@@ -71,6 +74,7 @@ struct PackedModelTests {
             if l < 2 { x = x.map { max($0, 0) } }
         }
         for s in 0..<batch { ActivationLayer.softmax(&x[(s * 4)..<((s + 1) * 4)]) }
+        #expect(zip(integer, x).allSatisfy { abs($0 - $1) < 1e-2 }, "\(options) int8 activations")
         for threads in [1, 2] {
             let y = try model.predict(input, batch: batch, threads: threads)
             #expect(y.count == x.count)
@@ -85,11 +89,14 @@ struct PackedModelTests {
         #expect(zip(again, x).allSatisfy { abs($0 - $1) < 1e-4 }, "\(options) after reuse")
         // Batches split between threads by samples (2 and 3 parts, uneven) give the one-thread bytes.
         let large = randomWeights(count: 70 * 20, sparsity: 0, seed: 7)
-        let single = try model.predict(large, batch: 70, threads: 1)
         #expect(PackedModel.sampleParts(batch: 70, threads: 3) == 3)
-        for threads in [2, 3] { #expect(try model.predict(large, batch: 70, threads: threads) == single, "\(options) \(threads) threads") }
-        let firstSample = try model.predict(Array(large[0..<20]), batch: 1)
-        #expect(zip(firstSample, single[0..<4]).allSatisfy { abs($0 - $1) < 1e-4 })
+        for integerActivations in [false, true] {
+            model.allowsIntegerActivations = integerActivations
+            let single = try model.predict(large, batch: 70, threads: 1)
+            for threads in [2, 3] { #expect(try model.predict(large, batch: 70, threads: threads) == single, "\(options) \(threads) threads") }
+            let firstSample = try model.predict(Array(large[0..<20]), batch: 1)
+            #expect(zip(firstSample, single[0..<4]).allSatisfy { abs($0 - $1) < 1e-4 })
+        }
     }
 
     @Test func batchesSplitBetweenThreadsOnlyWithEnoughSamplesEach() {
@@ -143,6 +150,9 @@ struct PackedModelTests {
         let file = try writeEncoded(tensors, to: directory.file("lenet.pare"), metadata: [MetadataKey.model: .string(description.json())])
         let model = try PackedModel(file: file)
         #expect(model.outputShape == [5])
+        // The naive pass is f32: compare with f32 activations, and the int8 × int8 default within its rounding.
+        let integer = try model.predict(randomWeights(count: 3 * 64, sparsity: 0, seed: 8), batch: 3)
+        model.allowsIntegerActivations = false
         let batch = 3
         let input = randomWeights(count: batch * 64, sparsity: 0, seed: 8)
         let decode = { (name: String) in try TensorDecoder.decode(try file.tensor(named: name), in: file) }
@@ -152,6 +162,8 @@ struct PackedModelTests {
         x = DenseOracle.dense(x.map { max($0, 0) }, batch: batch, weight: try decode("fc"), bias: [Float](repeating: 0, count: 5), rows: 5, columns: 16)
         let y = try model.predict(input, batch: batch)
         #expect(zip(y, x).allSatisfy { abs($0 - $1) < 1e-4 })
+        #expect(zip(integer, x).allSatisfy { abs($0 - $1) < 2e-2 })
+        #expect(integer != y, "int8 activations were not used")
     }
 
     /// Shapes that do not chain give an error naming the tensor; a file without a description is refused.

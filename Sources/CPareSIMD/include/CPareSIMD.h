@@ -127,6 +127,24 @@ int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t *blocks, float *ma
 void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t maxGap,
                        ptrdiff_t *nonZeros, ptrdiff_t *deltaStored);
 
+// MARK: sparse int8 × int8 (int8 / int4 weights with per-row scales, any sparse structure)
+//
+// Built by Sources/PareRuntime/Kernels/SparseIntegerWeights.swift: rows (most stored first) in
+// slices of 8, columns in tiles of 16 (two tiles per 32-input activation block). Slice s, tile t
+// holds steps stepStarts[s*tiles+t] ..< stepStarts[s*tiles+t+1]; a step is 32 bytes of columns
+// (within the tile, 0…15) and 32 bytes of q (s8, never −128): byte 4j + e is entry e of lane j
+// (row rowOrder[8s+j]); padding is column 0, q 0. Both arrays 32-byte aligned.
+// Input: one sample quantized as for the dense integer kernels (blocks of 32: q in xq, padded with
+// zeros to 16 · tiles bytes; scales xs per block). Per lane, per block b in order: acc = Σ q_x · q_w
+// (exact int32), sum = fma(float(acc), xs[b], sum) (blocks with no step skipped: they add exactly 0);
+// y[r] = sum · scales[lane] (+ bias[r]) — the dense integer product's formula over the stored values.
+
+/// y[r] for the rows of slices [sliceBegin, sliceEnd) (lanes past `rows` write nothing).
+void pare_sliced_int8_gemv_avx2(const int8_t *xq, const float *xs, ptrdiff_t rows, ptrdiff_t tiles,
+                                const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint8_t *columns,
+                                const int8_t *values, const float *scales, const float *bias, float *y,
+                                ptrdiff_t sliceBegin, ptrdiff_t sliceEnd);
+
 // MARK: sliced batch-1 sparse products
 
 /// y[r] = scale * sum over row r's steps of value * x[column] (+ bias[r]) for the rows of slices

@@ -16,6 +16,11 @@ extension LinearWeights {
     public func apply(input: UnsafePointer<Float>, batch: Int, output: UnsafeMutablePointer<Float>,
                       bias: UnsafePointer<Float>? = nil, threads: Int = 1) {
         guard batch > 0, rows > 0 else { return }
+        // Sparse int8 / int4 with integer activations: one kernel for every batch size.
+        if let arrangement = sparseIntegerWeights(),
+           arrangement.apply(input: input, batch: batch, output: output, bias: bias, threads: threads, pool: scratch) {
+            return
+        }
         // Batch 1 of a sparse weight on the sliced arrangement (before any generic dispatch: at a
         // few microseconds per call, the lookups of the generic path are measurable).
         if batch < Self.panelMinimumBatch, let arrangement = slicedBatch1() {
@@ -156,6 +161,17 @@ extension LinearWeights {
             // need not stay resident (an f32 fallback reads them back from the file).
             made.releasedFileBytes = keepAlive.reduce(0) { $0 + (($1 as? SectionHolder)?.bytes.releaseMappedPages() ?? 0) }
             return made
+        }
+    }
+
+    /// The sparse int8 × int8 arrangement when this CPU has its kernel, the weight allows integer
+    /// activations and is sparse symmetric int8 / int4 (built on first use).
+    func sparseIntegerWeights() -> SparseIntegerWeights? {
+        guard allowsIntegerActivations, SparseIntegerWeights.kernelAvailable else { return nil }
+        if case .dense = layout { return nil }
+        switch values {
+        case .int8, .int4: return sparseInteger.get { SparseIntegerWeights(self) }
+        default: return nil
         }
     }
 

@@ -32,6 +32,8 @@ public final class LinearWeights: @unchecked Sendable {
     let sliced = LazyArrangement<SlicedWeights>()
     /// The packed int8 weights of the integer kernels, built on the first product that can use them.
     let integer = LazyArrangement<IntegerWeights>()
+    /// The int8 × int8 arrangement of a sparse int8 / int4 weight, built on the first product that can use it.
+    let sparseInteger = LazyArrangement<SparseIntegerWeights>()
     /// Whether batch-1 products may use the sliced arrangement (`SlicedWeights`) where this CPU and
     /// the encoding allow it; false keeps the CSR / bitmask dot-product kernels (what the benchmark
     /// compares against). Set it before sharing the weight between threads.
@@ -50,7 +52,9 @@ public final class LinearWeights: @unchecked Sendable {
     public var batch1ArrangementBytes: Int { sliced.builtValue?.residentBytes ?? 0 }
 
     /// Bytes of the integer kernels' packed weights (0 until an integer product has built them).
-    public var integerArrangementBytes: Int { integer.builtValue?.residentBytes ?? 0 }
+    public var integerArrangementBytes: Int {
+        (integer.builtValue?.residentBytes ?? 0) + (sparseInteger.builtValue?.residentBytes ?? 0)
+    }
 
     /// Bytes of mapped file pages given back after the integer arrangement took over the values.
     public var releasedBytes: Int { integer.builtValue?.releasedFileBytes ?? 0 }

@@ -1,0 +1,210 @@
+import CPareSIMD
+import Dispatch
+import PareKernels
+
+/// Sparse int8 / int4 weights (per-row or per-tensor scales, any sparse structure) multiplied by int8
+/// activations in int32: the integer product of `IntegerWeights`, over the stored values only.
+///
+/// The f32 sliced arrangement (`SlicedWeights`) fetches one input per lane and step with permutes of
+/// f32 registers; without AVX-512's two-register permute that costs three shuffles per 8 lanes. Here
+/// the inputs are int8, so a tile of 16 fits in one 128-bit half and `vpshufb` fetches 32 of them at
+/// once: a step is 8 rows × 4 stored entries, summed per row by `vpmaddubsw` + `vpmaddwd`.
+///
+///     slice s (8 rows, most stored first), tile t (16 columns; two tiles per activation block of 32)
+///     step:  columns[32]  byte 4j + e = column in tile of entry e of lane j (row rowOrder[8s + j])
+///            q[32]        the entry's q (s8), padding (column 0, q 0)
+///
+/// Per lane and activation block b: `acc` = Σ q_x · q_w exactly, `sum = fma(Float(acc), sx_b, sum)`,
+/// then `y = sum · scale + bias` — `IntegerReference`'s formula over the stored values, so a sparse
+/// weight gives the same bits as the same weight stored dense. Activations are quantized per block of
+/// 32 as for the dense integer kernels. Memory: 2 bytes per lane entry (steps × 64 bytes), refused
+/// above `maximumEntriesPerStored` entries per stored value and past `maxArrangementBytes`; weights with
+/// a −128 (outside the sign trick) keep the f32 kernels. Used for every batch size, so batch 1 and
+/// batch N agree.
+final class SparseIntegerWeights: @unchecked Sendable {
+    static let sliceRows = 8
+    static let tileColumns = 16
+    /// Entries a row contributes to one step.
+    static let entriesPerLane = 4
+    /// Step arrays are aligned for 32-byte loads (and never split a cache line).
+    static let alignment = 64
+    /// Refused above this many lane entries per stored value (bounds the memory at 32 bytes per value).
+    static let maximumEntriesPerStored = 16
+
+    /// Whether this CPU runs the kernel (it is AVX2; AVX-512 CPUs run it too).
+    static var kernelAvailable: Bool { KernelSet.selected >= .avx2 }
+
+    let rows: Int
+    let columns: Int
+    let slices: Int
+    let tiles: Int
+    /// Activation blocks of 32 inputs.
+    var blocks: Int { (tiles + 1) / 2 }
+    /// `slices × tiles + 1` step offsets.
+    let stepStarts: OwnedBuffer<Int>
+    /// The row of each lane (`rows` entries, slice by slice).
+    let rowOrder: OwnedBuffer<Int32>
+    /// Column within the tile of every lane entry (32 per step).
+    let laneColumns: OwnedBuffer<UInt8>
+    /// q of every lane entry (32 per step).
+    let laneValues: OwnedBuffer<Int8>
+    /// The row scale of each lane, padded to whole slices.
+    let scales: OwnedBuffer<Float>
+
+    /// Bytes held by the arrangement.
+    var residentBytes: Int {
+        stepStarts.buffer.count * MemoryLayout<Int>.stride + rowOrder.buffer.count * 4 + laneColumns.buffer.count
+            + laneValues.buffer.count + scales.buffer.count * 4
+    }
+
+    /// Steps in all.
+    var steps: Int { stepStarts.buffer[slices * tiles] }
+
+    /// Arranges `weights` when it is sparse symmetric int8 / int4 free of −128 and the padding and
+    /// tables stay within bounds; nil otherwise (the weight keeps its other kernels).
+    convenience init?(_ weights: LinearWeights) {
+        if case .dense = weights.layout { return nil }
+        switch weights.values {
+        case let .int8(v): self.init(weights, v)
+        case let .int4(v): self.init(weights, v)
+        default: return nil
+        }
+    }
+
+    private init?<S: IntegerSource>(_ weights: LinearWeights, _ source: S) {
+        let sliceRows = Self.sliceRows, tileColumns = Self.tileColumns, per = Self.entriesPerLane
+        let rows = weights.rows, columns = weights.columns
+        guard rows > 0, columns > 0, columns <= IntegerWeights.maximumColumns else { return nil }
+        let slices = (rows + sliceRows - 1) / sliceRows, tiles = (columns + tileColumns - 1) / tileColumns
+        // The step table has an entry per (slice, tile) whatever is stored: refuse it before allocating
+        // when it alone would pass the budget or outnumber the entries allowed.
+        let stored = max(weights.storedCount, 1)
+        guard let tableBytes = SlicedWeights.tableBytes(rows: rows, slices: slices, tiles: tiles, sliceRows: sliceRows),
+              slices.multipliedReportingOverflow(by: tiles).partialValue <= sliceRows / 2 * stored,
+              UInt64(tableBytes) <= weights.maxArrangementBytes else { return nil }
+
+        // Rows most-stored first (ties in row order: deterministic).
+        var count = [Int](repeating: 0, count: rows)
+        var hasMinus128 = false
+        for r in 0..<rows {
+            weights.forEachStoredIndex(row: r) { _, i in
+                count[r] += 1
+                if source.integer(i) == -128 { hasMinus128 = true }
+            }
+        }
+        guard !hasMinus128 else { return nil }
+        let order = (0..<rows).sorted { count[$0] != count[$1] ? count[$0] > count[$1] : $0 < $1 }
+
+        // Pass 1: steps per (slice, tile) = the most entries a row of the slice has there, in fours.
+        var starts = [Int](repeating: 0, count: slices * tiles + 1)
+        var counts = [Int](repeating: 0, count: sliceRows * tiles)
+        var total = 0
+        for s in 0..<slices {
+            for i in counts.indices { counts[i] = 0 }
+            for lane in 0..<min(sliceRows, rows - s * sliceRows) {
+                weights.forEachStoredIndex(row: order[s * sliceRows + lane]) { c, _ in counts[lane * tiles + c / tileColumns] += 1 }
+            }
+            for t in 0..<tiles {
+                starts[s * tiles + t] = total
+                var most = 0
+                for lane in 0..<sliceRows { most = max(most, counts[lane * tiles + t]) }
+                total += (most + per - 1) / per
+            }
+        }
+        starts[slices * tiles] = total
+        let entries = total * sliceRows * per
+        guard entries <= Self.maximumEntriesPerStored * stored,
+              UInt64(tableBytes) + UInt64(2 * entries) <= weights.maxArrangementBytes else { return nil }
+
+        // Pass 2: entry n of a row in tile t goes to step start + n / 4, byte 4 · lane + n % 4.
+        var laneColumns = [UInt8](repeating: 0, count: entries)
+        var laneValues = [Int8](repeating: 0, count: entries)
+        var scales = [Float](repeating: 0, count: slices * sliceRows)
+        var seen = [Int](repeating: 0, count: tiles)
+        for (position, r) in order.enumerated() {
+            let s = position / sliceRows, lane = position % sliceRows
+            for t in 0..<tiles { seen[t] = 0 }
+            scales[position] = source.rowScale(r)
+            weights.forEachStoredIndex(row: r) { c, i in
+                let t = c / tileColumns, n = seen[t]
+                seen[t] += 1
+                let slot = (starts[s * tiles + t] + n / per) * sliceRows * per + lane * per + n % per
+                laneColumns[slot] = UInt8(c % tileColumns)
+                laneValues[slot] = source.integer(i)
+            }
+        }
+        self.rows = rows
+        self.columns = columns
+        self.slices = slices
+        self.tiles = tiles
+        self.stepStarts = OwnedBuffer(starts)
+        self.rowOrder = OwnedBuffer(order.map { Int32($0) })
+        self.laneColumns = OwnedBuffer(laneColumns, alignment: Self.alignment)
+        self.laneValues = OwnedBuffer(laneValues, alignment: Self.alignment)
+        self.scales = OwnedBuffer(scales, alignment: Self.alignment)
+    }
+
+    /// Bytes of one quantized input row (whole tiles, so every tile's 16-byte load stays inside).
+    var rowBytes: Int { tiles * Self.tileColumns }
+
+    /// `output[b][r]` for `batch` samples; false (output untouched) when an input is infinite or NaN,
+    /// so the caller runs the f32 kernels. Slices split between threads when the work is large.
+    func apply(input: UnsafePointer<Float>, batch: Int, output: UnsafeMutablePointer<Float>,
+               bias: UnsafePointer<Float>?, threads: Int, pool: ScratchPool) -> Bool {
+        let slots = batch * blocks
+        let scratch = pool.take(2 * slots + batch * rowBytes / 4)
+        defer { pool.give(scratch) }
+        let sampleScales = scratch.baseAddress!
+        let sums = UnsafeMutableRawPointer(sampleScales + slots).assumingMemoryBound(to: Int32.self)
+        let quantized = UnsafeMutableRawPointer(sampleScales + 2 * slots).assumingMemoryBound(to: Int8.self)
+        guard pare_int8_quantize_blocks_avx2(input, batch, columns, columns, IntegerWeights.activationBlock, quantized,
+                                             rowBytes, sampleScales, sums) == 0 else { return false }
+        let parts = threads > 1 && steps * batch >= LinearWeights.parallelMinimumWork / 32 ? min(threads, slices) : 1
+        let size = (slices + parts - 1) / parts
+        for b in 0..<batch {
+            let run = UncheckedSendable({ (band: Range<Int>) in
+                pare_sliced_int8_gemv_avx2(quantized + b * self.rowBytes, sampleScales + b * self.blocks, self.rows, self.tiles,
+                                           self.stepStarts.pointer, self.rowOrder.pointer, self.laneColumns.pointer,
+                                           self.laneValues.pointer, self.scales.pointer, bias, output + b * self.rows,
+                                           band.lowerBound, band.upperBound)
+            })
+            if parts == 1 {
+                run.value(0..<slices)
+            } else {
+                DispatchQueue.concurrentPerform(iterations: parts) { part in
+                    let start = part * size
+                    if start < slices { run.value(start..<min(slices, start + size)) }
+                }
+            }
+        }
+        return true
+    }
+
+    /// The kernel's operations in scalar Swift, in its order, over the arrangement: `q` is one sample
+    /// quantized (`rowBytes` long), `sx` its block scales. What the kernel is held to bit for bit.
+    func applyReference(q: [Int8], sx: [Float], bias: [Float]?) -> [Float] {
+        var y = [Float](repeating: 0, count: rows)
+        let lanes = Self.sliceRows, per = Self.entriesPerLane
+        for s in 0..<slices {
+            var sum = [Float](repeating: 0, count: lanes)
+            for b in 0..<blocks {
+                var acc = [Int32](repeating: 0, count: lanes)
+                for t in (2 * b)..<min(2 * b + 2, tiles) {
+                    for k in stepStarts.buffer[s * tiles + t]..<stepStarts.buffer[s * tiles + t + 1] {
+                        for j in 0..<lanes * per {
+                            let slot = k * lanes * per + j
+                            acc[j / per] += Int32(q[t * Self.tileColumns + Int(laneColumns.buffer[slot])]) * Int32(laneValues.buffer[slot])
+                        }
+                    }
+                }
+                for j in 0..<lanes { sum[j] = sum[j].addingProduct(Float(acc[j]), sx[b]) }
+            }
+            for j in 0..<min(lanes, rows - s * lanes) {
+                let r = Int(rowOrder.buffer[s * lanes + j])
+                let value = sum[j] * scales.buffer[s * lanes + j]
+                y[r] = bias.map { value + $0[r] } ?? value
+            }
+        }
+        return y
+    }
+}

@@ -1,0 +1,126 @@
+import PareEncodings
+import PareFormat
+import PareKernels
+import Testing
+@testable import PareRuntime
+
+/// The sparse int8 × int8 kernel (`SparseIntegerWeights`): its C kernel equals the arrangement's scalar
+/// walk bit for bit, the walk equals the integer product's definition over the stored values (so the
+/// same weight stored dense gives the same bits through `IntegerReference`), every batch size and
+/// thread count agrees, and the f32 fallbacks behave.
+struct SparseIntegerWeightsTests {
+    static let available = SparseIntegerWeights.kernelAvailable
+    static let cases: [(Quantization, IndexChoice)] = [
+        (.int8(granularity: .channel, asymmetric: false), .csr), (.int8(granularity: .tensor, asymmetric: false), .bitmask),
+        (.int4(granularity: .channel), .deltaCSR), (.int4(granularity: .tensor), .csr),
+    ]
+
+    /// Loads `values` as a `rows × columns` weight with `coding` and `index`.
+    func weight(_ values: [Float], rows: Int, columns: Int, coding: Quantization, index: IndexChoice, name: String,
+                in directory: TemporaryDirectory) throws -> LinearWeights {
+        let file = try writeEncoded([("w", values, [rows, columns], CompressionOptions(quantization: coding, index: index))],
+                                    to: directory.file("\(name).pare"))
+        return try LinearWeights(entry: try file.tensor(named: "w"), in: file)
+    }
+
+    /// The definition over the stored values: per row and activation block of 32 in order,
+    /// `sum = fma(Float(Σ q_x · q_w), sx_b, sum)`, then `y = sum · scale (+ bias)`.
+    func definition(_ linear: LinearWeights, q: [Int8], sx: [Float], bias: [Float]?) -> [Float] {
+        var y = [Float](repeating: 0, count: linear.rows)
+        let blocks = (linear.columns + 31) / 32
+        func run<S: IntegerSource>(_ source: S) {
+            for r in 0..<linear.rows {
+                var dots = [Int32](repeating: 0, count: blocks)
+                linear.forEachStoredIndex(row: r) { c, i in dots[c / 32] += Int32(q[c]) * Int32(source.integer(i)) }
+                var sum: Float = 0
+                for b in 0..<blocks { sum = sum.addingProduct(Float(dots[b]), sx[b]) }
+                y[r] = sum * source.rowScale(r) + (bias?[r] ?? 0)
+            }
+        }
+        switch linear.values {
+        case let .int8(v): run(v)
+        case let .int4(v): run(v)
+        default: Issue.record("not an integer coding")
+        }
+        return y
+    }
+
+    func apply(_ linear: LinearWeights, _ x: [Float], batch: Int, bias: [Float]?, threads: Int = 1) throws -> [Float] {
+        try linear.apply(x, batch: batch, bias: bias, threads: threads)
+    }
+
+    /// Shapes around the 8-row slices, the 16-column tiles and the 32-input activation blocks, at
+    /// densities from a few entries per tile to more than four per lane (several steps per tile).
+    @Test(.enabled(if: available, "this CPU has no AVX2"), arguments: Array(cases.indices))
+    func kernelEqualsTheDefinition(caseIndex: Int) throws {
+        let (coding, index) = Self.cases[caseIndex]
+        let directory = TemporaryDirectory()
+        let shapes = [(1, 1), (7, 15), (8, 16), (9, 17), (17, 31), (16, 32), (23, 33), (40, 100), (300, 784)]
+        for (s, (rows, columns)) in shapes.enumerated() {
+            for (d, sparsity) in [0.5, 0.9, 0.97].enumerated() {
+                let values = randomWeights(count: rows * columns, sparsity: sparsity, seed: UInt64(100 * s + d))
+                guard values.contains(where: { $0 != 0 }) else { continue }
+                let linear = try weight(values, rows: rows, columns: columns, coding: coding, index: index, name: "w\(s)-\(d)", in: directory)
+                let arrangement = try #require(linear.sparseIntegerWeights(), "\(coding) \(index) \(rows)×\(columns) at \(sparsity)")
+                // Every stored value sits in exactly one lane entry.
+                #expect(arrangement.laneValues.buffer.filter { $0 != 0 }.count <= linear.storedCount)
+                let bias = randomWeights(count: rows, sparsity: 0, seed: 7)
+                for batch in [1, 3, 5] {
+                    var x = randomWeights(count: batch * columns, sparsity: 0.3, seed: UInt64(s * 31 + batch))
+                    if batch == 3 { for c in 0..<min(columns, 40) { x[columns + c] = 0 } }  // all-zero blocks
+                    let got = try apply(linear, x, batch: batch, bias: bias)
+                    let (q, sx) = try #require(IntegerReference.quantize(x, rows: batch, columns: columns, block: 32))
+                    let blocks = (columns + 31) / 32
+                    for b in 0..<batch {
+                        let qRow = Array(q[(b * columns)..<((b + 1) * columns)]), sxRow = Array(sx[(b * blocks)..<((b + 1) * blocks)])
+                        let padded = qRow + [Int8](repeating: 0, count: arrangement.rowBytes - columns)
+                        let walk = arrangement.applyReference(q: padded, sx: sxRow, bias: bias)
+                        #expect(Array(got[(b * rows)..<((b + 1) * rows)]) == walk, "\(coding) \(index) \(rows)×\(columns) batch \(batch) sample \(b)")
+                        #expect(walk == definition(linear, q: qRow, sx: sxRow, bias: bias))
+                    }
+                    #expect(try apply(linear, x, batch: batch, bias: bias, threads: 3) == got)
+                    #expect(try apply(linear, x, batch: batch, bias: nil).count == batch * rows)
+                }
+            }
+        }
+    }
+
+    /// Stored sparse or dense, an int8 weight gives the same bits: the sparse kernel computes the
+    /// dense integer product's formula over the stored values.
+    @Test(.enabled(if: available && !IntegerWeights.available.isEmpty, "this CPU has no integer kernel"))
+    func sparseEqualsTheSameWeightStoredDense() throws {
+        let directory = TemporaryDirectory()
+        let values = randomWeights(count: 100 * 300, sparsity: 0.9, seed: 5)
+        let coding = Quantization.int8(granularity: .channel, asymmetric: false)
+        let sparse = try weight(values, rows: 100, columns: 300, coding: coding, index: .csr, name: "sparse", in: directory)
+        let dense = try weight(values, rows: 100, columns: 300, coding: coding, index: .dense, name: "dense", in: directory)
+        let x = randomWeights(count: 4 * 300, sparsity: 0, seed: 6)
+        let bias = randomWeights(count: 100, sparsity: 0, seed: 8)
+        #expect(try apply(sparse, x, batch: 4, bias: bias) == IntegerReference.apply(dense, input: x, batch: 4, bias: bias))
+    }
+
+    /// A non-finite input runs the f32 kernels (which propagate it); with integer activations off the
+    /// arrangement is never built; other codings have none.
+    @Test(.enabled(if: available, "this CPU has no AVX2"))
+    func fallbacks() throws {
+        let directory = TemporaryDirectory()
+        let values = randomWeights(count: 20 * 40, sparsity: 0.8, seed: 9)
+        let linear = try weight(values, rows: 20, columns: 40, coding: .int8(granularity: .channel, asymmetric: false), index: .csr,
+                                name: "a", in: directory)
+        var x = randomWeights(count: 40, sparsity: 0, seed: 10)
+        x[3] = .infinity
+        let y = try apply(linear, x, batch: 1, bias: nil)
+        #expect(y.contains { !$0.isFinite })
+        let off = try weight(values, rows: 20, columns: 40, coding: .int8(granularity: .channel, asymmetric: false), index: .csr,
+                             name: "b", in: directory)
+        off.allowsIntegerActivations = false
+        _ = try apply(off, randomWeights(count: 40, sparsity: 0, seed: 11), batch: 1, bias: nil)
+        #expect(off.sparseInteger.builtValue == nil && off.integerArrangementBytes == 0)
+        let codebook = try weight(values, rows: 20, columns: 40, coding: .codebook(bits: 4), index: .csr, name: "c", in: directory)
+        #expect(codebook.sparseIntegerWeights() == nil)
+        let dense = try weight(values, rows: 20, columns: 40, coding: .int8(granularity: .channel, asymmetric: false), index: .dense,
+                               name: "d", in: directory)
+        #expect(dense.sparseIntegerWeights() == nil)
+        #expect(linear.integerArrangementBytes == linear.sparseIntegerWeights()!.residentBytes)
+    }
+}
