@@ -49,7 +49,7 @@ struct SparseIntegerWeightsTests {
         try linear.apply(x, batch: batch, bias: bias, threads: threads)
     }
 
-    /// Shapes around the 8-row slices, the 16-column tiles and the 32-input activation blocks, at
+    /// Shapes around the 8-row slices and the 32-column tiles (= activation blocks) and their 16-column halves, at
     /// densities from a few entries per tile to more than four per lane (several steps per tile).
     @Test(.enabled(if: available, "this CPU has no AVX2"), arguments: Array(cases.indices))
     func kernelEqualsTheDefinition(caseIndex: Int) throws {

@@ -130,13 +130,13 @@ void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdif
 // MARK: sparse int8 × int8 (int8 / int4 weights with per-row scales, any sparse structure)
 //
 // Built by Sources/PareRuntime/Kernels/SparseIntegerWeights.swift: rows (most stored first) in
-// slices of 8, columns in tiles of 16 (two tiles per 32-input activation block). Slice s, tile t
-// holds steps stepStarts[s*tiles+t] ..< stepStarts[s*tiles+t+1]; a step is 32 bytes of columns
-// (within the tile, 0…15) and 32 bytes of q (s8, never −128): byte 4j + e is entry e of lane j
-// (row rowOrder[8s+j]); padding is column 0, q 0. Both arrays 32-byte aligned.
+// slices of 8, columns in tiles of 32 (= the activation blocks). Slice s, tile t holds steps
+// stepStarts[s*tiles+t] ..< stepStarts[s*tiles+t+1]; a step is 32 bytes of columns and 32 bytes of q
+// (s8, never −128): byte 4j + e is entry e of lane j (row rowOrder[8s+j]); a column c within the tile
+// is stored as c (c < 16) or 0x80 | (c − 16); padding is column 0, q 0. Both arrays 32-byte aligned.
 // Input: one sample quantized as for the dense integer kernels (blocks of 32: q in xq, padded with
-// zeros to 16 · tiles bytes; scales xs per block). Per lane, per block b in order: acc = Σ q_x · q_w
-// (exact int32), sum = fma(float(acc), xs[b], sum) (blocks with no step skipped: they add exactly 0);
+// zeros to 32 · tiles bytes; scales xs per block). Per lane, per tile t in order: acc = Σ q_x · q_w
+// (exact int32), sum = fma(float(acc), xs[t], sum) (tiles with no step skipped: they add exactly 0);
 // y[r] = sum · scales[lane] (+ bias[r]) — the dense integer product's formula over the stored values.
 
 /// y[r] for the rows of slices [sliceBegin, sliceEnd) (lanes past `rows` write nothing).

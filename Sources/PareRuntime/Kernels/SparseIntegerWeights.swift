@@ -7,11 +7,13 @@ import PareKernels
 ///
 /// The f32 sliced arrangement (`SlicedWeights`) fetches one input per lane and step with permutes of
 /// f32 registers; without AVX-512's two-register permute that costs three shuffles per 8 lanes. Here
-/// the inputs are int8, so a tile of 16 fits in one 128-bit half and `vpshufb` fetches 32 of them at
-/// once: a step is 8 rows × 4 stored entries, summed per row by `vpmaddubsw` + `vpmaddwd`.
+/// the inputs are int8, so a tile of 32 fits in two registers (each half in both 128-bit lanes) and
+/// two `vpshufb` fetch 32 of them at once: a step is 8 rows × 4 stored entries, summed per row by
+/// `vpmaddubsw` + `vpmaddwd`.
 ///
-///     slice s (8 rows, most stored first), tile t (16 columns; two tiles per activation block of 32)
-///     step:  columns[32]  byte 4j + e = column in tile of entry e of lane j (row rowOrder[8s + j])
+///     slice s (8 rows, most stored first), tile t (32 columns = activation block t)
+///     step:  columns[32]  byte 4j + e = column in tile of entry e of lane j (row rowOrder[8s + j]),
+///                         c < 16 as c, else 0x80 | (c − 16) (bit 7 zeroes the other half's lookup)
 ///            q[32]        the entry's q (s8), padding (column 0, q 0)
 ///
 /// Per lane and activation block b: `acc` = Σ q_x · q_w exactly, `sum = fma(Float(acc), sx_b, sum)`,
@@ -23,7 +25,8 @@ import PareKernels
 /// batch N agree.
 final class SparseIntegerWeights: @unchecked Sendable {
     static let sliceRows = 8
-    static let tileColumns = 16
+    /// Columns per tile: one activation block (tiles of 16 measured 1.3–2× slower, see the kernel).
+    static let tileColumns = 32
     /// Entries a row contributes to one step.
     static let entriesPerLane = 4
     /// Step arrays are aligned for 32-byte loads (and never split a cache line).
@@ -38,8 +41,6 @@ final class SparseIntegerWeights: @unchecked Sendable {
     let columns: Int
     let slices: Int
     let tiles: Int
-    /// Activation blocks of 32 inputs.
-    var blocks: Int { (tiles + 1) / 2 }
     /// `slices × tiles + 1` step offsets.
     let stepStarts: OwnedBuffer<Int>
     /// The row of each lane (`rows` entries, slice by slice).
@@ -129,7 +130,7 @@ final class SparseIntegerWeights: @unchecked Sendable {
                 let t = c / tileColumns, n = seen[t]
                 seen[t] += 1
                 let slot = (starts[s * tiles + t] + n / per) * sliceRows * per + lane * per + n % per
-                laneColumns[slot] = UInt8(c % tileColumns)
+                laneColumns[slot] = Self.columnByte(c % tileColumns)
                 laneValues[slot] = source.integer(i)
             }
         }
@@ -144,14 +145,20 @@ final class SparseIntegerWeights: @unchecked Sendable {
         self.scales = OwnedBuffer(scales, alignment: Self.alignment)
     }
 
-    /// Bytes of one quantized input row (whole tiles, so every tile's 16-byte load stays inside).
+    /// A column within the tile as the kernel stores it: bit 7 marks the upper 16 (see the type's note).
+    static func columnByte(_ c: Int) -> UInt8 { c < 16 ? UInt8(c) : 0x80 | UInt8(c - 16) }
+
+    /// The column within the tile a stored byte stands for.
+    static func column(_ byte: UInt8) -> Int { byte & 0x80 != 0 ? 16 + Int(byte & 0x0F) : Int(byte) }
+
+    /// Bytes of one quantized input row (whole tiles, so both of a tile's 16-byte loads stay inside).
     var rowBytes: Int { tiles * Self.tileColumns }
 
     /// `output[b][r]` for `batch` samples; false (output untouched) when an input is infinite or NaN,
     /// so the caller runs the f32 kernels. Slices split between threads when the work is large.
     func apply(input: UnsafePointer<Float>, batch: Int, output: UnsafeMutablePointer<Float>,
                bias: UnsafePointer<Float>?, threads: Int, pool: ScratchPool) -> Bool {
-        let slots = batch * blocks
+        let slots = batch * tiles
         let scratch = pool.take(2 * slots + batch * rowBytes / 4)
         defer { pool.give(scratch) }
         let sampleScales = scratch.baseAddress!
@@ -163,7 +170,7 @@ final class SparseIntegerWeights: @unchecked Sendable {
         let size = (slices + parts - 1) / parts
         for b in 0..<batch {
             let run = UncheckedSendable({ (band: Range<Int>) in
-                pare_sliced_int8_gemv_avx2(quantized + b * self.rowBytes, sampleScales + b * self.blocks, self.rows, self.tiles,
+                pare_sliced_int8_gemv_avx2(quantized + b * self.rowBytes, sampleScales + b * self.tiles, self.rows, self.tiles,
                                            self.stepStarts.pointer, self.rowOrder.pointer, self.laneColumns.pointer,
                                            self.laneValues.pointer, self.scales.pointer, bias, output + b * self.rows,
                                            band.lowerBound, band.upperBound)
@@ -187,17 +194,15 @@ final class SparseIntegerWeights: @unchecked Sendable {
         let lanes = Self.sliceRows, per = Self.entriesPerLane
         for s in 0..<slices {
             var sum = [Float](repeating: 0, count: lanes)
-            for b in 0..<blocks {
+            for t in 0..<tiles {
                 var acc = [Int32](repeating: 0, count: lanes)
-                for t in (2 * b)..<min(2 * b + 2, tiles) {
-                    for k in stepStarts.buffer[s * tiles + t]..<stepStarts.buffer[s * tiles + t + 1] {
-                        for j in 0..<lanes * per {
-                            let slot = k * lanes * per + j
-                            acc[j / per] += Int32(q[t * Self.tileColumns + Int(laneColumns.buffer[slot])]) * Int32(laneValues.buffer[slot])
-                        }
+                for k in stepStarts.buffer[s * tiles + t]..<stepStarts.buffer[s * tiles + t + 1] {
+                    for j in 0..<lanes * per {
+                        let slot = k * lanes * per + j
+                        acc[j / per] += Int32(q[t * Self.tileColumns + Self.column(laneColumns.buffer[slot])]) * Int32(laneValues.buffer[slot])
                     }
                 }
-                for j in 0..<lanes { sum[j] = sum[j].addingProduct(Float(acc[j]), sx[b]) }
+                for j in 0..<lanes { sum[j] = sum[j].addingProduct(Float(acc[j]), sx[t]) }
             }
             for j in 0..<min(lanes, rows - s * lanes) {
                 let r = Int(rowOrder.buffer[s * lanes + j])
