@@ -9,7 +9,7 @@ import Testing
 /// same weight stored dense gives the same bits through `IntegerReference`), every batch size and
 /// thread count agrees, and the f32 fallbacks behave.
 struct SparseIntegerWeightsTests {
-    static let available = SparseIntegerWeights.kernelAvailable
+    static let available = SparseIntegerWeights.kernelSupported
     static let cases: [(Quantization, IndexChoice)] = [
         (.int8(granularity: .channel, asymmetric: false), .csr), (.int8(granularity: .tensor, asymmetric: false), .bitmask),
         (.int4(granularity: .channel), .deltaCSR), (.int4(granularity: .tensor), .csr),
@@ -45,8 +45,21 @@ struct SparseIntegerWeightsTests {
         return y
     }
 
-    func apply(_ linear: LinearWeights, _ x: [Float], batch: Int, bias: [Float]?, threads: Int = 1) throws -> [Float] {
-        try linear.apply(x, batch: batch, bias: bias, threads: threads)
+    /// The arrangement's product (whatever kernel set the process selected); nil when it fell back.
+    func apply(_ arrangement: SparseIntegerWeights, _ x: [Float], batch: Int, bias: [Float]?, threads: Int = 1) -> [Float]? {
+        var y = [Float](repeating: .nan, count: batch * arrangement.rows)
+        let done = x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { y in
+                if let bias {
+                    bias.withUnsafeBufferPointer {
+                        arrangement.apply(input: x.baseAddress!, batch: batch, output: y.baseAddress!, bias: $0.baseAddress, threads: threads, pool: ScratchPool())
+                    }
+                } else {
+                    arrangement.apply(input: x.baseAddress!, batch: batch, output: y.baseAddress!, bias: nil, threads: threads, pool: ScratchPool())
+                }
+            }
+        }
+        return done ? y : nil
     }
 
     /// Shapes around the 8-row slices and the 32-column tiles (= activation blocks) and their 16-column halves, at
@@ -61,14 +74,14 @@ struct SparseIntegerWeightsTests {
                 let values = randomWeights(count: rows * columns, sparsity: sparsity, seed: UInt64(100 * s + d))
                 guard values.contains(where: { $0 != 0 }) else { continue }
                 let linear = try weight(values, rows: rows, columns: columns, coding: coding, index: index, name: "w\(s)-\(d)", in: directory)
-                let arrangement = try #require(linear.sparseIntegerWeights(), "\(coding) \(index) \(rows)×\(columns) at \(sparsity)")
+                let arrangement = try #require(SparseIntegerWeights(linear), "\(coding) \(index) \(rows)×\(columns) at \(sparsity)")
                 // Every stored value sits in exactly one lane entry.
                 #expect(arrangement.laneValues.buffer.filter { $0 != 0 }.count <= linear.storedCount)
                 let bias = randomWeights(count: rows, sparsity: 0, seed: 7)
                 for batch in [1, 3, 5] {
                     var x = randomWeights(count: batch * columns, sparsity: 0.3, seed: UInt64(s * 31 + batch))
                     if batch == 3 { for c in 0..<min(columns, 40) { x[columns + c] = 0 } }  // all-zero blocks
-                    let got = try apply(linear, x, batch: batch, bias: bias)
+                    let got = try #require(apply(arrangement, x, batch: batch, bias: bias))
                     let (q, sx) = try #require(IntegerReference.quantize(x, rows: batch, columns: columns, block: 32))
                     let blocks = (columns + 31) / 32
                     for b in 0..<batch {
@@ -78,8 +91,8 @@ struct SparseIntegerWeightsTests {
                         #expect(Array(got[(b * rows)..<((b + 1) * rows)]) == walk, "\(coding) \(index) \(rows)×\(columns) batch \(batch) sample \(b)")
                         #expect(walk == definition(linear, q: qRow, sx: sxRow, bias: bias))
                     }
-                    #expect(try apply(linear, x, batch: batch, bias: bias, threads: 3) == got)
-                    #expect(try apply(linear, x, batch: batch, bias: nil).count == batch * rows)
+                    #expect(apply(arrangement, x, batch: batch, bias: bias, threads: 3) == got)
+                    #expect(apply(arrangement, x, batch: batch, bias: nil)?.count == batch * rows)
                 }
             }
         }
@@ -96,31 +109,30 @@ struct SparseIntegerWeightsTests {
         let dense = try weight(values, rows: 100, columns: 300, coding: coding, index: .dense, name: "dense", in: directory)
         let x = randomWeights(count: 4 * 300, sparsity: 0, seed: 6)
         let bias = randomWeights(count: 100, sparsity: 0, seed: 8)
-        #expect(try apply(sparse, x, batch: 4, bias: bias) == IntegerReference.apply(dense, input: x, batch: 4, bias: bias))
+        let arrangement = try #require(SparseIntegerWeights(sparse))
+        #expect(apply(arrangement, x, batch: 4, bias: bias) == IntegerReference.apply(dense, input: x, batch: 4, bias: bias))
     }
 
-    /// A non-finite input runs the f32 kernels (which propagate it); with integer activations off the
-    /// arrangement is never built; other codings have none.
+    /// A non-finite input makes the arrangement decline (the f32 kernels then run and propagate it);
+    /// products use it only with the AVX2 kernel set and integer activations; other codings and dense
+    /// weights have none.
     @Test(.enabled(if: available, "this CPU has no AVX2"))
     func fallbacks() throws {
         let directory = TemporaryDirectory()
         let values = randomWeights(count: 20 * 40, sparsity: 0.8, seed: 9)
-        let linear = try weight(values, rows: 20, columns: 40, coding: .int8(granularity: .channel, asymmetric: false), index: .csr,
-                                name: "a", in: directory)
+        let int8 = Quantization.int8(granularity: .channel, asymmetric: false)
+        let linear = try weight(values, rows: 20, columns: 40, coding: int8, index: .csr, name: "a", in: directory)
+        let arrangement = try #require(SparseIntegerWeights(linear))
         var x = randomWeights(count: 40, sparsity: 0, seed: 10)
         x[3] = .infinity
-        let y = try apply(linear, x, batch: 1, bias: nil)
-        #expect(y.contains { !$0.isFinite })
-        let off = try weight(values, rows: 20, columns: 40, coding: .int8(granularity: .channel, asymmetric: false), index: .csr,
-                             name: "b", in: directory)
-        off.allowsIntegerActivations = false
-        _ = try apply(off, randomWeights(count: 40, sparsity: 0, seed: 11), batch: 1, bias: nil)
-        #expect(off.sparseInteger.builtValue == nil && off.integerArrangementBytes == 0)
+        #expect(apply(arrangement, x, batch: 1, bias: nil) == nil)
+        #expect(try linear.apply(x, batch: 1).contains { !$0.isFinite })
+        #expect((linear.sparseIntegerWeights() != nil) == (KernelSet.selected == .avx2))
+        linear.allowsIntegerActivations = false
+        #expect(linear.sparseIntegerWeights() == nil)
         let codebook = try weight(values, rows: 20, columns: 40, coding: .codebook(bits: 4), index: .csr, name: "c", in: directory)
-        #expect(codebook.sparseIntegerWeights() == nil)
-        let dense = try weight(values, rows: 20, columns: 40, coding: .int8(granularity: .channel, asymmetric: false), index: .dense,
-                               name: "d", in: directory)
-        #expect(dense.sparseIntegerWeights() == nil)
-        #expect(linear.integerArrangementBytes == linear.sparseIntegerWeights()!.residentBytes)
+        #expect(SparseIntegerWeights(codebook) == nil)
+        let dense = try weight(values, rows: 20, columns: 40, coding: int8, index: .dense, name: "d", in: directory)
+        #expect(SparseIntegerWeights(dense) == nil)
     }
 }
