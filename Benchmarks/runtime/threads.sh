@@ -3,10 +3,13 @@
 # alternating in every round, so the ratio (1-thread time / 2-thread time, per round, median) survives
 # a shared machine's drift. Portable release build (`swift build -c release`), as users build it.
 #
-#   Benchmarks/runtime/threads.sh [DEMO_DIR] [ROUNDS]
+#   [ENCODER=minilm-int8.pare] Benchmarks/runtime/threads.sh [DEMO_DIR] [ROUNDS]
 #
 # DEMO_DIR holds `pare demo --out DIR` files (made here if missing); a dense int8 file is converted
-# from dense-f32.pare. Prints raw lines "round file batch threads µs/sample", then the summary.
+# from dense-f32.pare. With ENCODER (a converted sentence encoder, e.g. `pare convert MiniLM-folder
+# OUT --quant int8`), `pare embed` of Benchmarks/transformer/texts.txt repeated 16 times (1,024 texts)
+# at --batch 64 is timed too (its own "seconds", model load excluded). Prints raw lines
+# "round file batch threads µs/sample", then the summary.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DEMO=${1:-/tmp/pare-demo}
@@ -18,6 +21,10 @@ M=Fixtures/datasets/mnist5k
 [[ -f $DEMO/dense-int8.pare ]] || $P convert "$DEMO/dense-f32.pare" "$DEMO/dense-int8.pare" --quant int8 --index dense >/dev/null
 field='import json,sys; print(json.load(sys.stdin)["latency_ms_per_sample"]*1000)'
 raw=$(mktemp)
+if [[ -n ${ENCODER:-} ]]; then
+  TEXTS=$raw.texts
+  for _ in $(seq 16); do cat Benchmarks/transformer/texts.txt; done >"$TEXTS"
+fi
 for round in $(seq "$ROUNDS"); do
   for f in dense-f32 dense-int8 sparse90-int8; do
     for b in 64 256; do
@@ -26,6 +33,12 @@ for round in $(seq "$ROUNDS"); do
       done
     done
   done
+  if [[ -n ${ENCODER:-} ]]; then
+    for t in 1 2; do
+      echo "$round embed:$(basename "$ENCODER" .pare) 64 $t $($P embed "$ENCODER" --input "$TEXTS" --output "$raw.npy" --batch 64 --threads $t --json \
+        | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["seconds"] / d["texts"] * 1e6)')"
+    done
+  fi
 done | tee "$raw"
 python3 - "$raw" <<'PY'
 import collections, statistics, sys
@@ -38,4 +51,4 @@ for (f, b), t in runs.items():
     ratio = statistics.median(a / c for a, c in zip(t[1], t[2]))
     print(f"{f:16} {b:5d} {statistics.median(t[1]):12.2f} {statistics.median(t[2]):13.2f} {ratio:28.2f}")
 PY
-rm -f "$raw"
+rm -f "$raw" "$raw.texts" "$raw.npy"
