@@ -1,12 +1,20 @@
 // The codebook encoder's sorted non-zeros (see CPareSIMD.h): a radix sort of order-preserving 32-bit
-// keys, most significant 11 bits first (one scatter from the input into buckets), then each bucket by
-// its low 21 bits (two least-significant-digit passes through a scratch as large as the largest
-// bucket), and the f64 prefix sums of the sorted values every 64 entries.
+// keys, the top 11 bits first (one scatter from the input into 2048 buckets), then each bucket by its
+// low 21 bits (two least-significant-digit passes through a scratch as large as the largest bucket,
+// while the bucket is in cache), and the f64 prefix sums of the sorted values every 64 entries. A
+// global three-pass LSD sort is slower here (its scatters span the whole array) and needs a second
+// array of every value.
 #include "CPareSIMD.h"
 #include "encode_common.h"
 #include <math.h>
 
 #pragma clang fp contract(off)
+
+#define TOP_BITS PARE_CODEBOOK_TOP_BITS
+#define BUCKETS PARE_CODEBOOK_BUCKETS
+_Static_assert(BUCKETS == 1 << TOP_BITS, "one histogram entry per top digit");
+#define LOW_BITS ((33 - TOP_BITS) / 2)    // the first per-bucket digit
+#define MID_BITS (32 - TOP_BITS - LOW_BITS)  // the second
 
 // Negative floats: all bits flipped; non-negative: the sign bit set. Unsigned order = float order.
 static inline uint32_t order_key(float x) {
@@ -24,7 +32,7 @@ static inline float key_value(uint32_t key) {
 
 PARE_ENCODE_CLONES int pare_codebook_scan(const float *x, ptrdiff_t count, ptrdiff_t *histogram,
                                           struct pare_codebook_scan_result *result) {
-    memset(histogram, 0, sizeof(ptrdiff_t) * 2048);
+    memset(histogram, 0, sizeof(ptrdiff_t) * BUCKETS);
     ptrdiff_t nonZeros = 0;
     int finite = 1;
     float lo = INFINITY, hi = -INFINITY;
@@ -35,7 +43,7 @@ PARE_ENCODE_CLONES int pare_codebook_scan(const float *x, ptrdiff_t count, ptrdi
         nonZeros++;
         lo = v < lo ? v : lo;
         hi = v > hi ? v : hi;
-        histogram[order_key(v) >> 21]++;
+        histogram[order_key(v) >> (32 - TOP_BITS)]++;
     }
     if (!finite) return -1;
     result->nonZeros = nonZeros;
@@ -43,12 +51,12 @@ PARE_ENCODE_CLONES int pare_codebook_scan(const float *x, ptrdiff_t count, ptrdi
     result->lo = nonZeros ? lo : 0;
     result->hi = nonZeros ? hi : 0;
     ptrdiff_t largest = 0;
-    for (int b = 0; b < 2048; b++) largest = histogram[b] > largest ? histogram[b] : largest;
+    for (int b = 0; b < BUCKETS; b++) largest = histogram[b] > largest ? histogram[b] : largest;
     result->largestBucket = largest;
     return 0;
 }
 
-// keys[0..<n] sorted by their low 21 bits (the high 11 are equal), through scratch[0..<n].
+// keys[0..<n] sorted by their low 32 − TOP_BITS bits (the high ones are equal), through scratch[0..<n].
 static void sort_bucket(uint32_t *keys, ptrdiff_t n, uint32_t *scratch) {
     if (n <= 48) {
         for (ptrdiff_t i = 1; i < n; i++) {
@@ -59,41 +67,46 @@ static void sort_bucket(uint32_t *keys, ptrdiff_t n, uint32_t *scratch) {
         }
         return;
     }
-    ptrdiff_t low[2048] = {0}, mid[1024] = {0};
+    // 32-bit counts: callers keep buckets below 2^32 keys (pare_codebook_sort's contract).
+    uint32_t low[1 << LOW_BITS] = {0}, mid[1 << MID_BITS] = {0};
+    const uint32_t lowMask = (1u << LOW_BITS) - 1, midMask = (1u << MID_BITS) - 1;
     for (ptrdiff_t i = 0; i < n; i++) {
-        low[keys[i] & 0x7FF]++;
-        mid[(keys[i] >> 11) & 0x3FF]++;
+        low[keys[i] & lowMask]++;
+        mid[(keys[i] >> LOW_BITS) & midMask]++;
     }
-    ptrdiff_t total = 0;
-    for (int d = 0; d < 2048; d++) { ptrdiff_t c = low[d]; low[d] = total; total += c; }
+    uint32_t total = 0;
+    for (int d = 0; d < 1 << LOW_BITS; d++) { uint32_t c = low[d]; low[d] = total; total += c; }
     total = 0;
-    for (int d = 0; d < 1024; d++) { ptrdiff_t c = mid[d]; mid[d] = total; total += c; }
-    for (ptrdiff_t i = 0; i < n; i++) scratch[low[keys[i] & 0x7FF]++] = keys[i];
-    for (ptrdiff_t i = 0; i < n; i++) keys[mid[(scratch[i] >> 11) & 0x3FF]++] = scratch[i];
+    for (int d = 0; d < 1 << MID_BITS; d++) { uint32_t c = mid[d]; mid[d] = total; total += c; }
+    for (ptrdiff_t i = 0; i < n; i++) scratch[low[keys[i] & lowMask]++] = keys[i];
+    for (ptrdiff_t i = 0; i < n; i++) keys[mid[(scratch[i] >> LOW_BITS) & midMask]++] = scratch[i];
 }
 
 PARE_ENCODE_CLONES void pare_codebook_sort(const float *x, ptrdiff_t count, const ptrdiff_t *histogram,
                                            float *sorted, uint32_t *scratch, double *checkpoints) {
     uint32_t *keys = (uint32_t *)sorted;
-    ptrdiff_t starts[2049];
+    ptrdiff_t starts[BUCKETS + 1];
     starts[0] = 0;
-    for (int b = 0; b < 2048; b++) starts[b + 1] = starts[b] + histogram[b];
-    ptrdiff_t nonZeros = starts[2048];
-    ptrdiff_t next[2048];
+    for (int b = 0; b < BUCKETS; b++) starts[b + 1] = starts[b] + histogram[b];
+    ptrdiff_t nonZeros = starts[BUCKETS];
+    ptrdiff_t next[BUCKETS];
     memcpy(next, starts, sizeof next);
     for (ptrdiff_t i = 0; i < count; i++) {
         if (x[i] == 0) continue;
         uint32_t key = order_key(x[i]);
-        keys[next[key >> 21]++] = key;
+        keys[next[key >> (32 - TOP_BITS)]++] = key;
     }
-    for (int b = 0; b < 2048; b++) sort_bucket(keys + starts[b], starts[b + 1] - starts[b], scratch);
-    // Keys back to values in place; P[i] = P[i − 1] + s[i − 1] in f64, sequentially, kept at every 64th i.
+    // Each bucket sorted, then (while in cache) its keys turned back into values in place and the
+    // running P[i] = P[i − 1] + s[i − 1], in f64 and in order, kept at every 64th i.
     double sum = 0;
-    for (ptrdiff_t i = 0; i < nonZeros; i++) {
-        if ((i & 63) == 0) checkpoints[i >> 6] = sum;
-        float v = key_value(keys[i]);
-        sorted[i] = v;
-        sum += (double)v;
+    for (int b = 0; b < BUCKETS; b++) {
+        sort_bucket(keys + starts[b], starts[b + 1] - starts[b], scratch);
+        for (ptrdiff_t i = starts[b]; i < starts[b + 1]; i++) {
+            if ((i & 63) == 0) checkpoints[i >> 6] = sum;
+            float v = key_value(keys[i]);
+            sorted[i] = v;
+            sum += (double)v;
+        }
     }
     if ((nonZeros & 63) == 0) checkpoints[nonZeros >> 6] = sum;
 }

@@ -67,10 +67,20 @@ struct CodebookTests {
     static func streams() -> [(String, [Float])] {
         var rng = SeededGenerator(seed: 14)
         let gaussian = (0..<5000).map { _ in Float.random(in: -1...1, using: &rng) * Float.random(in: 0...1, using: &rng) }
-        let subnormals = (0..<300).map { i in Float(bitPattern: UInt32(i * 7919 % 0x7FFFFF + 1)) * (i % 3 == 0 ? -1 : 1) }
+        let subnormals: [Float] = (0..<300).map { (i: Int) -> Float in
+            let x = Float(bitPattern: UInt32(i * 7919 % 0x7FFFFF + 1))
+            return i % 3 == 0 ? -x : x
+        }
         let oneBucket = (0..<3000).map { _ in Float.random(in: 1..<1.25, using: &rng) }  // the top 11 key bits all equal
         var pruned = gaussian
         for i in stride(from: 0, to: pruned.count, by: 3) { pruned[i] = i % 2 == 0 ? 0 : -0.0 }
+        let wide: [Float] = (0..<2000).map { (i: Int) -> Float in
+            let x = Float.random(in: 1e-30...1e30, using: &rng)
+            return i % 2 == 0 ? x : -x
+        }
+        let huge: [Float] = (0..<400).map { (i: Int) -> Float in Float(i) * 4e35 - 8e37 }
+        var outliers = gaussian
+        for i in stride(from: 0, to: outliers.count, by: 997) { outliers[i] *= 1e6 }
         return [
             ("empty", []), ("one value", [0.75]), ("one negative", [-3]), ("all zero", [Float](repeating: 0, count: 100)),
             ("negative zeros", [-0.0, 0, -0.0]), ("zero and one", [0, 0, 2]),
@@ -78,9 +88,7 @@ struct CodebookTests {
             ("two values", (0..<200).map { $0 % 3 == 0 ? -1 : 4 }), ("few distinct", (0..<1000).map { Float($0 % 7) - 3 }),
             ("negatives", gaussian.map { -abs($0) - 1e-3 }), ("gaussian", gaussian), ("pruned", pruned),
             ("subnormals", subnormals), ("subnormals and zeros", subnormals + [0, 0]), ("one bucket", oneBucket),
-            ("wide range", (0..<2000).map { i in Float(i % 2 == 0 ? 1 : -1) * Float.random(in: 1e-30...1e30, using: &rng) }),
-            ("huge", (0..<400).map { i in Float(i) * 4e35 - 8e37 }),
-            ("outliers", gaussian.enumerated().map { $0.offset % 997 == 0 ? $0.element * 1e6 : $0.element }),
+            ("wide range", wide), ("huge", huge), ("outliers", outliers),
         ]
     }
 
@@ -123,7 +131,7 @@ struct CodebookTests {
             }
             if count == 20000 { values += [Float](repeating: 1.5, count: 3000) }
             let expected = values.filter { $0 != 0 }.sorted()
-            var histogram = [Int](repeating: 0, count: 2048)
+            var histogram = [Int](repeating: 0, count: Int(PARE_CODEBOOK_BUCKETS))
             var scan = pare_codebook_scan_result()
             #expect(pare_codebook_scan(values, values.count, &histogram, &scan) == 0)
             #expect(scan.nonZeros == expected.count && scan.hasZero == (expected.count < values.count ? 1 : 0))
@@ -140,9 +148,10 @@ struct CodebookTests {
             }
             if expected.count % 64 == 0 { #expect(checkpoints[expected.count / 64] == sum) }
         }
-        #expect(pare_codebook_scan([1, .nan], 2, [Int](repeating: 0, count: 2048), [pare_codebook_scan_result()]) == -1)
+        var histogram = [Int](repeating: 0, count: Int(PARE_CODEBOOK_BUCKETS))
         var scan = pare_codebook_scan_result()
-        #expect(pare_codebook_scan([.infinity], 1, [Int](repeating: 0, count: 2048), &scan) == -1)
+        #expect(pare_codebook_scan([1, .nan], 2, &histogram, &scan) == -1)
+        #expect(pare_codebook_scan([.infinity], 1, &histogram, &scan) == -1)
     }
 
     /// The threshold assignment equals `nearest` per value for any ascending centroids: duplicates, values

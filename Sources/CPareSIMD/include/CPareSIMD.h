@@ -122,6 +122,11 @@ int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns
 int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t *blocks, float *maxError, double *errorSquares,
                      double *signalSquares);
 
+/// The codebook sort's first digit: the top 11 bits of the order keys; pare_codebook_scan's histogram
+/// has one entry per value of it.
+#define PARE_CODEBOOK_TOP_BITS 11
+#define PARE_CODEBOOK_BUCKETS 2048
+
 /// What pare_codebook_scan finds in a codebook stream.
 struct pare_codebook_scan_result {
     ptrdiff_t nonZeros;       // values ≠ 0 (−0 counts as 0)
@@ -131,7 +136,7 @@ struct pare_codebook_scan_result {
 };
 
 /// One pass over a codebook stream (Spec/ENCODINGS.md §2.5): its non-zero count, range and zeros, and
-/// `histogram` (2048 entries) of the non-zeros' top 11 order-key bits for pare_codebook_sort.
+/// `histogram` (PARE_CODEBOOK_BUCKETS entries) of the non-zeros' top order-key bits for pare_codebook_sort.
 /// Returns 0, or -1 when a value is infinite or NaN (the result is then unset).
 int pare_codebook_scan(const float *x, ptrdiff_t count, ptrdiff_t *histogram, struct pare_codebook_scan_result *result);
 

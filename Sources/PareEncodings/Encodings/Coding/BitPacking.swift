@@ -1,5 +1,6 @@
-/// Fixed-width unsigned fields packed LSB first: field i occupies stream bits [i·bits, (i+1)·bits),
-/// stream bit n being bit n % 8 of byte n / 8; unused bits of the last byte are 0.
+/// Fixed-width unsigned fields packed LSB first (codebook indices, packed by `pare_codebook_assign`):
+/// field i occupies stream bits [i·bits, (i+1)·bits), stream bit n being bit n % 8 of byte n / 8;
+/// unused bits of the last byte are 0.
 enum BitPacking {
     /// Unpacks `count` fields of `bits` bits from `raw` (which holds at least count·bits bits).
     static func unpack(_ raw: UnsafeRawBufferPointer, count: Int, bits: Int) -> [Int] {

@@ -43,7 +43,7 @@ enum CodebookCoding {
     /// working in its reused scratch. Nil when a value is not finite or the range or a centroid overflows f32.
     static func fit(_ values: UnsafeBufferPointer<Float>, bits: Int, output: ReusedBytes = ReusedBytes()) -> Fitted? {
         precondition((2...8).contains(bits), "codebook bits must be 2…8")
-        var histogram = [Int](repeating: 0, count: 2048)
+        var histogram = [Int](repeating: 0, count: Int(PARE_CODEBOOK_BUCKETS))
         var scan = pare_codebook_scan_result()
         guard pare_codebook_scan(values.baseAddress, values.count, &histogram, &scan) == 0 else { return nil }
         let pinZero = scan.hasZero != 0
