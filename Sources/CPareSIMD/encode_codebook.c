@@ -103,19 +103,23 @@ static void prepare_assignment(const float *centroids, int free, struct assignme
     a->top = centroids[free - 1];
 }
 
-// rank[e] = #{thresholds < x[e]}: a count against each threshold (vectorized across values) for
-// small codebooks, a branchless binary search over the padded thresholds for large ones.
+typedef float f32x8 __attribute__((vector_size(32)));
+typedef int32_t i32x8 __attribute__((vector_size(32)));
+
+// rank[e] = #{thresholds < x[e]}: for small codebooks eight values at a time against every threshold
+// (the counts stay in registers), for large ones a branchless binary search over the padded thresholds.
 static void ranks(const float *x, int n, const struct assignment *a, int32_t *rank) {
-    int used = a->distinct - 1;
+    int used = a->distinct - 1, e = 0;
     if (used <= 31) {
-        for (int e = 0; e < n; e++) rank[e] = 0;
-        for (int j = 0; j < used; j++) {
-            float t = a->thresholds[j];
-            for (int e = 0; e < n; e++) rank[e] += x[e] > t;
+        for (; e + 8 <= n; e += 8) {
+            f32x8 v;
+            memcpy(&v, x + e, sizeof v);
+            i32x8 count = {0};
+            for (int j = 0; j < used; j++) count -= (i32x8)(v > a->thresholds[j]);  // true is −1
+            memcpy(rank + e, &count, sizeof count);
         }
-        return;
     }
-    for (int e = 0; e < n; e++) {
+    for (; e < n; e++) {
         int position = 0;
         for (int step = a->padded / 2; step > 0; step /= 2)
             position += a->thresholds[position + step - 1] < x[e] ? step : 0;
