@@ -30,6 +30,24 @@ static inline float key_value(uint32_t key) {
     return x;
 }
 
+PARE_ENCODE_CLONES int pare_codebook_check(const float *x, ptrdiff_t count, int *hasZero) {
+    int32_t most = 0, zero = 0;
+    for (ptrdiff_t i = 0; i < count; i++) {
+        int32_t bits = magnitude_bits(x[i]);
+        most = bits > most ? bits : most;
+        zero |= bits == 0;
+    }
+    *hasZero = zero;
+    return most < 0x7F800000 ? 0 : -1;
+}
+
+void pare_codebook_sample(const float *x, ptrdiff_t count, ptrdiff_t samples, float *sample) {
+    for (ptrdiff_t k = 0; k < samples; k++) {
+        uint64_t weyl = (uint64_t)k * 0x9E3779B97F4A7C15u;  // mod 2^64
+        sample[k] = x[(ptrdiff_t)(((unsigned __int128)weyl * (uint64_t)count) >> 64)];
+    }
+}
+
 PARE_ENCODE_CLONES int pare_codebook_scan(const float *x, ptrdiff_t count, ptrdiff_t *histogram,
                                           struct pare_codebook_scan_result *result) {
     memset(histogram, 0, sizeof(ptrdiff_t) * BUCKETS);

@@ -7,10 +7,14 @@ import PareFormat
 /// straightforward k-means of Spec/ENCODINGS.md §2.5 written out below: the same codebook and index bits.
 struct CodebookTests {
     /// Spec §2.5 as plainly as possible: comparison sort, a full f64 prefix array, per-value binary search.
-    static func reference(_ stream: [Float], bits: Int) -> (codebook: [Float], indices: [Int]) {
+    /// Streams longer than `sampleSize` fit the centroids to the values at Weyl-sequence positions.
+    static func reference(_ stream: [Float], bits: Int, sampleSize: Int = CodebookCoding.sampleSize) -> (codebook: [Float], indices: [Int]) {
         let pinZero = stream.contains(0)
         let free = (1 << bits) - (pinZero ? 1 : 0)
-        let sorted = stream.filter { $0 != 0 }.sorted()
+        let fitted = stream.count <= sampleSize ? stream : (0..<sampleSize).map { k in
+            stream[Int((UInt64(k) &* 0x9E37_79B9_7F4A_7C15).multipliedFullWidth(by: UInt64(stream.count)).high)]
+        }
+        let sorted = fitted.filter { $0 != 0 }.sorted()
         let lo = sorted.first ?? 0, hi = sorted.last ?? 0
         var prefix = [Double](repeating: 0, count: sorted.count + 1)
         for (i, x) in sorted.enumerated() { prefix[i + 1] = prefix[i] + Double(x) }
@@ -116,6 +120,28 @@ struct CodebookTests {
                 #expect(fused.error == ErrorStats(original: stream, decoded: decoded), "\(name) \(bits) bits")
             }
         }
+    }
+
+    /// A stream longer than the sample size fits to the sample (here 700 of 5000 values, so the sample
+    /// is exercised without millions of values) and assigns every value; pinning looks at every value.
+    @Test func longStreamsFitToTheSample() throws {
+        let streams = Self.streams().filter { $0.1.count > 700 }
+        #expect(streams.count >= 5)
+        for (name, stream) in streams {
+            for bits in [2, 4, 8] {
+                let (codebook, indices) = Self.reference(stream, bits: bits, sampleSize: 700)
+                guard codebook.allSatisfy(\.isFinite) else { continue }
+                let fitted = try #require(stream.withUnsafeBufferPointer { CodebookCoding.fit($0, bits: bits, sampleSize: 700) })
+                #expect(fitted.codebook.map(\.bitPattern) == codebook.map(\.bitPattern), "\(name) \(bits) bits")
+                #expect(Self.unpack(fitted.packed, count: stream.count, bits: bits) == indices, "\(name) \(bits) bits")
+            }
+        }
+        // Only zeros in the sample, non-zeros elsewhere: entry 0 is pinned, the free centroids are 0.
+        var sparse = [Float](repeating: 0, count: 2000)
+        sparse[1] = 5
+        let (codebook, _) = Self.reference(sparse, bits: 2, sampleSize: 3)
+        let fitted = try #require(sparse.withUnsafeBufferPointer { CodebookCoding.fit($0, bits: 2, sampleSize: 3) })
+        #expect(fitted.codebook == codebook && codebook == [0, 0, 0, 0])
     }
 
     /// The sort's output is `sorted()` of the non-zeros and its checkpoints the in-order f64 prefix sums,

@@ -135,6 +135,14 @@ struct pare_codebook_scan_result {
     float lo, hi;             // min and max of the non-zeros (0 and 0 without any)
 };
 
+/// Whether any of the `count` values is ±0 (*hasZero = 1: the codebook pins entry 0). Returns 0, or -1
+/// when a value is infinite or NaN.
+int pare_codebook_check(const float *x, ptrdiff_t count, int *hasZero);
+
+/// The codebook fit's sample of a long stream (Spec/ENCODINGS.md §2.5): sample[k] = x[p_k] with
+/// p_k = ⌊((k · 0x9E3779B97F4A7C15) mod 2^64) · count / 2^64⌋, k = 0…samples − 1.
+void pare_codebook_sample(const float *x, ptrdiff_t count, ptrdiff_t samples, float *sample);
+
 /// One pass over a codebook stream (Spec/ENCODINGS.md §2.5): its non-zero count, range and zeros, and
 /// `histogram` (PARE_CODEBOOK_BUCKETS entries) of the non-zeros' top order-key bits for pare_codebook_sort.
 /// Returns 0, or -1 when a value is infinite or NaN (the result is then unset).

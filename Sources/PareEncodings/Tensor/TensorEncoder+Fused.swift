@@ -38,6 +38,14 @@ public final class ReusedBytes: @unchecked Sendable {
         }
     }
 
+    private var sample: [Float] = []
+
+    /// Runs `body` with a buffer of `count` floats for the codebook's sample, kept like the others.
+    func withSampleBuffer(count: Int, _ body: (UnsafeMutableBufferPointer<Float>) -> Int32) -> Int32 {
+        Self.grow(&sample, to: count)
+        return sample.withUnsafeMutableBufferPointer { body(UnsafeMutableBufferPointer(rebasing: $0[0..<count])) }
+    }
+
     /// `array` replaced by one of `count` zeros (at least 1) when it is shorter; the old one is freed first.
     private static func grow<T: Numeric>(_ array: inout [T], to count: Int) {
         guard array.count < max(count, 1) else { return }

@@ -8,7 +8,8 @@ import PareFormat
 /// min and max, `iterations` rounds of (assign to the nearest centroid, lower index on ties; move each
 /// centroid to the mean of its values, an empty cluster keeps its centroid), then a final assignment.
 /// When the stream holds zeros (dense structure, csr_delta fillers) centroid 0 is pinned to exactly 0 so
-/// pruned weights stay zero; the other 2^bits − 1 centroids are fit as above.
+/// pruned weights stay zero; the other 2^bits − 1 centroids are fit as above. A stream of more than
+/// `sampleSize` values fits its centroids to a fixed sample of them; every value is then assigned.
 ///
 /// The work is CPareSIMD's (`pare_codebook_*`): a radix sort of the non-zeros, Lloyd rounds that find
 /// each cluster as a run of the sorted values with its mean from f64 prefix sums, and one pass that
@@ -39,19 +40,28 @@ enum CodebookCoding {
          SectionPayload(kind: .codebook, dtype: .f32, bytes: DenseTensor.bytes(of: fitted.codebook, as: .f32))]
     }
 
+    /// Streams of more values fit the centroids to a deterministic sample of this many (Spec §2.5):
+    /// the sort dominates the encoder, and a million values pin 2^bits centroids down as well as all.
+    static let sampleSize = 1 << 20
+
     /// Fits and assigns `values` (2 ≤ bits ≤ 8), the packed indices written into `output` and the sort
-    /// working in its reused scratch. Nil when a value is not finite or the range or a centroid overflows f32.
-    static func fit(_ values: UnsafeBufferPointer<Float>, bits: Int, output: ReusedBytes = ReusedBytes()) -> Fitted? {
+    /// working in its reused buffers; `sampleSize` is a parameter for tests only. Nil when a value is not
+    /// finite or the range or a centroid overflows f32.
+    static func fit(_ values: UnsafeBufferPointer<Float>, bits: Int, sampleSize: Int = CodebookCoding.sampleSize,
+                    output: ReusedBytes = ReusedBytes()) -> Fitted? {
         precondition((2...8).contains(bits), "codebook bits must be 2…8")
-        var histogram = [Int](repeating: 0, count: Int(PARE_CODEBOOK_BUCKETS))
-        var scan = pare_codebook_scan_result()
-        guard pare_codebook_scan(values.baseAddress, values.count, &histogram, &scan) == 0 else { return nil }
-        let pinZero = scan.hasZero != 0
-        let free = (1 << bits) - (pinZero ? 1 : 0)
-        var centroids = [Float](repeating: 0, count: free)
-        let fitted = output.withSortBuffers(values: scan.nonZeros, scratch: scan.largestBucket) { sorted, scratch, checkpoints in
-            pare_codebook_sort(values.baseAddress, values.count, histogram, sorted, scratch, checkpoints)
-            return pare_codebook_fit(sorted, scan.nonZeros, checkpoints, scan.lo, scan.hi, Int32(iterations), Int32(free), &centroids)
+        var hasZero: Int32 = 0
+        guard pare_codebook_check(values.baseAddress, values.count, &hasZero) == 0 else { return nil }
+        let pinZero = hasZero != 0
+        var centroids = [Float](repeating: 0, count: (1 << bits) - (pinZero ? 1 : 0))
+        let fitted: Int32
+        if values.count > sampleSize {
+            fitted = output.withSampleBuffer(count: sampleSize) { sample in
+                pare_codebook_sample(values.baseAddress, values.count, sampleSize, sample.baseAddress)
+                return fitCentroids(UnsafeBufferPointer(sample), into: &centroids, output: output)
+            }
+        } else {
+            fitted = fitCentroids(values, into: &centroids, output: output)
         }
         guard fitted == 0 else { return nil }
         let codebook = pinZero ? [0] + centroids : centroids
@@ -63,6 +73,20 @@ enum CodebookCoding {
         guard status == 0 else { return nil }
         return Fitted(codebook: codebook, packed: packed,
                       error: ErrorStats(maxAbsError: maxError, errorSquares: errorSquares, signalSquares: signalSquares))
+    }
+
+    /// Steps 2–3 of §2.5 over the non-zeros of finite `values`: `centroids.count` centroids. 0, or -1
+    /// when the range overflows f32.
+    private static func fitCentroids(_ values: UnsafeBufferPointer<Float>, into centroids: inout [Float],
+                                     output: ReusedBytes) -> Int32 {
+        var histogram = [Int](repeating: 0, count: Int(PARE_CODEBOOK_BUCKETS))
+        var scan = pare_codebook_scan_result()
+        guard pare_codebook_scan(values.baseAddress, values.count, &histogram, &scan) == 0 else { return -1 }
+        let free = Int32(centroids.count)
+        return output.withSortBuffers(values: scan.nonZeros, scratch: scan.largestBucket) { sorted, scratch, checkpoints in
+            pare_codebook_sort(values.baseAddress, values.count, histogram, sorted, scratch, checkpoints)
+            return pare_codebook_fit(sorted, scan.nonZeros, checkpoints, scan.lo, scan.hi, Int32(iterations), free, &centroids)
+        }
     }
 
     /// Checks the codebook (2^bits finite entries) and the packed indices (⌈count · bits / 8⌉ bytes,
