@@ -85,7 +85,7 @@ static void sort_bucket(uint32_t *keys, ptrdiff_t n, uint32_t *scratch) {
         }
         return;
     }
-    // 32-bit counts: callers keep buckets below 2^32 keys (pare_codebook_sort's contract).
+    // 32-bit counts: the fit sorts at most 2^20 values (its sample; Spec/ENCODINGS.md §2.5).
     uint32_t low[1 << LOW_BITS] = {0}, mid[1 << MID_BITS] = {0};
     const uint32_t lowMask = (1u << LOW_BITS) - 1, midMask = (1u << MID_BITS) - 1;
     for (ptrdiff_t i = 0; i < n; i++) {

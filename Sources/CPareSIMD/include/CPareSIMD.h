@@ -148,7 +148,7 @@ void pare_codebook_sample(const float *x, ptrdiff_t count, ptrdiff_t samples, fl
 /// Returns 0, or -1 when a value is infinite or NaN (the result is then unset).
 int pare_codebook_scan(const float *x, ptrdiff_t count, ptrdiff_t *histogram, struct pare_codebook_scan_result *result);
 
-/// The non-zeros of x ascending into `sorted` (nonZeros entries), by a radix sort that needs `scratch`
+/// The non-zeros of x (count < 2^32) ascending into `sorted` (nonZeros entries), by a radix sort that needs `scratch`
 /// of largestBucket entries, and the f64 prefix sums P[i] = Σ sorted[0..<i] (added in order) at every
 /// 64th i into `checkpoints` (nonZeros / 64 + 1 entries). `histogram` is pare_codebook_scan's.
 void pare_codebook_sort(const float *x, ptrdiff_t count, const ptrdiff_t *histogram, float *sorted,
