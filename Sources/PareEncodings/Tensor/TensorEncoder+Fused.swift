@@ -56,8 +56,8 @@ public final class ReusedBytes: @unchecked Sendable {
 
 extension TensorEncoder {
     /// `encode` for values read in place (a mapped f32 tensor) when the result is dense symmetric int8
-    /// (per tensor or per channel), q4_0 or codebook: the same bytes and error figures, with the values section
-    /// written into `output`. Nil when `encode` would take another path (a sparse structure, given
+    /// (per tensor or per channel), q4_0 or codebook: the same bytes and error figures, with the values
+    /// section (and the codebook's sort) in `output`. Nil when `encode` would take another path (a sparse structure, given
     /// scales, other codings, values the coding cannot take): the caller then copies the values and
     /// calls `encode`, which also throws whatever error applies.
     public static func encodeFused(_ values: UnsafeBufferPointer<Float>, shape: [Int], options: CompressionOptions,
@@ -70,8 +70,8 @@ extension TensorEncoder {
         return fused(values, rows: rows, columns: columns, quantization: options.quantization, output: output)
     }
 
-    /// Dense symmetric int8 (per tensor or per channel, `pare_encode_int8_symmetric`) or q4_0 in one
-    /// pass: the same bytes as `Int8Coding` / `Q4_0Coding` and the same error figures as decoding them
+    /// Dense codebook (`fusedCodebook`), or dense symmetric int8 (per tensor or per channel,
+    /// `pare_encode_int8_symmetric`) or q4_0 in one pass: the same bytes as `Int8Coding` / `Q4_0Coding` and the same error figures as decoding them
     /// and comparing (`ErrorStats`, sums in element order), without the gather copy, the decode or the
     /// separate finiteness check — the converter's common cases at several times the speed. Nil for
     /// other codings, or for values the coding cannot take (the general path then throws its error).
