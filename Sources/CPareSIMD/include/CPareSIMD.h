@@ -122,6 +122,53 @@ int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns
 int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t *blocks, float *maxError, double *errorSquares,
                      double *signalSquares);
 
+/// The codebook sort's first digit: the top 11 bits of the order keys; pare_codebook_scan's histogram
+/// has one entry per value of it.
+#define PARE_CODEBOOK_TOP_BITS 11
+#define PARE_CODEBOOK_BUCKETS 2048
+
+/// What pare_codebook_scan finds in a codebook stream.
+struct pare_codebook_scan_result {
+    ptrdiff_t nonZeros;       // values ≠ 0 (−0 counts as 0)
+    ptrdiff_t largestBucket;  // the most non-zeros sharing their top 11 order-key bits (pare_codebook_sort's scratch)
+    int hasZero;              // 1 when a value is ±0: the codebook pins entry 0 to 0
+    float lo, hi;             // min and max of the non-zeros (0 and 0 without any)
+};
+
+/// Whether any of the `count` values is ±0 (*hasZero = 1: the codebook pins entry 0). Returns 0, or -1
+/// when a value is infinite or NaN.
+int pare_codebook_check(const float *x, ptrdiff_t count, int *hasZero);
+
+/// The codebook fit's sample of a long stream (Spec/ENCODINGS.md §2.5): sample[k] = x[p_k] with
+/// p_k = ⌊((k · 0x9E3779B97F4A7C15) mod 2^64) · count / 2^64⌋, k = 0…samples − 1.
+void pare_codebook_sample(const float *x, ptrdiff_t count, ptrdiff_t samples, float *sample);
+
+/// One pass over a codebook stream (Spec/ENCODINGS.md §2.5): its non-zero count, range and zeros, and
+/// `histogram` (PARE_CODEBOOK_BUCKETS entries) of the non-zeros' top order-key bits for pare_codebook_sort.
+/// Returns 0, or -1 when a value is infinite or NaN (the result is then unset).
+int pare_codebook_scan(const float *x, ptrdiff_t count, ptrdiff_t *histogram, struct pare_codebook_scan_result *result);
+
+/// The non-zeros of x (count < 2^32) ascending into `sorted` (nonZeros entries), by a radix sort that needs `scratch`
+/// of largestBucket entries, and the f64 prefix sums P[i] = Σ sorted[0..<i] (added in order) at every
+/// 64th i into `checkpoints` (nonZeros / 64 + 1 entries). `histogram` is pare_codebook_scan's.
+void pare_codebook_sort(const float *x, ptrdiff_t count, const ptrdiff_t *histogram, float *sorted,
+                        uint32_t *scratch, double *checkpoints);
+
+/// The codebook's `free` centroids (1…256) fit to the `count` sorted non-zeros with range [lo, hi]:
+/// linear initialisation and up to `iterations` Lloyd rounds, as Spec/ENCODINGS.md §2.5 defines them.
+/// Returns 0, or -1 when hi − lo overflows f32.
+int pare_codebook_fit(const float *sorted, ptrdiff_t count, const double *checkpoints, float lo, float hi,
+                      int iterations, int free, float *centroids);
+
+/// Index of the entry nearest x in the ascending `centroids` (count ≥ 1); ties to the lowest index.
+int pare_codebook_nearest(float x, const float *centroids, int count);
+
+/// Each of the `count` finite values' codebook index (2^bits entries; entry 0 is the pinned 0 when
+/// pinZero), packed `bits` wide LSB first into ⌈count · bits / 8⌉ bytes, with the error figures of
+/// decoding them (as pare_encode_int8_symmetric). Returns 0, or -1 when a codebook entry is not finite.
+int pare_codebook_assign(const float *x, ptrdiff_t count, int bits, const float *codebook, int pinZero,
+                         uint8_t *packed, float *maxError, double *errorSquares, double *signalSquares);
+
 /// The stored-value counts TensorEncoder.smallestStructure compares: non-zeros (csr, bitmask) and
 /// csr_delta entries (a filler every `maxGap` columns of zeros) of a dense rows × columns tensor.
 void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdiff_t maxGap,

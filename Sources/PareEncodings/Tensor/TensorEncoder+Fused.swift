@@ -20,12 +20,44 @@ public final class ReusedBytes: @unchecked Sendable {
         let status = bytes.withUnsafeMutableBytes(body)
         return (bytes, status)
     }
+
+    /// The codebook sort's buffers (`CodebookCoding.fit`), kept across tensors like `bytes`.
+    private var sorted: [Float] = [], scratch: [UInt32] = [], checkpoints: [Double] = []
+
+    /// Runs `body` with buffers of at least `values` floats, `scratch` u32 and `values` / 64 + 1
+    /// doubles, grown when a tensor needs more (never shrunk: their pages stay touched).
+    func withSortBuffers(values: Int, scratch scratchCount: Int,
+                         _ body: (UnsafeMutablePointer<Float>, UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Double>) -> Int32) -> Int32 {
+        Self.grow(&sorted, to: values)
+        Self.grow(&scratch, to: scratchCount)
+        Self.grow(&checkpoints, to: values / 64 + 1)
+        return sorted.withUnsafeMutableBufferPointer { s in
+            scratch.withUnsafeMutableBufferPointer { t in
+                checkpoints.withUnsafeMutableBufferPointer { c in body(s.baseAddress!, t.baseAddress!, c.baseAddress!) }
+            }
+        }
+    }
+
+    private var sample: [Float] = []
+
+    /// Runs `body` with a buffer of `count` floats for the codebook's sample, kept like the others.
+    func withSampleBuffer(count: Int, _ body: (UnsafeMutableBufferPointer<Float>) -> Int32) -> Int32 {
+        Self.grow(&sample, to: count)
+        return sample.withUnsafeMutableBufferPointer { body(UnsafeMutableBufferPointer(rebasing: $0[0..<count])) }
+    }
+
+    /// `array` replaced by one of `count` zeros (at least 1) when it is shorter; the old one is freed first.
+    private static func grow<T: Numeric>(_ array: inout [T], to count: Int) {
+        guard array.count < max(count, 1) else { return }
+        array = []
+        array = [T](repeating: 0, count: max(count, 1))
+    }
 }
 
 extension TensorEncoder {
     /// `encode` for values read in place (a mapped f32 tensor) when the result is dense symmetric int8
-    /// (per tensor or per channel) or q4_0: the same bytes and error figures, with the values section
-    /// written into `output`. Nil when `encode` would take another path (a sparse structure, given
+    /// (per tensor or per channel), q4_0 or codebook: the same bytes and error figures, with the values
+    /// section (and the codebook's sort) in `output`. Nil when `encode` would take another path (a sparse structure, given
     /// scales, other codings, values the coding cannot take): the caller then copies the values and
     /// calls `encode`, which also throws whatever error applies.
     public static func encodeFused(_ values: UnsafeBufferPointer<Float>, shape: [Int], options: CompressionOptions,
@@ -38,14 +70,15 @@ extension TensorEncoder {
         return fused(values, rows: rows, columns: columns, quantization: options.quantization, output: output)
     }
 
-    /// Dense symmetric int8 (per tensor or per channel, `pare_encode_int8_symmetric`) or q4_0 in one
-    /// pass: the same bytes as `Int8Coding` / `Q4_0Coding` and the same error figures as decoding them
+    /// Dense codebook (`fusedCodebook`), or dense symmetric int8 (per tensor or per channel,
+    /// `pare_encode_int8_symmetric`) or q4_0 in one pass: the same bytes as `Int8Coding` / `Q4_0Coding` and the same error figures as decoding them
     /// and comparing (`ErrorStats`, sums in element order), without the gather copy, the decode or the
     /// separate finiteness check — the converter's common cases at several times the speed. Nil for
     /// other codings, or for values the coding cannot take (the general path then throws its error).
     static func fused(_ values: UnsafeBufferPointer<Float>, rows: Int, columns: Int, quantization: Quantization,
                       output: ReusedBytes = ReusedBytes()) -> EncodedTensor? {
         if quantization == .q4_0 { return fusedQ4_0(values, output: output) }
+        if case let .codebook(bits) = quantization { return fusedCodebook(values, bits: bits, output: output) }
         return fusedInt8(values, rows: rows, columns: columns, quantization: quantization, output: output)
     }
 
@@ -62,6 +95,15 @@ extension TensorEncoder {
         return EncodedTensor(encoding: Encoding(structure: .dense, coding: .q4_0), storedCount: values.count,
                              sections: [SectionPayload(kind: .values, dtype: .u8, bytes: blocks)],
                              error: ErrorStats(maxAbsError: maxError, errorSquares: errorSquares, signalSquares: signalSquares))
+    }
+
+    /// Dense codebook (`CodebookCoding.fit` on the values in place, the error measured in the same
+    /// pass as the assignment). Nil when a value is not finite or the fit overflows f32.
+    static func fusedCodebook(_ values: UnsafeBufferPointer<Float>, bits: Int, output: ReusedBytes = ReusedBytes()) -> EncodedTensor? {
+        guard (2...8).contains(bits), let fitted = CodebookCoding.fit(values, bits: bits, output: output) else { return nil }
+        var encoding = Encoding(structure: .dense, coding: Quantization.codebook(bits: bits).coding)
+        encoding.bits = UInt8(bits)
+        return EncodedTensor(encoding: encoding, storedCount: values.count, sections: CodebookCoding.sections(fitted), error: fitted.error)
     }
 
     /// Dense symmetric int8 (see `fused`).

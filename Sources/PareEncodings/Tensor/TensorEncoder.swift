@@ -73,7 +73,7 @@ public enum TensorEncoder {
             sections += Q6_KCoding.encode(stream)
         case let .codebook(bits):
             encoding.bits = UInt8(bits)
-            sections += CodebookCoding.encode(stream, bits: bits)
+            sections += try CodebookCoding.encode(stream, bits: bits)
         }
         // Measure the error by decoding what was written, through the same validated view every reader
         // uses. Elements outside the stream are zeros in `values` and decode to zero, so comparing the

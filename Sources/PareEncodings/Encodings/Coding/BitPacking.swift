@@ -1,20 +1,7 @@
-/// Fixed-width unsigned fields packed LSB first: field i occupies stream bits [i·bits, (i+1)·bits),
-/// stream bit n being bit n % 8 of byte n / 8; unused bits of the last byte are 0.
+/// Fixed-width unsigned fields packed LSB first (codebook indices, packed by `pare_codebook_assign`):
+/// field i occupies stream bits [i·bits, (i+1)·bits), stream bit n being bit n % 8 of byte n / 8;
+/// unused bits of the last byte are 0.
 enum BitPacking {
-    /// Packs `values` (each < 2^bits, bits 1…8).
-    static func pack(_ values: [Int], bits: Int) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: (values.count * bits + 7) / 8)
-        var bit = 0
-        for value in values {
-            let byte = bit >> 3, shift = bit & 7
-            let wide = UInt16(value) << UInt16(shift)
-            out[byte] |= UInt8(wide & 0xFF)
-            if shift + bits > 8 { out[byte + 1] |= UInt8(wide >> 8) }
-            bit += bits
-        }
-        return out
-    }
-
     /// Unpacks `count` fields of `bits` bits from `raw` (which holds at least count·bits bits).
     static func unpack(_ raw: UnsafeRawBufferPointer, count: Int, bits: Int) -> [Int] {
         let mask = (1 << bits) - 1

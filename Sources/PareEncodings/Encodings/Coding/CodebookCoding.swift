@@ -1,3 +1,4 @@
+import CPareSIMD
 import PareFormat
 
 /// Weight sharing (Deep Compression): an f32 codebook of exactly 2^bits centroids and one index per
@@ -7,80 +8,85 @@ import PareFormat
 /// min and max, `iterations` rounds of (assign to the nearest centroid, lower index on ties; move each
 /// centroid to the mean of its values, an empty cluster keeps its centroid), then a final assignment.
 /// When the stream holds zeros (dense structure, csr_delta fillers) centroid 0 is pinned to exactly 0 so
-/// pruned weights stay zero; the other 2^bits − 1 centroids are fit as above.
+/// pruned weights stay zero; the other 2^bits − 1 centroids are fit as above. A stream of more than
+/// `sampleSize` values fits its centroids to a fixed sample of them; every value is then assigned.
+///
+/// The work is CPareSIMD's (`pare_codebook_*`): a radix sort of the non-zeros, Lloyd rounds that find
+/// each cluster as a run of the sorted values with its mean from f64 prefix sums, and one pass that
+/// assigns, packs and measures the error; the sort's buffers are reused across tensors (`ReusedBytes`).
 enum CodebookCoding {
     /// Lloyd iterations (fixed, so the output is deterministic).
     static let iterations = 25
 
-    /// Values (packed indices) and codebook sections.
-    static func encode(_ stream: [Float], bits: Int) -> [SectionPayload] {
-        let (codebook, indices) = fit(stream, bits: bits)
-        return [
-            SectionPayload(kind: .values, dtype: .u8, bytes: BitPacking.pack(indices, bits: bits)),
-            SectionPayload(kind: .codebook, dtype: .f32, bytes: DenseTensor.bytes(of: codebook, as: .f32)),
-        ]
+    /// A fitted stream: the codebook (2^bits entries), the packed indices and the error of decoding them.
+    struct Fitted {
+        var codebook: [Float]
+        var packed: [UInt8]
+        var error: ErrorStats
     }
 
-    /// The codebook (2^bits entries) and each stream value's index.
-    static func fit(_ stream: [Float], bits: Int) -> (codebook: [Float], indices: [Int]) {
-        let k = 1 << bits
-        let pinZero = stream.contains(0)
-        let free = pinZero ? k - 1 : k
-        let nonZeros = stream.filter { $0 != 0 }
-        var lo = nonZeros.min() ?? 0, hi = nonZeros.max() ?? 0
-        if nonZeros.isEmpty { lo = 0; hi = 0 }
-        // 1-D clusters of sorted values are contiguous runs: each iteration finds the run boundaries by
-        // binary search and the means from prefix sums, so it costs O(k log n) instead of O(n).
-        let sorted = FloatRadixSort.sorted(nonZeros)
-        var prefix = [Double](repeating: 0, count: sorted.count + 1)
-        for (i, x) in sorted.enumerated() { prefix[i + 1] = prefix[i] + Double(x) }
-        var centroids = (0..<free).map { free == 1 ? lo : lo + (hi - lo) * Float($0) / Float(free - 1) }
-        for _ in 0..<iterations {
-            var moved = false
-            var start = 0
-            let current = centroids  // assignments use this round's centroids while the means update
-            for i in 0..<free {
-                let end = i == free - 1 ? sorted.count : firstIndex(in: sorted, from: start) { nearest($0, in: current) > i }
-                if end > start {
-                    let mean = Float((prefix[end] - prefix[start]) / Double(end - start))
-                    if mean != centroids[i] { centroids[i] = mean; moved = true }
-                }
-                start = end
+    /// Values (packed indices) and codebook sections of finite `stream` values. Throws
+    /// `PareError.invalidArgument` when the values' range (max − min) or a centroid overflows f32.
+    static func encode(_ stream: [Float], bits: Int) throws -> [SectionPayload] {
+        guard let fitted = stream.withUnsafeBufferPointer({ fit($0, bits: bits) }) else {
+            throw PareError.invalidArgument("codebook cannot fit these values: their range (max − min) or a centroid overflows f32")
+        }
+        return sections(fitted)
+    }
+
+    /// The sections of a fitted stream.
+    static func sections(_ fitted: Fitted) -> [SectionPayload] {
+        [SectionPayload(kind: .values, dtype: .u8, bytes: fitted.packed),
+         SectionPayload(kind: .codebook, dtype: .f32, bytes: DenseTensor.bytes(of: fitted.codebook, as: .f32))]
+    }
+
+    /// Streams of more values fit the centroids to a deterministic sample of this many (Spec §2.5):
+    /// the sort dominates the encoder, and a million values pin 2^bits centroids down as well as all.
+    static let sampleSize = 1 << 20
+
+    /// Fits and assigns `values` (2 ≤ bits ≤ 8), the packed indices written into `output` and the sort
+    /// working in its reused buffers; `sampleSize` is a parameter for tests only. Nil when a value is not
+    /// finite or the range or a centroid overflows f32.
+    static func fit(_ values: UnsafeBufferPointer<Float>, bits: Int, sampleSize: Int = CodebookCoding.sampleSize,
+                    output: ReusedBytes = ReusedBytes()) -> Fitted? {
+        precondition((2...8).contains(bits), "codebook bits must be 2…8")
+        var hasZero: Int32 = 0
+        guard pare_codebook_check(values.baseAddress, values.count, &hasZero) == 0 else { return nil }
+        let pinZero = hasZero != 0
+        var centroids = [Float](repeating: 0, count: (1 << bits) - (pinZero ? 1 : 0))
+        let fitted: Int32
+        if values.count > sampleSize {
+            fitted = output.withSampleBuffer(count: sampleSize) { sample in
+                pare_codebook_sample(values.baseAddress, values.count, sampleSize, sample.baseAddress)
+                return fitCentroids(UnsafeBufferPointer(sample), into: &centroids, output: output)
             }
-            centroids.sort()
-            if !moved { break }
+        } else {
+            fitted = fitCentroids(values, into: &centroids, output: output)
         }
+        guard fitted == 0 else { return nil }
         let codebook = pinZero ? [0] + centroids : centroids
-        let offset = pinZero ? 1 : 0
-        let indices = stream.map { x -> Int in
-            if x == 0 && pinZero { return 0 }
-            let i = nearest(x, in: centroids) + offset
-            // A value closer to the pinned zero than to any free centroid takes the zero.
-            return pinZero && abs(x) <= abs(x - codebook[i]) ? 0 : i
+        var maxError: Float = 0, errorSquares = 0.0, signalSquares = 0.0
+        let (packed, status) = output.fill(count: (values.count * bits + 7) / 8) { raw in
+            pare_codebook_assign(values.baseAddress, values.count, Int32(bits), codebook, pinZero ? 1 : 0,
+                                 raw.baseAddress?.assumingMemoryBound(to: UInt8.self), &maxError, &errorSquares, &signalSquares)
         }
-        return (codebook, indices)
+        guard status == 0 else { return nil }
+        return Fitted(codebook: codebook, packed: packed,
+                      error: ErrorStats(maxAbsError: maxError, errorSquares: errorSquares, signalSquares: signalSquares))
     }
 
-    /// Index of the codebook entry nearest `x` in sorted `centroids`; ties go to the lowest index.
-    static func nearest(_ x: Float, in centroids: [Float]) -> Int {
-        var low = 0, high = centroids.count - 1
-        while low < high {  // first centroid ≥ x (or the last)
-            let mid = (low + high) / 2
-            if centroids[mid] < x { low = mid + 1 } else { high = mid }
+    /// Steps 2–3 of §2.5 over the non-zeros of finite `values`: `centroids.count` centroids. 0, or -1
+    /// when the range overflows f32.
+    private static func fitCentroids(_ values: UnsafeBufferPointer<Float>, into centroids: inout [Float],
+                                     output: ReusedBytes) -> Int32 {
+        var histogram = [Int](repeating: 0, count: Int(PARE_CODEBOOK_BUCKETS))
+        var scan = pare_codebook_scan_result()
+        guard pare_codebook_scan(values.baseAddress, values.count, &histogram, &scan) == 0 else { return -1 }
+        let free = Int32(centroids.count)
+        return output.withSortBuffers(values: scan.nonZeros, scratch: scan.largestBucket) { sorted, scratch, checkpoints in
+            pare_codebook_sort(values.baseAddress, values.count, histogram, sorted, scratch, checkpoints)
+            return pare_codebook_fit(sorted, scan.nonZeros, checkpoints, scan.lo, scan.hi, Int32(iterations), free, &centroids)
         }
-        var best = low > 0 && abs(x - centroids[low - 1]) <= abs(x - centroids[low]) ? low - 1 : low
-        while best > 0, centroids[best - 1] == centroids[best] { best -= 1 }
-        return best
-    }
-
-    /// The first index ≥ `start` in `sorted` where `predicate` holds (it must be monotone), or the count.
-    private static func firstIndex(in sorted: [Float], from start: Int, where predicate: (Float) -> Bool) -> Int {
-        var low = start, high = sorted.count
-        while low < high {
-            let mid = (low + high) / 2
-            if predicate(sorted[mid]) { high = mid } else { low = mid + 1 }
-        }
-        return low
     }
 
     /// Checks the codebook (2^bits finite entries) and the packed indices (⌈count · bits / 8⌉ bytes,
