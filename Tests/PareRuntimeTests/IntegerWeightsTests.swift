@@ -94,8 +94,10 @@ struct IntegerWeightsTests {
                 var bound = 0.0
                 for first in stride(from: 0, to: columns, by: block) {
                     let range = first..<min(columns, first + block)
-                    let sx = Double(range.map { abs(x[b * columns + $0]) }.max()!) / 127
-                    bound += sx / 2 * range.reduce(0.0) { $0 + abs(Double(decoded[r * columns + $1])) }
+                    let sx = Double(range.map { abs(x[b * columns + $0]) }.max()! / 127)
+                    // q rounds x · 127 / max; the scale it is multiplied by is max / 127 rounded to f16.
+                    let stored = Double(Float(Float16(Float(sx))))
+                    bound += (sx / 2 + abs(stored - sx) * 127) * range.reduce(0.0) { $0 + abs(Double(decoded[r * columns + $1])) }
                 }
                 let error = abs(Double(got[b * rows + r]) - Double(want[b * rows + r]))
                 #expect(error <= bound + 1e-5 * Double(magnitude[b * rows + r]) + 1e-6, "sample \(b) output \(r)")
@@ -113,7 +115,48 @@ struct IntegerWeightsTests {
         x[0] = 1000
         let (q, scales) = IntegerReference.quantize(x, rows: 1, columns: 64, block: 32)!
         #expect(scales.count == 2 && q[0] == 127 && q[1] == 0 && q[40] == 127)
-        #expect(abs(scales[1] * Float(q[40]) - 0.001) < 1e-9)
+        // 0.001 / 127 is an f16 subnormal: the stored scale keeps about 7 bits there (as in ggml).
+        #expect(scales[1] == Float(Float16(Float(0.001) / 127)) && abs(scales[1] * Float(q[40]) - 0.001) < 1e-5)
+    }
+
+    /// The quantizer the kernels run equals the definition on every scale regime: normal and subnormal
+    /// f16 scales (ties of the f16 rounding included), blocks below the zero threshold, Q8_K super-blocks
+    /// (f32 scale 1 / (127 / max), one per 256 values), and it refuses (f32 path) a max whose f16 scale
+    /// overflows, as the definition does.
+    @Test(.enabled(if: !variants.isEmpty, "this CPU has no integer kernel"), arguments: variants)
+    func quantizerEqualsTheDefinition(variant: IntegerWeights.Variant) throws {
+        let columns = 512
+        var x = randomWeights(count: 4 * columns, sparsity: 0.1, seed: 9)
+        for c in 0..<columns {
+            x[c] *= 1e-3                     // row 0: f16-subnormal scales
+            x[columns + c] *= 3e5            // row 1: scales near the top of f16
+            x[2 * columns + c] *= c < 64 ? 1e-32 : Float(c % 7 + 1)  // row 2: zero blocks, then mixed
+        }
+        // An f16 rounding tie: max / 127 exactly halfway between two f16 values.
+        x[3 * columns] = Float(Float16(1.5)) * 127 + 127 * 0x1p-11
+        for superBlock in [0, 256] {
+            let want = try #require(IntegerReference.quantize(x, rows: 4, columns: columns, block: 32, superBlock: superBlock))
+            var q = [Int8](repeating: 0, count: x.count), scales = [Float](repeating: .nan, count: 4 * columns / 32)
+            var sums = [Int32](repeating: 0, count: scales.count)
+            let status = quantizeWithKernel(variant, x, rows: 4, columns: columns, superBlock: superBlock, &q, &scales, &sums)
+            #expect(status == 0 && q == want.q && scales == want.scales, "super-block \(superBlock)")
+            for slot in 0..<sums.count { #expect(sums[slot] == 128 * q[slot * 32..<slot * 32 + 32].reduce(0) { $0 + Int32($1) }) }
+            if superBlock == 256 { #expect(scales[0] == scales[7] && scales[8] == scales[15]) }
+        }
+        var huge = [Float](repeating: 1, count: 32)
+        huge[3] = 65520 * 127
+        var q = [Int8](repeating: 0, count: 32), scales = [Float](repeating: 0, count: 1), sums = [Int32](repeating: 0, count: 1)
+        #expect(IntegerReference.quantize(huge, rows: 1, columns: 32, block: 32) == nil)
+        #expect(quantizeWithKernel(variant, huge, rows: 1, columns: 32, superBlock: 0, &q, &scales, &sums) == -1)
+        #expect(IntegerReference.quantize(huge, rows: 1, columns: 32, block: 32, superBlock: 32) != nil)
+    }
+
+    func quantizeWithKernel(_ variant: IntegerWeights.Variant, _ x: [Float], rows: Int, columns: Int, superBlock: Int,
+                            _ q: inout [Int8], _ scales: inout [Float], _ sums: inout [Int32]) -> Int32 {
+        switch variant {
+        case .vnni: pare_int8_quantize_blocks_avx512(x, rows, columns, columns, 32, superBlock, &q, columns, &scales, &sums)
+        case .avx2: pare_int8_quantize_blocks_avx2(x, rows, columns, columns, 32, superBlock, &q, columns, &scales, &sums)
+        }
     }
 
     /// Through `LinearWeights.apply`: the selected set's integer kernel runs by default (equal to the

@@ -7,9 +7,10 @@ import PareKernels
 /// Q4_0 × Q8_0 dot products run a quantized layer.
 ///
 /// Each sample's input row is quantized on the fly in blocks of `block` inputs (32, or a block
-/// coding's shorter segment, `LinearWeights.integerSegment`), one scale per block: `max |x| / 127`,
-/// round half to even. The stored integers are multiplied with VNNI `vpdpbusd` (AVX-512 VNNI) or
-/// `vpmaddubsw` / `vpmaddwd` (AVX2), each block's exact int32 sum is scaled into an f32 sum
+/// coding's shorter segment, `LinearWeights.integerSegment`), one scale per block: `max |x| / 127`
+/// rounded to f16 (the d ggml stores in its Q8_0 activation blocks and multiplies by), q rounded half
+/// to even. The stored integers are multiplied with VNNI `vpdpbusd` (AVX-512 VNNI) or `vpmaddubsw` /
+/// `vpmaddwd` (AVX2), each block's exact int32 sum is scaled into an f32 sum
 /// (`sum = fma(float(Σ qx · qw), d, sum)`, `d` = the activation block's scale, times the weight
 /// block's for q8_0 / q4_0), and the row scale of per-row codings is applied at the end:
 /// `y = sum · sw + bias`. Per-block activation scales keep one large input from flattening every
@@ -184,8 +185,8 @@ final class IntegerWeights: @unchecked Sendable {
         let sums = UnsafeMutableRawPointer(sampleScales + slots).assumingMemoryBound(to: Int32.self)
         let quantized = UnsafeMutableRawPointer(sampleScales + 2 * slots).assumingMemoryBound(to: Int8.self)
         let status = switch variant {
-        case .vnni: pare_int8_quantize_blocks_avx512(input, batch, columns, columns, block, quantized, rowBytes, sampleScales, sums)
-        case .avx2: pare_int8_quantize_blocks_avx2(input, batch, columns, columns, block, quantized, rowBytes, sampleScales, sums)
+        case .vnni: pare_int8_quantize_blocks_avx512(input, batch, columns, columns, block, 0, quantized, rowBytes, sampleScales, sums)
+        case .avx2: pare_int8_quantize_blocks_avx2(input, batch, columns, columns, block, 0, quantized, rowBytes, sampleScales, sums)
         }
         guard status == 0 else { return false }
         let parts = threads > 1 && batch * rows * columns >= 1 << 20 ? min(threads, panels) : 1
