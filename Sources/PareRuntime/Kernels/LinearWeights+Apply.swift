@@ -44,6 +44,8 @@ extension LinearWeights {
             run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         }
         case let .q6(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .q5(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .q4K(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         case let .asymmetricInt8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         case let .codebook(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         }

@@ -47,7 +47,7 @@ extension LinearWeights {
         case let .int4(v): return body(v)
         case let .q8(v): return body(v)
         case let .q4(v): return body(v)
-        case .float, .asymmetricInt8, .codebook, .q6: return nil
+        case .float, .asymmetricInt8, .codebook, .q6, .q5, .q4K: return nil
         }
     }
 
