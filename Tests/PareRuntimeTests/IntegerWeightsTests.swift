@@ -25,6 +25,65 @@ struct IntegerWeightsTests {
         return (try LinearWeights(entry: entry, in: file), try TensorDecoder.decode(entry, in: file))
     }
 
+    /// The codings imported from GGUF (q5_0, q4_K; no encoder) and q6_K, run with llama.cpp's activation
+    /// types (Q8_0 for q5_0, Q8_K for the k-quants).
+    static let importedCodings: [Encoding.Coding] = [.q5_0, .q6_K, .q4_K]
+
+    /// A dense `rows × columns` weight of `coding` from random blocks (q5_0, q4_K: random bytes with
+    /// small finite f16 scales; q6_K: Pare's encoder).
+    func importedWeight(rows: Int, columns: Int, coding: Encoding.Coding, seed: UInt64, in directory: TemporaryDirectory) throws -> (LinearWeights, [Float]) {
+        let path = directory.file("g\(coding.name)\(seed).pare")
+        if coding == .q6_K {
+            let values = randomWeights(count: rows * columns, sparsity: 0, seed: seed)
+            _ = try writeEncoded([("w", values, [rows, columns], CompressionOptions(quantization: .q6_K, index: .dense))], to: path)
+        } else {
+            let block = coding.block!
+            var generator = SplitMix64(seed: seed)
+            var bytes = (0..<(rows * columns + block.elements - 1) / block.elements * block.bytes).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            for start in stride(from: 0, to: bytes.count, by: block.bytes) {
+                for at in coding == .q4_K ? [0, 2] : [0] {
+                    let scale = HalfPrecision.f16Bits(Float(generator.next() % 1000 + 1) * (coding == .q4_K ? 1e-5 : 1e-4))
+                    bytes[start + at] = UInt8(scale & 0xFF)
+                    bytes[start + at + 1] = UInt8(scale >> 8)
+                }
+            }
+            let writer = try PareWriter(path: path)
+            try writer.add(name: "w", dtype: .f32, shape: [rows, columns], encoding: Encoding(coding: coding),
+                           storedCount: rows * columns, sections: [SectionPayload(kind: .values, dtype: .u8, bytes: bytes)])
+            try writer.finish()
+        }
+        let file = try PareFile(path: path), entry = try file.tensor(named: "w")
+        return (try LinearWeights(entry: entry, in: file), try TensorDecoder.decode(entry, in: file))
+    }
+
+    /// q5_0 (Q8_0 activations), q6_K and q4_K (Q8_K activations: one scale per 256 inputs; q4_K's
+    /// per-block offsets) equal the scalar definition bit for bit on every variant, and the definition
+    /// stays close to the f32 product of the decoded weights.
+    @Test(.enabled(if: !variants.isEmpty, "this CPU has no integer kernel"), arguments: variants, importedCodings)
+    func importedCodingsEqualTheScalarDefinition(variant: IntegerWeights.Variant, coding: Encoding.Coding) throws {
+        let directory = TemporaryDirectory()
+        let kQuant = coding != .q5_0
+        let shapes = kQuant ? [(1, 256), (17, 512), (33, 1536), (40, 768)] : [(1, 32), (15, 4), (17, 8), (33, 48), (40, 96), (20, 1536)]
+        for (s, (rows, columns)) in shapes.enumerated() {
+            let (linear, decoded) = try importedWeight(rows: rows, columns: columns, coding: coding, seed: UInt64(s + 1), in: directory)
+            let arrangement = try #require(IntegerWeights(linear, variant: variant), "\(coding.name) \(rows)×\(columns)")
+            #expect(arrangement.superBlock == (kQuant ? 256 : 0) && arrangement.block == (coding == .q6_K ? 16 : kQuant ? 32 : linear.integerSegment))
+            #expect(arrangement.nibbles == (coding == .q4_K) && (arrangement.blockOffsets != nil) == (coding == .q4_K))
+            for batch in [1, 3, 7, 13] {
+                let x = randomWeights(count: batch * columns, sparsity: 0.2, seed: UInt64(60 + batch))
+                let bias = batch % 2 == 0 ? nil : randomWeights(count: rows, sparsity: 0, seed: 4)
+                let want = try #require(IntegerReference.apply(linear, input: x, batch: batch, bias: bias))
+                let got = try #require(run(arrangement, x, batch: batch, bias: bias))
+                #expect(got == want, "\(variant) \(coding.name) \(rows)×\(columns) batch \(batch): \(zip(got, want).filter { $0 != $1 }.count) outputs differ")
+                if batch == 13 { #expect(run(arrangement, x, batch: batch, bias: bias, threads: 2) == got, "threads change the result") }
+                let (exact, magnitude) = denseProduct(x, batch: batch, weight: decoded, rows: rows, columns: columns, bias: bias)
+                for i in 0..<want.count {
+                    #expect(abs(want[i] - exact[i]) <= 0.02 * magnitude[i] + 1e-6, "\(coding.name) output \(i): \(want[i]) vs \(exact[i])")
+                }
+            }
+        }
+    }
+
     /// Runs one variant's kernel directly.
     func run(_ arrangement: IntegerWeights, _ x: [Float], batch: Int, bias: [Float]?, threads: Int = 1) -> [Float]? {
         var y = [Float](repeating: .nan, count: batch * arrangement.rows)

@@ -108,6 +108,12 @@ void pare_int8_gemm_blocks_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t
                                 ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,
                                 const float *ws, const float *bias, float *y, ptrdiff_t ldy,
                                 ptrdiff_t panelBegin, ptrdiff_t panelEnd);
+/// Block offsets (q4_K's w = scale · q + offset per block of `block` inputs): for each row i and block b
+/// in order, t = xs[i][b] · float(xsums[i][b] / 128) (the block's dx · Σ qx) and
+/// y[i][r] = fma(offsets[b][r], t, y[i][r]) for r < n; run after the product. AVX2 + FMA (VNNI CPUs have
+/// them too).
+void pare_int8_add_block_offsets_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t nb, const float *xs, const int32_t *xsums,
+                                      const float *offsets, float *y, ptrdiff_t ldy);
 
 // MARK: the converter's fused encoders
 

@@ -29,18 +29,18 @@ enum IntegerReference {
 
     /// Per output: over the activation blocks in order, `sum = fma(Float(Σ_block qx · qw), d, sum)` with
     /// `d = sx[b][block]` (times the weight's block scale for block codings), then
-    /// `y = sum · sw[r] + bias[r]` (per-row codings) or `sum + bias[r]` (block codings). Nil when the
-    /// weight has no integer form or an input is not finite.
+    /// `y = sum · sw[r] + bias[r]` (per-row codings) or `sum + bias[r]` (block codings); q4_K then adds,
+    /// over the blocks in order, `y = fma(offset[r][block], sx[b][block] · Float(Σ_block qx), y)`. Nil when
+    /// the weight has no integer form or an input is not finite.
     static func apply(_ weights: LinearWeights, input: [Float], batch: Int, bias: [Float]?) -> [Float]? {
         weights.withIntegerSource { apply(weights, $0, input: input, batch: batch, bias: bias) }
     }
 
     private static func apply<S: IntegerSource>(_ weights: LinearWeights, _ source: S, input: [Float], batch: Int, bias: [Float]?) -> [Float]? {
         let rows = weights.rows, columns = weights.columns
-        let segment = S.hasBlockScales ? weights.integerSegment : nil
-        if S.hasBlockScales && segment == nil { return nil }
-        let block = segment ?? IntegerWeights.activationBlock, blocks = (columns + block - 1) / block
-        guard let (q, sx) = quantize(input, rows: batch, columns: columns, block: block, superBlock: 0) else { return nil }
+        guard let (block, superBlock) = weights.integerBlocking(S.self) else { return nil }
+        let blocks = (columns + block - 1) / block
+        guard let (q, sx) = quantize(input, rows: batch, columns: columns, block: block, superBlock: superBlock) else { return nil }
         var y = [Float](repeating: 0, count: batch * rows)
         for b in 0..<batch {
             for r in 0..<rows {
@@ -54,8 +54,15 @@ enum IntegerReference {
                     let d = S.hasBlockScales ? source.blockScale(base + first) * sx[b * blocks + k] : sx[b * blocks + k]
                     sum = sum.addingProduct(Float(dot), d)
                 }
-                let value = S.hasBlockScales ? sum : sum * source.rowScale(r)
-                y[b * rows + r] = value + (bias?[r] ?? 0)
+                var value = (S.hasBlockScales ? sum : sum * source.rowScale(r)) + (bias?[r] ?? 0)
+                if S.hasBlockOffsets {
+                    for k in 0..<blocks {
+                        let first = k * block
+                        let qsum = (first..<min(columns, first + block)).reduce(Int32(0)) { $0 + Int32(q[b * columns + $1]) }
+                        value = value.addingProduct(source.blockOffset(base + first), sx[b * blocks + k] * Float(qsum))
+                    }
+                }
+                y[b * rows + r] = value
             }
         }
         return y
