@@ -22,6 +22,8 @@ extension LinearWeights {
             runSliced(arrangement, input: input, batch: batch, output: output, bias: bias, threads: threads)
             return
         }
+        // Integer codings run int8 × int8 unless the weight or the CPU has no integer form (then f32).
+        if hasIntegerCoding, runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) { return }
         switch values {
         case let .float(v):
             if case .dense = layout {
@@ -31,27 +33,13 @@ extension LinearWeights {
                 return
             }
             run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        case let .int8(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
-            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        }
-        case let .int4(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
-            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        }
-        case let .q8(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
-            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        }
-        case let .q4(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
-            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        }
-        case let .q6(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
-            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        }
-        case let .q5(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
-            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        }
-        case let .q4K(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
-            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        }
+        case let .int8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .int4(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .q8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .q4(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .q6(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .q5(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .q4K(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         case let .asymmetricInt8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         case let .codebook(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         }

@@ -114,6 +114,14 @@ extension LinearWeights {
         }
     }
 
+    /// True when the coding has an integer stream (`withIntegerSource` gives it for dense layouts).
+    var hasIntegerCoding: Bool {
+        switch values {
+        case .int8, .int4, .q8, .q4, .q5, .q6, .q4K: true
+        case .float, .asymmetricInt8, .codebook: false
+        }
+    }
+
     /// The activation blocking for source type `S`: per-row codings use blocks of
     /// `IntegerWeights.activationBlock`; block codings blocks over which their scale stays constant
     /// within every row — gcd(columns, weightBlock) for q8_0 / q4_0 / q5_0 (their blocks run over the
