@@ -46,39 +46,70 @@ static inline __attribute__((always_inline)) int32_t max_bits(const float *row, 
     return maxBits;
 }
 
-static inline __attribute__((always_inline)) int quantize_blocks(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx,
-                                                                 ptrdiff_t block, ptrdiff_t super, int8_t *q,
-                                                                 ptrdiff_t ldq, float *scales, int32_t *sums) {
+// Q8_0 activations: one max and one f16 scale per block.
+static inline __attribute__((always_inline)) int quantize_q8_0(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx,
+                                                               ptrdiff_t block, int8_t *q, ptrdiff_t ldq, float *scales,
+                                                               int32_t *sums) {
     ptrdiff_t blocks = (k + block - 1) / block;
-    ptrdiff_t span = super > 0 ? super : block;  // values sharing one max
     for (ptrdiff_t i = 0; i < m; i++) {
         const float *row = x + i * ldx;
         int8_t *out = q + i * ldq;
-        for (ptrdiff_t s = 0; s < k; s += span) {
-            ptrdiff_t end = s + span < k ? s + span : k;
-            int32_t maxBits = max_bits(row, s, end);
+        for (ptrdiff_t b = 0; b < blocks; b++) {
+            ptrdiff_t lo = b * block, hi = lo + block < k ? lo + block : k;
+            int32_t maxBits = max_bits(row, lo, hi);
             if (maxBits >= 0x7F800000) return -1;  // inf or NaN: the caller keeps f32
+            float maxAbs;
+            __builtin_memcpy(&maxAbs, &maxBits, 4);
+            ptrdiff_t slot = i * blocks + b;
+            if (!(maxAbs >= PARE_INT8_MIN_RANGE)) {
+                scales[slot] = 0;
+                sums[slot] = 0;
+                for (ptrdiff_t c = lo; c < hi; c++) out[c] = 0;
+                continue;
+            }
+            float scale = round_to_half(maxAbs / 127.0f);  // d as ggml stores it (f16)
+            if (scale == __builtin_inff()) return -1;       // the f16 scale overflows: the caller keeps f32
+            scales[slot] = scale;
+            sums[slot] = 128 * quantize_span(row, lo, hi, 127.0f / maxAbs, out);
+        }
+        for (ptrdiff_t c = k; c < ldq; c++) out[c] = 0;
+    }
+    return 0;
+}
+
+// Q8_K activations: one max per `super` values, its f32 scale 1 / (127 / max) written to each block's slot.
+static inline __attribute__((always_inline)) int quantize_q8_K(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx,
+                                                               ptrdiff_t block, ptrdiff_t super, int8_t *q, ptrdiff_t ldq,
+                                                               float *scales, int32_t *sums) {
+    ptrdiff_t blocks = (k + block - 1) / block;
+    for (ptrdiff_t i = 0; i < m; i++) {
+        const float *row = x + i * ldx;
+        int8_t *out = q + i * ldq;
+        for (ptrdiff_t s = 0; s < k; s += super) {
+            ptrdiff_t end = s + super < k ? s + super : k;
+            int32_t maxBits = max_bits(row, s, end);
+            if (maxBits >= 0x7F800000) return -1;
             float maxAbs;
             __builtin_memcpy(&maxAbs, &maxBits, 4);
             int zero = !(maxAbs >= PARE_INT8_MIN_RANGE);
             float inverse = zero ? 0.0f : 127.0f / maxAbs;
-            // Q8_0: d = max / 127 rounded to f16 (as ggml stores it); Q8_K: d = 1 / (127 / max) in f32.
-            float scale = zero ? 0.0f : super > 0 ? 1.0f / inverse : round_to_half(maxAbs / 127.0f);
-            if (scale == __builtin_inff()) return -1;  // the f16 scale overflows: the caller keeps f32
+            float scale = zero ? 0.0f : 1.0f / inverse;
             for (ptrdiff_t lo = s; lo < end; lo += block) {
                 ptrdiff_t hi = lo + block < end ? lo + block : end;
                 ptrdiff_t slot = i * blocks + lo / block;
                 scales[slot] = scale;
-                if (zero) {
-                    for (ptrdiff_t c = lo; c < hi; c++) out[c] = 0;
-                    sums[slot] = 0;
-                } else {
-                    sums[slot] = 128 * quantize_span(row, lo, hi, inverse, out);
-                }
+                sums[slot] = 128 * quantize_span(row, lo, hi, inverse, out);  // inverse 0 gives zeros
             }
         }
         for (ptrdiff_t c = k; c < ldq; c++) out[c] = 0;
     }
     return 0;
+}
+
+static inline __attribute__((always_inline)) int quantize_blocks(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx,
+                                                                 ptrdiff_t block, ptrdiff_t super, int8_t *q,
+                                                                 ptrdiff_t ldq, float *scales, int32_t *sums) {
+    return super > 0 ? quantize_q8_K(x, m, k, ldx, block, super, q, ldq, scales, sums)
+                     : quantize_q8_0(x, m, k, ldx, block, q, ldq, scales, sums);
 }
 #endif
