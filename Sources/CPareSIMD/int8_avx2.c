@@ -11,9 +11,9 @@
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 #include "int8_quantize.h"
 
-int pare_int8_quantize_blocks_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block,
+int pare_int8_quantize_blocks_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block, ptrdiff_t super,
                                    int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums) {
-    return quantize_blocks(x, m, k, ldx, block, q, ldq, scales, sums);
+    return quantize_blocks(x, m, k, ldx, block, super, q, ldq, scales, sums);
 }
 
 #define MR 2
@@ -121,12 +121,26 @@ void pare_int8_gemm_blocks_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t
     }
 }
 
+void pare_int8_add_block_offsets_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t nb, const float *xs, const int32_t *xsums,
+                                      const float *offsets, float *y, ptrdiff_t ldy) {
+    for (ptrdiff_t i = 0; i < m; i++) {
+        float *yi = y + i * ldy;
+        for (ptrdiff_t b = 0; b < nb; b++) {
+            float t = xs[i * nb + b] * (float)(xsums[i * nb + b] >> 7);  // dx · Σ qx (exact: 128 · Σ qx)
+            const float *o = offsets + b * n;
+            for (ptrdiff_t r = 0; r < n; r++) yi[r] = __builtin_fmaf(o[r], t, yi[r]);
+        }
+    }
+}
+
 #pragma clang attribute pop
 #else
-int pare_int8_quantize_blocks_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block,
+int pare_int8_quantize_blocks_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block, ptrdiff_t super,
                                    int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums) { return -1; }
 void pare_int8_gemm_blocks_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, int nibbles, const int8_t *xq,
                                 ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,
                                 const float *ws, const float *bias, float *y, ptrdiff_t ldy,
                                 ptrdiff_t panelBegin, ptrdiff_t panelEnd) {}
+void pare_int8_add_block_offsets_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t nb, const float *xs, const int32_t *xsums,
+                                      const float *offsets, float *y, ptrdiff_t ldy) {}
 #endif

@@ -7,9 +7,50 @@
 #include <immintrin.h>
 #include "CPareSIMD.h"
 
-// One whole block of 32 with 256-bit vectors (every target that includes this file has AVX2): the
-// same operations as the scalar loop below, lane by lane (max of |x| by bits, one multiply, round half
-// to even, clamp), so the same bits. Returns -1 on inf / NaN, else 0; writes 32 q, the scale, the sum.
+// x (finite, ≥ 0) rounded to the nearest f16 value (ties to even) and back, as ggml stores a Q8_0
+// block's d: f16 subnormals below 2^-14 are multiples of 2^-24 ((x + 0.5) − 0.5 rounds there), above
+// that the mantissa keeps 10 bits; ≥ 65520 gives infinity.
+static inline float round_to_half(float x) {
+    if (x < 0x1p-14f) return (x + 0.5f) - 0.5f;
+    uint32_t bits;
+    __builtin_memcpy(&bits, &x, 4);
+    bits += 0x0FFFu + ((bits >> 13) & 1u);
+    bits &= ~0x1FFFu;
+    float r;
+    __builtin_memcpy(&r, &bits, 4);
+    return r >= 65520.0f ? __builtin_inff() : r;
+}
+
+// Quantizes values [lo, hi) of `row` by `inverse` (127 / max |x|) into `out`; returns Σ q.
+static inline __attribute__((always_inline)) int32_t quantize_span(const float *row, ptrdiff_t lo, ptrdiff_t hi,
+                                                                   float inverse, int8_t *out) {
+    int32_t sum = 0;
+    for (ptrdiff_t c = lo; c < hi; c++) {
+        float v = __builtin_rintf(row[c] * inverse);
+        v = v < -127.0f ? -127.0f : v > 127.0f ? 127.0f : v;
+        int32_t iv = (int32_t)v;
+        out[c] = (int8_t)iv;
+        sum += iv;
+    }
+    return sum;
+}
+
+// max |x| over [lo, hi) as bits (ordered like |x|; ≥ 0x7F800000 for inf / NaN).
+static inline __attribute__((always_inline)) int32_t max_bits(const float *row, ptrdiff_t lo, ptrdiff_t hi) {
+    int32_t maxBits = 0;
+    for (ptrdiff_t c = lo; c < hi; c++) {
+        int32_t bits;
+        __builtin_memcpy(&bits, row + c, 4);
+        bits &= 0x7FFFFFFF;
+        maxBits = bits > maxBits ? bits : maxBits;
+    }
+    return maxBits;
+}
+
+// One whole Q8_0 block of 32 with 256-bit vectors (every target that includes this file has AVX2):
+// the same operations as max_bits + quantize_span lane by lane (max of |x| by bits, one multiply,
+// round half to even, clamp), so the same bits. Returns -1 on inf / NaN or an f16 overflow, else 0;
+// writes 32 q, the scale and 128 · Σ q.
 static inline __attribute__((always_inline)) int quantize_block32(const float *x, int8_t *out, float *scale, int32_t *sum) {
     const __m256i magnitude = _mm256_set1_epi32(0x7FFFFFFF);
     __m256 v[4];
@@ -31,8 +72,10 @@ static inline __attribute__((always_inline)) int quantize_block32(const float *x
         _mm256_storeu_si256((__m256i *)out, _mm256_setzero_si256());
         return 0;
     }
+    float d = round_to_half(maxAbs / 127.0f);  // d as ggml stores it (f16)
+    if (d == __builtin_inff()) return -1;
+    *scale = d;
     const __m256 inverse = _mm256_set1_ps(127.0f / maxAbs), low = _mm256_set1_ps(-127.0f), high = _mm256_set1_ps(127.0f);
-    *scale = maxAbs / 127.0f;
     __m256i q[4];
     for (int i = 0; i < 4; i++) {
         __m256 r = _mm256_round_ps(_mm256_mul_ps(v[i], inverse), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
@@ -49,9 +92,10 @@ static inline __attribute__((always_inline)) int quantize_block32(const float *x
     return 0;
 }
 
-static inline __attribute__((always_inline)) int quantize_blocks(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx,
-                                                                 ptrdiff_t block, int8_t *q, ptrdiff_t ldq,
-                                                                 float *scales, int32_t *sums) {
+// Q8_0 activations: one max and one f16 scale per block.
+static inline __attribute__((always_inline)) int quantize_q8_0(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx,
+                                                               ptrdiff_t block, int8_t *q, ptrdiff_t ldq, float *scales,
+                                                               int32_t *sums) {
     ptrdiff_t blocks = (k + block - 1) / block;
     for (ptrdiff_t i = 0; i < m; i++) {
         const float *row = x + i * ldx;
@@ -62,13 +106,7 @@ static inline __attribute__((always_inline)) int quantize_blocks(const float *x,
                 if (quantize_block32(row + lo, out + lo, scales + i * blocks + b, sums + i * blocks + b) != 0) return -1;
                 continue;
             }
-            int32_t maxBits = 0;
-            for (ptrdiff_t c = lo; c < hi; c++) {
-                int32_t bits;
-                __builtin_memcpy(&bits, row + c, 4);
-                bits &= 0x7FFFFFFF;
-                maxBits = bits > maxBits ? bits : maxBits;
-            }
+            int32_t maxBits = max_bits(row, lo, hi);
             if (maxBits >= 0x7F800000) return -1;  // inf or NaN: the caller keeps f32
             float maxAbs;
             __builtin_memcpy(&maxAbs, &maxBits, 4);
@@ -79,20 +117,49 @@ static inline __attribute__((always_inline)) int quantize_blocks(const float *x,
                 for (ptrdiff_t c = lo; c < hi; c++) out[c] = 0;
                 continue;
             }
-            float inverse = 127.0f / maxAbs;
-            scales[slot] = maxAbs / 127.0f;
-            int32_t sum = 0;
-            for (ptrdiff_t c = lo; c < hi; c++) {
-                float v = __builtin_rintf(row[c] * inverse);
-                v = v < -127.0f ? -127.0f : v > 127.0f ? 127.0f : v;
-                int32_t iv = (int32_t)v;
-                out[c] = (int8_t)iv;
-                sum += iv;
-            }
-            sums[slot] = 128 * sum;
+            float scale = round_to_half(maxAbs / 127.0f);  // d as ggml stores it (f16)
+            if (scale == __builtin_inff()) return -1;       // the f16 scale overflows: the caller keeps f32
+            scales[slot] = scale;
+            sums[slot] = 128 * quantize_span(row, lo, hi, 127.0f / maxAbs, out);
         }
         for (ptrdiff_t c = k; c < ldq; c++) out[c] = 0;
     }
     return 0;
+}
+
+// Q8_K activations: one max per `super` values, its f32 scale 1 / (127 / max) written to each block's slot.
+static inline __attribute__((always_inline)) int quantize_q8_K(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx,
+                                                               ptrdiff_t block, ptrdiff_t super, int8_t *q, ptrdiff_t ldq,
+                                                               float *scales, int32_t *sums) {
+    ptrdiff_t blocks = (k + block - 1) / block;
+    for (ptrdiff_t i = 0; i < m; i++) {
+        const float *row = x + i * ldx;
+        int8_t *out = q + i * ldq;
+        for (ptrdiff_t s = 0; s < k; s += super) {
+            ptrdiff_t end = s + super < k ? s + super : k;
+            int32_t maxBits = max_bits(row, s, end);
+            if (maxBits >= 0x7F800000) return -1;
+            float maxAbs;
+            __builtin_memcpy(&maxAbs, &maxBits, 4);
+            int zero = !(maxAbs >= PARE_INT8_MIN_RANGE);
+            float inverse = zero ? 0.0f : 127.0f / maxAbs;
+            float scale = zero ? 0.0f : 1.0f / inverse;
+            for (ptrdiff_t lo = s; lo < end; lo += block) {
+                ptrdiff_t hi = lo + block < end ? lo + block : end;
+                ptrdiff_t slot = i * blocks + lo / block;
+                scales[slot] = scale;
+                sums[slot] = 128 * quantize_span(row, lo, hi, inverse, out);  // inverse 0 gives zeros
+            }
+        }
+        for (ptrdiff_t c = k; c < ldq; c++) out[c] = 0;
+    }
+    return 0;
+}
+
+static inline __attribute__((always_inline)) int quantize_blocks(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx,
+                                                                 ptrdiff_t block, ptrdiff_t super, int8_t *q,
+                                                                 ptrdiff_t ldq, float *scales, int32_t *sums) {
+    return super > 0 ? quantize_q8_K(x, m, k, ldx, block, super, q, ldq, scales, sums)
+                     : quantize_q8_0(x, m, k, ldx, block, q, ldq, scales, sums);
 }
 #endif

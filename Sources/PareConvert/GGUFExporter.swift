@@ -4,8 +4,8 @@ import PareInterchange
 
 /// Writes a `.pare` model as a GGUF v3 file (alignment 32) that llama.cpp's tools and gguf-py read.
 ///
-/// Per tensor: dense q8_0 / q4_0 tensors whose rows are whole blocks (last dimension a multiple of
-/// 32) are written as their blocks, byte for byte; dense raw tensors keep their type (F32, F16, BF16,
+/// Per tensor: dense q8_0 / q4_0 / q5_0 / q6_K / q4_K tensors whose rows are whole blocks (last
+/// dimension a multiple of 32, 256 for the k-quants) are written as their blocks, byte for byte; dense raw tensors keep their type (F32, F16, BF16,
 /// F64, I8–I64; bool and unsigned integers, which GGUF lacks, widen to the next signed type); every
 /// other encoding — int8 / int4 per channel or tensor, codebook, and any sparse structure, because
 /// GGUF has no sparse type — is decoded and written dense as `dequantizedType` (F32 or F16). Shapes

@@ -4,9 +4,9 @@ import PareInterchange
 
 /// A GGUF model — one file, or every file of a split (`NAME-00001-of-0000N.gguf` …) — as a source.
 ///
-/// F32, F16, BF16, F64 and I8–I64 tensors are their own dtype; Q8_0 and Q4_0 tensors are offered
-/// with their blocks as Pare's q8_0 / q4_0 coding (copied byte for byte, never re-quantized); the
-/// other block types Pare knows (Q4_1, Q5_x, Q2_K–Q6_K, Q8_K) are dequantized to f32 exactly as
+/// F32, F16, BF16, F64 and I8–I64 tensors are their own dtype; Q8_0, Q4_0, Q5_0, Q4_K and Q6_K tensors
+/// are offered with their blocks as Pare's coding of the same name (copied byte for byte, never
+/// re-quantized); the other block types Pare knows (Q4_1, Q5_1, Q2_K, Q3_K, Q5_K, Q8_K) are dequantized to f32 exactly as
 /// gguf-py does and then treated like any f32 tensor. GGUF dims are innermost first, Pare shapes
 /// outermost first: the shape is the dims reversed, and the bytes are the same row-major order.
 /// Metadata follows `GGUFMetadata` (under `gguf.`), without the keys that describe the file layout
@@ -110,18 +110,17 @@ final class GGUFSource: ModelSource {
         return locations[index].info.type.pareCoding.map { Encoding(coding: $0) }
     }
 
-    /// The blocks as Pare's values section. Pare's q8_0 / q4_0 / q6_K decoders refuse non-finite block
-    /// scales, so such a block is reported here, naming the tensor, instead of being written.
+    /// The blocks as Pare's values section. Pare's q8_0 / q4_0 / q6_K / q5_0 / q4_K decoders refuse
+    /// non-finite block scales, so such a block is reported here, naming the tensor, instead of being written.
     func storedSections(_ index: Int) throws -> (storedCount: Int, sections: [SectionPayload]) {
         let (file, info) = locations[index]
         let bytes = try files[file].withRawBytes(of: info) { raw in
             defer { MappedPages.release(raw) }
             return Array(raw)
         }
+        let offsets = info.type.blockScaleOffsets
         for block in 0..<bytes.count / info.type.typeSize {
-            let at = block * info.type.typeSize + info.type.blockScaleOffset
-            let bits = UInt16(bytes[at]) | UInt16(bytes[at + 1]) << 8
-            guard bits & 0x7C00 != 0x7C00 else {
+            for at in offsets.map({ block * info.type.typeSize + $0 }) where UInt16(bytes[at + 1]) << 8 & 0x7C00 == 0x7C00 {
                 throw PareError.malformedTensor(file: files[file].path, tensor: info.name,
                                                 message: "\(info.type.name) block \(block) has a non-finite scale (Pare's blocks need finite scales)")
             }

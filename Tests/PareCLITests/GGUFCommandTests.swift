@@ -13,7 +13,7 @@ import Testing
     static func fixture(_ name: String) -> String { fixtures + "/" + name }
 
     /// Types Pare keeps byte for byte (blocks or plain values); the others come back dequantized to F32.
-    static let verbatim: Set<String> = ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q6_K"]
+    static let verbatim: Set<String> = ["F32", "F16", "BF16", "Q8_0", "Q4_0", "Q6_K", "Q5_0", "Q4_K"]
 
     @Test(arguments: ["types-v3.gguf", "types-v2.gguf", "done-when.gguf", "align64.gguf"])
     func convertThenExportKeepsEveryTensor(file: String) throws {
@@ -105,6 +105,22 @@ import Testing
         let exported2 = try GGUFFile(path: back)
         #expect(try exported2.tensor(named: "q4_0").type == .f32)
         #expect(try exported2.rawBytes(of: exported2.tensor(named: "q6_k")) == source.rawBytes(of: source.tensor(named: "q6_k")))
+    }
+
+    /// Q5_0 and Q4_K (format 1.3) are kept as their blocks, byte for byte, and decode to gguf-py's values
+    /// (the export round trip and the npz comparison above cover every tensor; this names the codings).
+    @Test func q5_0AndQ4_KAreKeptNatively() throws {
+        let dir = try TemporaryDirectory()
+        let pare = dir.file("m.pare")
+        #expect(runPare(["convert", Self.fixture("types-v3.gguf"), pare]).status == 0)
+        let file = try PareFile(path: pare), source = try GGUFFile(path: Self.fixture("types-v3.gguf"))
+        #expect(file.version == "1.3", "a file with q5_0 / q4_K tensors says format 1.3")
+        for (name, coding) in [("q5_0", Encoding.Coding.q5_0), ("q4_k", .q4_K)] {
+            let entry = try file.tensor(named: name)
+            #expect(entry.encoding == Encoding(coding: coding), "\(name)")
+            #expect(try file.section(.values, of: entry).bytes == source.rawBytes(of: source.tensor(named: name)), "\(name)")
+            expectBitIdentical(try TensorDecoder.decode(entry, in: file), try GGUFFixtures.references().tensor(named: name).floats(), name)
+        }
     }
 
     @Test func quantizationOptionsApplyToDequantizedTypesOnly() throws {

@@ -203,6 +203,23 @@ extension GoldenFixture {
                     + le([HalfPrecision.f16Bits(0.0625)])),
             ]),
         ]),
+        GoldenFixture(name: "q5_0", tensors: [
+            // Format 1.3: 32 values → one 22-byte Q5_0 block: f16 d, u32 qh (fifth bits, little-endian),
+            // then 16 bytes of nibbles as q4_0 (byte j = element j low | element j + 16 high).
+            GoldenTensor(name: "w", dtype: .f32, shape: [2, 16], encoding: Encoding(coding: .q5_0), storedCount: 32, sections: [
+                SectionPayload(kind: .values, dtype: .u8, bytes: le([HalfPrecision.f16Bits(0.25)]) + [0x0F, 0xF0, 0x55, 0xAA]
+                    + (0..<16).map { UInt8($0 | (15 - $0) << 4) }),
+            ]),
+        ]),
+        GoldenFixture(name: "q4_k", tensors: [
+            // Format 1.3: 256 values → one 144-byte Q4_K super-block: f16 d, f16 dmin, 12 bytes of packed
+            // 6-bit scales and mins (top bits set on bytes 0–7, so sub-blocks 4–7 use them), 128 bytes of nibbles.
+            GoldenTensor(name: "w", dtype: .f32, shape: [2, 128], encoding: Encoding(coding: .q4_K), storedCount: 256, sections: [
+                SectionPayload(kind: .values, dtype: .u8, bytes: le([HalfPrecision.f16Bits(0.125), HalfPrecision.f16Bits(0.0625)])
+                    + [0xC1, 0x82, 0x43, 0x3F, 0x05, 0xC6, 0x87, 0x48, 0x9A, 0x1B, 0xFC, 0x2D]
+                    + (0..<128).map { UInt8(truncatingIfNeeded: $0 &* 29 &+ 3) }),
+            ]),
+        ]),
         GoldenFixture(name: "codebook", tensors: [
             // 3-bit indices packed LSB first: 8 values × 3 bits = 3 bytes; 8 f32 centroids.
             GoldenTensor(name: "w", dtype: .f32, shape: [2, 4], encoding: Encoding(coding: .codebook, bits: 3), storedCount: 8, sections: [

@@ -211,7 +211,7 @@ import Testing
         // section count 42, reserved 43..<45, block 45..<49, stored 49..<57, section kind 57, dtype 58, compression 59.
         #expect(header[27] == DType.f32.rawValue && header[57] == SectionEntry.Kind.values.rawValue)
         for (at, value, feature) in [(9, 9, "metadata value type 9"), (27, 200, "dtype code 200"), (37, 7, "structure code 7"),
-                                     (38, 7, "value coding code 7"), (39, 4, "granularity code 4"), (57, 7, "section kind code 7"),
+                                     (38, 9, "value coding code 9"), (39, 4, "granularity code 4"), (57, 7, "section kind code 7"),
                                      (59, 2, "compression code 2"), (43, 1, "reserved tensor bytes"), (41, 1, "encoding flags")] as [(Int, UInt8, String)] {
             let forged = withForgedHeader(base.bytes) { $0[at] = value }
             guard case let .unsupportedFeature(_, _, what)? = try openError(forged) else {

@@ -25,6 +25,65 @@ struct IntegerWeightsTests {
         return (try LinearWeights(entry: entry, in: file), try TensorDecoder.decode(entry, in: file))
     }
 
+    /// The codings imported from GGUF (q5_0, q4_K; no encoder) and q6_K, run with llama.cpp's activation
+    /// types (Q8_0 for q5_0, Q8_K for the k-quants).
+    static let importedCodings: [Encoding.Coding] = [.q5_0, .q6_K, .q4_K]
+
+    /// A dense `rows × columns` weight of `coding` from random blocks (q5_0, q4_K: random bytes with
+    /// small finite f16 scales; q6_K: Pare's encoder).
+    func importedWeight(rows: Int, columns: Int, coding: Encoding.Coding, seed: UInt64, in directory: TemporaryDirectory) throws -> (LinearWeights, [Float]) {
+        let path = directory.file("g\(coding.name)\(seed).pare")
+        if coding == .q6_K {
+            let values = randomWeights(count: rows * columns, sparsity: 0, seed: seed)
+            _ = try writeEncoded([("w", values, [rows, columns], CompressionOptions(quantization: .q6_K, index: .dense))], to: path)
+        } else {
+            let block = coding.block!
+            var generator = SplitMix64(seed: seed)
+            var bytes = (0..<(rows * columns + block.elements - 1) / block.elements * block.bytes).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            for start in stride(from: 0, to: bytes.count, by: block.bytes) {
+                for at in coding == .q4_K ? [0, 2] : [0] {
+                    let scale = HalfPrecision.f16Bits(Float(generator.next() % 1000 + 1) * (coding == .q4_K ? 1e-5 : 1e-4))
+                    bytes[start + at] = UInt8(scale & 0xFF)
+                    bytes[start + at + 1] = UInt8(scale >> 8)
+                }
+            }
+            let writer = try PareWriter(path: path)
+            try writer.add(name: "w", dtype: .f32, shape: [rows, columns], encoding: Encoding(coding: coding),
+                           storedCount: rows * columns, sections: [SectionPayload(kind: .values, dtype: .u8, bytes: bytes)])
+            try writer.finish()
+        }
+        let file = try PareFile(path: path), entry = try file.tensor(named: "w")
+        return (try LinearWeights(entry: entry, in: file), try TensorDecoder.decode(entry, in: file))
+    }
+
+    /// q5_0 (Q8_0 activations), q6_K and q4_K (Q8_K activations: one scale per 256 inputs; q4_K's
+    /// per-block offsets) equal the scalar definition bit for bit on every variant, and the definition
+    /// stays close to the f32 product of the decoded weights.
+    @Test(.enabled(if: !variants.isEmpty, "this CPU has no integer kernel"), arguments: variants, importedCodings)
+    func importedCodingsEqualTheScalarDefinition(variant: IntegerWeights.Variant, coding: Encoding.Coding) throws {
+        let directory = TemporaryDirectory()
+        let kQuant = coding != .q5_0
+        let shapes = kQuant ? [(1, 256), (17, 512), (33, 1536), (40, 768)] : [(1, 32), (15, 4), (17, 8), (33, 48), (40, 96), (20, 1536)]
+        for (s, (rows, columns)) in shapes.enumerated() {
+            let (linear, decoded) = try importedWeight(rows: rows, columns: columns, coding: coding, seed: UInt64(s + 1), in: directory)
+            let arrangement = try #require(IntegerWeights(linear, variant: variant), "\(coding.name) \(rows)×\(columns)")
+            #expect(arrangement.superBlock == (kQuant ? 256 : 0) && arrangement.block == (coding == .q6_K ? 16 : kQuant ? 32 : linear.integerSegment))
+            #expect(arrangement.nibbles == (coding == .q4_K) && (arrangement.blockOffsets != nil) == (coding == .q4_K))
+            for batch in [1, 3, 7, 13] {
+                let x = randomWeights(count: batch * columns, sparsity: 0.2, seed: UInt64(60 + batch))
+                let bias = batch % 2 == 0 ? nil : randomWeights(count: rows, sparsity: 0, seed: 4)
+                let want = try #require(IntegerReference.apply(linear, input: x, batch: batch, bias: bias))
+                let got = try #require(run(arrangement, x, batch: batch, bias: bias))
+                #expect(got == want, "\(variant) \(coding.name) \(rows)×\(columns) batch \(batch): \(zip(got, want).filter { $0 != $1 }.count) outputs differ")
+                if batch == 13 { #expect(run(arrangement, x, batch: batch, bias: bias, threads: 2) == got, "threads change the result") }
+                let (exact, magnitude) = denseProduct(x, batch: batch, weight: decoded, rows: rows, columns: columns, bias: bias)
+                for i in 0..<want.count {
+                    #expect(abs(want[i] - exact[i]) <= 0.02 * magnitude[i] + 1e-6, "\(coding.name) output \(i): \(want[i]) vs \(exact[i])")
+                }
+            }
+        }
+    }
+
     /// Runs one variant's kernel directly.
     func run(_ arrangement: IntegerWeights, _ x: [Float], batch: Int, bias: [Float]?, threads: Int = 1) -> [Float]? {
         var y = [Float](repeating: .nan, count: batch * arrangement.rows)
@@ -94,8 +153,10 @@ struct IntegerWeightsTests {
                 var bound = 0.0
                 for first in stride(from: 0, to: columns, by: block) {
                     let range = first..<min(columns, first + block)
-                    let sx = Double(range.map { abs(x[b * columns + $0]) }.max()!) / 127
-                    bound += sx / 2 * range.reduce(0.0) { $0 + abs(Double(decoded[r * columns + $1])) }
+                    let sx = Double(range.map { abs(x[b * columns + $0]) }.max()! / 127)
+                    // q rounds x · 127 / max; the scale it is multiplied by is max / 127 rounded to f16.
+                    let stored = Double(Float(Float16(Float(sx))))
+                    bound += (sx / 2 + abs(stored - sx) * 127) * range.reduce(0.0) { $0 + abs(Double(decoded[r * columns + $1])) }
                 }
                 let error = abs(Double(got[b * rows + r]) - Double(want[b * rows + r]))
                 #expect(error <= bound + 1e-5 * Double(magnitude[b * rows + r]) + 1e-6, "sample \(b) output \(r)")
@@ -113,7 +174,48 @@ struct IntegerWeightsTests {
         x[0] = 1000
         let (q, scales) = IntegerReference.quantize(x, rows: 1, columns: 64, block: 32)!
         #expect(scales.count == 2 && q[0] == 127 && q[1] == 0 && q[40] == 127)
-        #expect(abs(scales[1] * Float(q[40]) - 0.001) < 1e-9)
+        // 0.001 / 127 is an f16 subnormal: the stored scale keeps about 7 bits there (as in ggml).
+        #expect(scales[1] == Float(Float16(Float(0.001) / 127)) && abs(scales[1] * Float(q[40]) - 0.001) < 1e-5)
+    }
+
+    /// The quantizer the kernels run equals the definition on every scale regime: normal and subnormal
+    /// f16 scales (ties of the f16 rounding included), blocks below the zero threshold, Q8_K super-blocks
+    /// (f32 scale 1 / (127 / max), one per 256 values), and it refuses (f32 path) a max whose f16 scale
+    /// overflows, as the definition does.
+    @Test(.enabled(if: !variants.isEmpty, "this CPU has no integer kernel"), arguments: variants)
+    func quantizerEqualsTheDefinition(variant: IntegerWeights.Variant) throws {
+        let columns = 512
+        var x = randomWeights(count: 4 * columns, sparsity: 0.1, seed: 9)
+        for c in 0..<columns {
+            x[c] *= 1e-3                     // row 0: f16-subnormal scales
+            x[columns + c] *= 3e5            // row 1: scales near the top of f16
+            x[2 * columns + c] *= c < 64 ? 1e-32 : Float(c % 7 + 1)  // row 2: zero blocks, then mixed
+        }
+        // An f16 rounding tie: max / 127 exactly halfway between two f16 values.
+        x[3 * columns] = Float(Float16(1.5)) * 127 + 127 * 0x1p-11
+        for superBlock in [0, 256] {
+            let want = try #require(IntegerReference.quantize(x, rows: 4, columns: columns, block: 32, superBlock: superBlock))
+            var q = [Int8](repeating: 0, count: x.count), scales = [Float](repeating: .nan, count: 4 * columns / 32)
+            var sums = [Int32](repeating: 0, count: scales.count)
+            let status = quantizeWithKernel(variant, x, rows: 4, columns: columns, superBlock: superBlock, &q, &scales, &sums)
+            #expect(status == 0 && q == want.q && scales == want.scales, "super-block \(superBlock)")
+            for slot in 0..<sums.count { #expect(sums[slot] == 128 * q[slot * 32..<slot * 32 + 32].reduce(0) { $0 + Int32($1) }) }
+            if superBlock == 256 { #expect(scales[0] == scales[7] && scales[8] == scales[15]) }
+        }
+        var huge = [Float](repeating: 1, count: 32)
+        huge[3] = 65520 * 127
+        var q = [Int8](repeating: 0, count: 32), scales = [Float](repeating: 0, count: 1), sums = [Int32](repeating: 0, count: 1)
+        #expect(IntegerReference.quantize(huge, rows: 1, columns: 32, block: 32) == nil)
+        #expect(quantizeWithKernel(variant, huge, rows: 1, columns: 32, superBlock: 0, &q, &scales, &sums) == -1)
+        #expect(IntegerReference.quantize(huge, rows: 1, columns: 32, block: 32, superBlock: 32) != nil)
+    }
+
+    func quantizeWithKernel(_ variant: IntegerWeights.Variant, _ x: [Float], rows: Int, columns: Int, superBlock: Int,
+                            _ q: inout [Int8], _ scales: inout [Float], _ sums: inout [Int32]) -> Int32 {
+        switch variant {
+        case .vnni: pare_int8_quantize_blocks_avx512(x, rows, columns, columns, 32, superBlock, &q, columns, &scales, &sums)
+        case .avx2: pare_int8_quantize_blocks_avx2(x, rows, columns, columns, 32, superBlock, &q, columns, &scales, &sums)
+        }
     }
 
     /// Through `LinearWeights.apply`: the selected set's integer kernel runs by default (equal to the

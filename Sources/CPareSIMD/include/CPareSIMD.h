@@ -56,9 +56,12 @@ int pare_sgemm_accumulate_avx2(int transA, int transB, ptrdiff_t m, ptrdiff_t n,
 //
 // Activations (llama.cpp's Q8_0 activations): each row (sample) i of x is quantized on the fly in
 // blocks of `block` values along k (32, or a block coding's shorter segment; the last block may be
-// shorter), symmetric per block: m = max |x| over the block; scale[i][b] = m / 127;
-// q = clamp(round-half-even(x · (127 / m)), −127, 127) as s8 (blocks with m < PARE_INT8_MIN_RANGE give
-// zeros and scale 0); sums[i][b] = 128 · Σ q over the block (what removes VNNI's weight offset).
+// shorter), symmetric per block: m = max |x| over the block; scale[i][b] = m / 127 rounded to f16 (the
+// d ggml's quantize_row_q8_0 stores and multiplies by); q = clamp(round-half-even(x · (127 / m)), −127, 127)
+// as s8 (blocks with m < PARE_INT8_MIN_RANGE give zeros and scale 0); sums[i][b] = 128 · Σ q over the
+// block (what removes VNNI's weight offset). With `super` > 0 (llama.cpp's Q8_K activations, for
+// k-quant weights; a multiple of `block`), m is taken over each `super` values instead and its scale
+// 1 / (127 / m) in f32 (quantize_row_q8_K_ref's d) is written to each of their blocks' slots.
 // Rows are padded with zeros to `ldq` (a multiple of 4). scales and sums are [m][⌈k / block⌉].
 // Weights: packed once (pare_int8_pack) as panels of 16 output rows; panel p, group g (columns
 // 4g…4g+3) is 64 bytes: row 16p + lane, its four columns, for lane 0…15; zero past the edges. For
@@ -86,11 +89,11 @@ ptrdiff_t pare_q4_packed_bytes(ptrdiff_t rows, ptrdiff_t columns);
 void pare_q4_pack(const int8_t *w, ptrdiff_t rows, ptrdiff_t columns, uint8_t *packed);
 
 /// Quantizes m rows of k floats (row stride ldx) in blocks as above. Returns 0, or -1 when some value
-/// is infinite or NaN (q is then incomplete; the caller keeps the f32 path).
-int pare_int8_quantize_blocks_avx512(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block,
+/// is infinite or NaN or an f16 scale overflows (q is then incomplete; the caller keeps the f32 path).
+int pare_int8_quantize_blocks_avx512(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block, ptrdiff_t super,
                                      int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums);
 /// The same compiled for AVX2 (identical results).
-int pare_int8_quantize_blocks_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block,
+int pare_int8_quantize_blocks_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block, ptrdiff_t super,
                                    int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums);
 
 /// y (m × n, row stride ldy) with AVX-512 VNNI (weights packed with offset, or as nibbles when
@@ -105,6 +108,12 @@ void pare_int8_gemm_blocks_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t
                                 ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,
                                 const float *ws, const float *bias, float *y, ptrdiff_t ldy,
                                 ptrdiff_t panelBegin, ptrdiff_t panelEnd);
+/// Block offsets (q4_K's w = scale · q + offset per block of `block` inputs): for each row i and block b
+/// in order, t = xs[i][b] · float(xsums[i][b] / 128) (the block's dx · Σ qx) and
+/// y[i][r] = fma(offsets[b][r], t, y[i][r]) for r < n; run after the product. AVX2 + FMA (VNNI CPUs have
+/// them too).
+void pare_int8_add_block_offsets_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t nb, const float *xs, const int32_t *xsums,
+                                      const float *offsets, float *y, ptrdiff_t ldy);
 
 // MARK: the converter's fused encoders
 

@@ -22,8 +22,8 @@ public struct ConvertCommand: ConsoleCommand {
             --quant int8 --granularity block writes q8_0; --quant q6_k writes GGUF Q6_K super-blocks (256 values, \
             6.56 bits each, quantized as ggml's quantize_row_q6_K_ref; format 1.2). \
             The input format is told from the file's first bytes, not its name. GGUF (v2/v3): F32, F16, BF16 \
-            tensors are kept as they are, Q8_0 / Q4_0 / Q6_K blocks are copied into Pare's q8_0 / q4_0 / q6_k \
-            codings (never re-quantized), Q4_1, Q5_0, Q5_1, Q2_K–Q5_K and Q8_K are dequantized exactly as ggml does \
+            tensors are kept as they are, Q8_0 / Q4_0 / Q6_K / Q5_0 / Q4_K blocks are copied into Pare's codings of the \
+            same names (never re-quantized; q5_0 and q4_k need format 1.3), Q4_1, Q5_1, Q2_K, Q3_K, Q5_K and Q8_K are dequantized exactly as ggml does \
             and then encoded as the options say (f32 by default); metadata is kept under gguf.*; a split \
             model (NAME-00001-of-0000N.gguf) is read as one. \
             --json prints input_bytes, output_bytes, ratio (input / output) and one row per tensor.

@@ -16,8 +16,8 @@ public struct ExportCommand: ConsoleCommand {
             Encoded (sparse or quantized) tensors are decoded and dequantized to F32; dense tensors \
             are written exactly, in their own dtype (F16, F64, integers, booleans). safetensors output carries the model's metadata \
             as `__metadata__` strings. \
-            GGUF (v3, alignment 32, for llama.cpp / gguf-py): dense q8_0, q4_0 and q6_k tensors are written as \
-            their Q8_0 / Q4_0 / Q6_K blocks byte for byte (when each row holds whole blocks: 32 values, 256 for Q6_K); dense F32 / F16 / BF16 tensors as themselves; every other coding \
+            GGUF (v3, alignment 32, for llama.cpp / gguf-py): dense q8_0, q4_0, q6_k, q5_0 and q4_k tensors are written as \
+            their GGUF blocks byte for byte (when each row holds whole blocks: 32 values, 256 for Q6_K and Q4_K); dense F32 / F16 / BF16 tensors as themselves; every other coding \
             (int8 / int4, codebook) and every sparse tensor is decoded and written dense as F32, or F16 with \
             --dtype f16, because GGUF has no sparse tensor type. GGUF metadata imported by convert (gguf.*) \
             is written back under its own keys and types. \

@@ -11,6 +11,8 @@ extension ValidatedTensor {
         case let .q8_0(scales): return Q8_0Coding.decode(values, scales: scales, count: storedCount)
         case let .q4_0(scales): return Q4_0Coding.decode(values, scales: scales, count: storedCount)
         case let .q6_K(scales): return Q6_KCoding.decode(values, scales: scales, count: storedCount)
+        case let .q5_0(scales): return Q5_0Coding.decode(values, scales: scales, count: storedCount)
+        case let .q4_K(factors): return Q4_KCoding.decode(values, factors: factors, count: storedCount)
         case let .codebook(centroids):
             return CodebookCoding.decode(values: values, centroids: centroids, bits: Int(entry.encoding.bits), count: storedCount)
         }

@@ -60,6 +60,10 @@ public struct ValidatedTensor: Sendable {
         case codebook(centroids: [Float])
         /// Q6_K super-blocks with every sub-block's factor `d · scale` in f32 (one per 16 values; d finite).
         case q6_K(subBlockScales: [Float])
+        /// Q5_0 blocks with every block's f16 scale converted to f32 (all finite).
+        case q5_0(blockScales: [Float])
+        /// Q4_K super-blocks with every sub-block's factors `d · sc` and `dmin · m` in f32 (d, dmin finite).
+        case q4_K(Q4_KCoding.Factors)
     }
 
     /// Values in the stream (non-zeros, csr_delta fillers; every element when dense).
@@ -130,6 +134,10 @@ public struct ValidatedTensor: Sendable {
             return .q4_0(blockScales: try Q4_0Coding.validate(values, count: count, context: context))
         case .q6_K:
             return .q6_K(subBlockScales: try Q6_KCoding.validate(values, count: count, context: context))
+        case .q5_0:
+            return .q5_0(blockScales: try Q5_0Coding.validate(values, count: count, context: context))
+        case .q4_K:
+            return .q4_K(try Q4_KCoding.validate(values, count: count, context: context))
         case .codebook:
             return .codebook(centroids: try CodebookCoding.validate(values: values, codebook: sections[.codebook].bytes,
                                                                     bits: Int(encoding.bits), count: count, context: context))

@@ -4,8 +4,9 @@ public enum FormatVersion {
     public static let major: UInt16 = 1
     /// Bumped for additions old readers either ignore (new metadata keys) or refuse by name (new codes,
     /// flags). 1.1 adds the zlib-compressed header (`Preamble.zlibHeaderFlag`); 1.2 the packed payload
-    /// (`Preamble.packedPayloadFlag`) and the q6_K coding.
-    public static let minor: UInt16 = 2
+    /// (`Preamble.packedPayloadFlag`) and the q6_K coding; 1.3 the q5_0 and q4_K codings (GGUF Q5_0 / Q4_K
+    /// blocks kept as they are).
+    public static let minor: UInt16 = 3
     /// The minor version a file is written with when it uses nothing newer: files that do not need 1.1
     /// stay byte-identical to what 1.0 writers produced and readable by 1.0 readers.
     public static let baseMinor: UInt16 = 0
@@ -13,6 +14,7 @@ public enum FormatVersion {
     /// The oldest minor version that has every feature the file uses (its preamble `flags` and its tensors'
     /// codings), which is what writers write, so a file stays readable by every reader that can understand it.
     public static func minor(forFlags flags: UInt32, tensors: [TensorEntry]) -> UInt16 {
+        if tensors.contains(where: { [.q5_0, .q4_K].contains($0.encoding.coding) }) { return 3 }
         if flags & Preamble.packedPayloadFlag != 0 { return 2 }
         if tensors.contains(where: { $0.encoding.coding == .q6_K }) { return 2 }
         if flags & Preamble.zlibHeaderFlag != 0 { return 1 }

@@ -41,9 +41,15 @@ public struct Encoding: Hashable, Sendable {
         /// GGUF Q6_K super-blocks (format 1.2): 256 values as 6-bit levels, sixteen i8 sub-block scales and
         /// an f16 scale (210 bytes).
         case q6_K = 6
+        /// GGUF Q5_0 blocks (format 1.3): 32 values as f16 scale, 32 fifth bits and 16 bytes of nibbles
+        /// (22 bytes). Import-only: Pare keeps GGUF's blocks, it has no encoder for them.
+        case q5_0 = 7
+        /// GGUF Q4_K super-blocks (format 1.3): 256 values as f16 scale and min, eight 6-bit sub-block
+        /// scales and mins, and 4-bit levels (144 bytes). Import-only, as q5_0.
+        case q4_K = 8
 
         /// The name used in `inspect` and on the command line.
-        public var name: String { ["raw", "int8", "int4", "q8_0", "q4_0", "codebook", "q6_k"][Int(rawValue)] }
+        public var name: String { ["raw", "int8", "int4", "q8_0", "q4_0", "codebook", "q6_k", "q5_0", "q4_k"][Int(rawValue)] }
     }
 
     /// Which values share a scale.
@@ -66,11 +72,11 @@ public struct Encoding: Hashable, Sendable {
 
     public var structure: Structure
     public var coding: Coding
-    /// The scale granularity (int8 / int4: tensor or channel; q8_0 / q4_0 / q6_K: block; else none).
+    /// The scale granularity (int8 / int4: tensor or channel; q8_0 / q4_0 / q6_K / q5_0 / q4_K: block; else none).
     public var granularity: Granularity
     /// Codebook index width in bits (2…8); 0 otherwise.
     public var bits: UInt8
-    /// Values per block for block codings (32; 256 for q6_K); 0 otherwise.
+    /// Values per block for block codings (32; 256 for q6_K and q4_K); 0 otherwise.
     public var blockSize: UInt32
     /// Coding flags (`asymmetricFlag`).
     public var flags: UInt8
@@ -83,7 +89,7 @@ public struct Encoding: Hashable, Sendable {
         switch coding {
         case .raw, .codebook: self.granularity = granularity ?? .none
         case .int8, .int4: self.granularity = granularity ?? .channel
-        case .q8_0, .q4_0, .q6_K: self.granularity = granularity ?? .block
+        case .q8_0, .q4_0, .q6_K, .q5_0, .q4_K: self.granularity = granularity ?? .block
         }
         self.bits = bits
         self.blockSize = blockSize ?? UInt32(coding.block?.elements ?? 0)

@@ -69,10 +69,64 @@ public enum Q6_KLayout {
     }
 }
 
+/// GGUF Q5_0 blocks (Spec/ENCODINGS.md §2.8): 32 values in 22 bytes — f16 `d`, a little-endian u32
+/// `qh` whose bit i is element i's fifth bit, then 16 bytes of nibbles in Q4_0's order (byte j: element
+/// j low, element j + 16 high); x = d · (level − 16).
+public enum Q5_0Layout {
+    /// Values per block.
+    public static let elements = 32
+    /// Bytes per block.
+    public static let bytes = 22
+
+    /// The signed level (−16…15) of element `e` (0…31) of the block starting at byte `block`.
+    @inlinable @inline(__always)
+    public static func level(_ raw: UnsafeRawBufferPointer, block: Int, element e: Int) -> Int {
+        let byte = raw[block + 6 + (e & 15)]
+        let low = e < 16 ? byte & 0xF : byte >> 4
+        let high = (raw[block + 2 + (e >> 3)] >> UInt8(e & 7)) & 1
+        return Int(low | high << 4) - 16
+    }
+}
+
+/// GGUF Q4_K super-blocks (Spec/ENCODINGS.md §2.9): 256 values in 144 bytes — f16 `d`, f16 `dmin`, 12
+/// bytes of eight 6-bit sub-block scales and mins, 128 bytes of nibbles; sub-block 2j + h (32 values)
+/// takes nibble h of bytes 16 + 32j…; x = (d · sc) · q − dmin · m.
+public enum Q4_KLayout {
+    /// Values per super-block.
+    public static let elements = 256
+    /// Bytes per super-block.
+    public static let bytes = 144
+    /// Values sharing one sub-block scale and min.
+    public static let subBlock = 32
+
+    /// The level (0…15) of element `e` (0…255) of the super-block starting at byte `block`.
+    @inlinable @inline(__always)
+    public static func level(_ raw: UnsafeRawBufferPointer, block: Int, element e: Int) -> Int {
+        let sub = e >> 5
+        return Int((raw[block + 16 + (sub >> 1) * 32 + (e & 31)] >> UInt8(4 * (sub & 1))) & 0xF)
+    }
+
+    /// The 6-bit scale and min of sub-block `j` (0…7) from the 12 packed bytes at `start` (ggml's
+    /// `get_scale_min_k4`; Q5_K packs them the same way): sub-blocks 0–3 are the low 6 bits of bytes
+    /// j and j + 4; 4–7 take a nibble of byte j + 4 and the top two bits of bytes j − 4 and j.
+    @inlinable @inline(__always)
+    public static func scaleMin(_ raw: UnsafeRawBufferPointer, _ start: Int, _ j: Int) -> (UInt8, UInt8) {
+        if j < 4 { return (raw[start + j] & 63, raw[start + j + 4] & 63) }
+        return ((raw[start + j + 4] & 0xF) | (raw[start + j - 4] >> 6) << 4,
+                (raw[start + j + 4] >> 4) | (raw[start + j] >> 6) << 4)
+    }
+}
+
 extension Encoding.Coding {
-    /// Values and bytes per block of a block coding (q8_0, q4_0: 32 values; q6_K: 256); nil for the others.
+    /// Values and bytes per block of a block coding (q8_0, q4_0, q5_0: 32 values; q6_K, q4_K: 256); nil
+    /// for the others.
     public var block: (elements: Int, bytes: Int)? {
         if let layout = blockLayout { return (layout.elements, layout.bytes) }
-        return self == .q6_K ? (Q6_KLayout.elements, Q6_KLayout.bytes) : nil
+        switch self {
+        case .q6_K: return (Q6_KLayout.elements, Q6_KLayout.bytes)
+        case .q5_0: return (Q5_0Layout.elements, Q5_0Layout.bytes)
+        case .q4_K: return (Q4_KLayout.elements, Q4_KLayout.bytes)
+        default: return nil
+        }
     }
 }

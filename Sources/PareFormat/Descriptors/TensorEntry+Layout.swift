@@ -78,7 +78,7 @@ extension TensorEntry {
         switch e.coding {
         case .raw, .codebook: expectedGranularity = [.none]
         case .int8, .int4: expectedGranularity = [.tensor, .channel]
-        case .q8_0, .q4_0, .q6_K: expectedGranularity = [.block]
+        case .q8_0, .q4_0, .q6_K, .q5_0, .q4_K: expectedGranularity = [.block]
         }
         guard expectedGranularity.contains(e.granularity) else {
             throw fail("granularity \(e.granularity.name) does not go with coding \(e.coding.name)")
@@ -126,7 +126,7 @@ extension TensorEntry {
             values = .init(kind: .values, dtypes: dtypes) { multiply(stored, UInt64($0.size)) }
         case .int8: values = .init(kind: .values, dtypes: [.i8]) { _ in stored }
         case .int4: values = .init(kind: .values, dtypes: [.u8]) { _ in (stored + 1) / 2 }
-        case .q8_0, .q4_0, .q6_K:
+        case .q8_0, .q4_0, .q6_K, .q5_0, .q4_K:
             let block = encoding.coding.block!
             let elements = UInt64(block.elements), bytes = UInt64(block.bytes)
             values = .init(kind: .values, dtypes: [.u8]) { _ in multiply((stored + elements - 1) / elements, bytes) }

@@ -83,24 +83,27 @@ public struct GGMLType: Hashable, Sendable, CustomStringConvertible {
         [f32, f16, bf16, i8, i16, i32, i64, f64].first { $0.plainDType == dtype }
     }
 
-    /// True for the block types Pare stores natively (its q8_0 / q4_0 / q6_K codings are these blocks).
+    /// True for the block types Pare stores natively (its q8_0 / q4_0 / q6_K / q5_0 / q4_K codings are these blocks).
     public var isPareBlockCoding: Bool { pareCoding != nil }
 
-    /// The Pare coding whose values section is exactly these blocks (Q8_0, Q4_0, Q6_K), or nil.
+    /// The Pare coding whose values section is exactly these blocks (Q8_0, Q4_0, Q6_K, Q5_0, Q4_K), or nil.
     public var pareCoding: Encoding.Coding? {
         switch self {
         case .q8_0: return .q8_0
         case .q4_0: return .q4_0
         case .q6_K: return .q6_K
+        case .q5_0: return .q5_0
+        case .q4_K: return .q4_K
         default: return nil
         }
     }
 
     /// The block type a Pare block coding writes verbatim, or nil for the other codings.
     public static func blocks(of coding: Encoding.Coding) -> GGMLType? {
-        [q8_0, q4_0, q6_K].first { $0.pareCoding == coding }
+        [q8_0, q4_0, q6_K, q5_0, q4_K].first { $0.pareCoding == coding }
     }
 
-    /// Byte offset of the f16 scale in one block of a Pare block coding: Q6_K keeps `d` at the end.
-    public var blockScaleOffset: Int { self == .q6_K ? Q6_KLayout.dOffset : 0 }
+    /// Byte offsets of the f16 scales in one block of a Pare block coding: Q6_K keeps `d` at the end,
+    /// Q4_K has `d` and `dmin` first.
+    public var blockScaleOffsets: [Int] { self == .q6_K ? [Q6_KLayout.dOffset] : self == .q4_K ? [0, 2] : [0] }
 }

@@ -5,7 +5,7 @@ import PareFormat
 /// (and ggml's `dequantize_row_*`) do: every product is computed in f32 in the same order, so the
 /// results are bit-identical to `gguf.quants.dequantize`.
 ///
-/// Q8_0, Q4_0 and Q6_K go through Pare's own q8_0 / q4_0 / q6_K decoders (the blocks are the same bytes); the
+/// Q8_0, Q4_0, Q6_K, Q5_0 and Q4_K go through Pare's own q8_0 / q4_0 / q6_K / q5_0 / q4_K decoders (the blocks are the same bytes); the
 /// other block types are decoded here, one scalar function per type (`GGUFLegacyBlocks`,
 /// `GGUFKQuantBlocks`). The i-quants, ternary and FP4 types are refused as unsupported.
 public enum GGUFDequantizer {
@@ -48,11 +48,9 @@ public enum GGUFDequantizer {
     static func blockDecoder(_ type: GGMLType) -> ((UnsafeRawBufferPointer, UnsafeMutableBufferPointer<Float>) -> Void)? {
         switch type {
         case .q4_1: return GGUFLegacyBlocks.q4_1
-        case .q5_0: return GGUFLegacyBlocks.q5_0
         case .q5_1: return GGUFLegacyBlocks.q5_1
         case .q2_K: return GGUFKQuantBlocks.q2_K
         case .q3_K: return GGUFKQuantBlocks.q3_K
-        case .q4_K: return GGUFKQuantBlocks.q4_K
         case .q5_K: return GGUFKQuantBlocks.q5_K
         case .q8_K: return GGUFKQuantBlocks.q8_K
         default: return nil

@@ -1,5 +1,7 @@
+import PareFormat
+
 /// The k-quant super-blocks of 256 values (layouts from gguf-py `quants.py`, which mirrors ggml's
-/// `dequantize_row_q*_K`); Q6_K, a Pare coding, is decoded by `Q6_KCoding`. Sub-block scales multiply the f16 super-block scale first, then the level,
+/// `dequantize_row_q*_K`); Q6_K and Q4_K, Pare codings, are decoded by `Q6_KCoding` / `Q4_KCoding`. Sub-block scales multiply the f16 super-block scale first, then the level,
 /// in f32, as the reference does; element indices are spelled out per type.
 enum GGUFKQuantBlocks {
     /// Q2_K (84 bytes): 16 scale bytes (low nibble scale, high nibble min, one pair per 16 values),
@@ -43,24 +45,18 @@ enum GGUFKQuantBlocks {
         }
     }
 
-    /// Q4_K (144 bytes): f16 d, f16 dmin, 12 bytes of eight 6-bit scales and mins, 128 bytes of
-    /// nibbles. Sub-block 2j + h (32 values) takes nibble h of qs[j·32 + l]; x = (d·sc)·q − dmin·m.
-    static func q4_K(_ raw: UnsafeRawBufferPointer, _ out: UnsafeMutableBufferPointer<Float>) {
-        scaledNibbles(raw, out, nibbles: 16, highBits: nil)
-    }
-
-    /// Q5_K (176 bytes): as Q4_K with a 32-byte high-bit array before the nibbles; sub-block i's fifth
+    /// Q5_K (176 bytes): as Q4_K (`Q4_KLayout`) with a 32-byte high-bit array before the nibbles; sub-block i's fifth
     /// bit is bit i of qh[l].
     static func q5_K(_ raw: UnsafeRawBufferPointer, _ out: UnsafeMutableBufferPointer<Float>) {
         scaledNibbles(raw, out, nibbles: 48, highBits: 16)
     }
 
-    /// Q4_K / Q5_K: nibbles at `nibbles`, optional fifth bits at `highBits`.
+    /// Q5_K: nibbles at `nibbles`, fifth bits at `highBits`.
     private static func scaledNibbles(_ raw: UnsafeRawBufferPointer, _ out: UnsafeMutableBufferPointer<Float>,
                                       nibbles: Int, highBits: Int?) {
         let d = GGUFDequantizer.half(raw, 0), dmin = GGUFDequantizer.half(raw, 2)
         for sub in 0..<8 {
-            let (sc, m) = scaleMin(raw, 4, sub)
+            let (sc, m) = Q4_KLayout.scaleMin(raw, 4, sub)
             let (scale, offset) = (d * Float(sc), dmin * Float(m))
             for l in 0..<32 {
                 let low = (raw[nibbles + sub / 2 * 32 + l] >> UInt8(4 * (sub % 2))) & 0xF
@@ -74,14 +70,5 @@ enum GGUFKQuantBlocks {
     static func q8_K(_ raw: UnsafeRawBufferPointer, _ out: UnsafeMutableBufferPointer<Float>) {
         let d = Float(bitPattern: raw.loadUnaligned(fromByteOffset: 0, as: UInt32.self).littleEndian)
         for i in 0..<256 { out[i] = d * Float(Int8(bitPattern: raw[4 + i])) }
-    }
-
-    /// Scale and min of sub-block `j` (0…7) from the 12 packed bytes at `start` (Q4_K / Q5_K): sub-blocks
-    /// 0–3 are the low 6 bits of bytes j and j + 4; 4–7 take a nibble of byte j + 4 and the top two bits
-    /// of bytes j − 4 and j.
-    private static func scaleMin(_ raw: UnsafeRawBufferPointer, _ start: Int, _ j: Int) -> (UInt8, UInt8) {
-        let b = { raw[start + $0] }
-        if j < 4 { return (b(j) & 63, b(j + 4) & 63) }
-        return ((b(j + 4) & 0xF) | (b(j - 4) >> 6) << 4, (b(j + 4) >> 4) | (b(j) >> 6) << 4)
     }
 }

@@ -2,14 +2,21 @@ import CPareSIMD
 import Dispatch
 import PareKernels
 
-/// Dense integer-coded weights (symmetric int8 / int4 with per-row scales, q8_0 / q4_0 with block
-/// scales) multiplied by int8 activations, accumulated in int32 — the way llama.cpp's Q8_0 × Q8_0 /
-/// Q4_0 × Q8_0 dot products run a quantized layer.
+/// Dense integer-coded weights (symmetric int8 / int4 with per-row scales, q8_0 / q4_0 / q5_0 with block
+/// scales, the k-quants q6_K / q4_K) multiplied by int8 activations, accumulated in int32 — the way
+/// llama.cpp's Q8_0 × Q8_0 / Q4_0 × Q8_0 / Q5_0 × Q8_0 / Q6_K × Q8_K / Q4_K × Q8_K dot products run a
+/// quantized layer.
+///
+/// k-quant weights take llama.cpp's Q8_K activations: one scale per 256 inputs, `1 / (127 / max |x|)` in
+/// f32, repeated over the kernel's blocks (16 inputs for q6_K, whose factor `d · scale` changes every 16;
+/// 32 for q4_K). q4_K's `(d·sc) · q − dmin·m` runs as nibbles `q − 8` (as q4_0) plus a per-block offset
+/// `8·d·sc − dmin·m` times the block's `dx · Σ qx`, added after the product.
 ///
 /// Each sample's input row is quantized on the fly in blocks of `block` inputs (32, or a block
-/// coding's shorter segment, `LinearWeights.integerSegment`), one scale per block: `max |x| / 127`,
-/// round half to even. The stored integers are multiplied with VNNI `vpdpbusd` (AVX-512 VNNI) or
-/// `vpmaddubsw` / `vpmaddwd` (AVX2), each block's exact int32 sum is scaled into an f32 sum
+/// coding's shorter segment, `LinearWeights.integerSegment`), one scale per block: `max |x| / 127`
+/// rounded to f16 (the d ggml stores in its Q8_0 activation blocks and multiplies by), q rounded half
+/// to even. The stored integers are multiplied with VNNI `vpdpbusd` (AVX-512 VNNI) or `vpmaddubsw` /
+/// `vpmaddwd` (AVX2), each block's exact int32 sum is scaled into an f32 sum
 /// (`sum = fma(float(Σ qx · qw), d, sum)`, `d` = the activation block's scale, times the weight
 /// block's for q8_0 / q4_0), and the row scale of per-row codings is applied at the end:
 /// `y = sum · sw + bias`. Per-block activation scales keep one large input from flattening every
@@ -61,6 +68,12 @@ final class IntegerWeights: @unchecked Sendable {
     let rowBytes: Int
     /// Inputs per activation block (the last one may be shorter).
     let block: Int
+    /// Inputs sharing one activation scale as llama.cpp's Q8_K (256 for k-quant weights), or 0 for
+    /// Q8_0 activations (a scale per block).
+    let superBlock: Int
+    /// q4_K: each block's offset per `[block][row]` (`8 · d · sc − dmin · m`), added as
+    /// `offset · dx · Σ qx` after the product; nil for the other codings.
+    let blockOffsets: OwnedBuffer<Float>?
     /// Whether the weights are packed as nibbles (q4_0 with segments of a multiple of 8 columns).
     let nibbles: Bool
     /// Activation blocks per input row.
@@ -77,7 +90,9 @@ final class IntegerWeights: @unchecked Sendable {
     var releasedFileBytes = 0
 
     /// Bytes held by the arrangement.
-    var residentBytes: Int { packed.buffer.count + (blockScales?.ownedBytes ?? 0) + 4 * (rowScales?.buffer.count ?? 0) }
+    var residentBytes: Int {
+        packed.buffer.count + (blockScales?.ownedBytes ?? 0) + 4 * (rowScales?.buffer.count ?? 0) + 4 * (blockOffsets?.buffer.count ?? 0)
+    }
 
     /// Where a block coding's scales live for the kernels.
     enum BlockScales {
@@ -113,12 +128,10 @@ final class IntegerWeights: @unchecked Sendable {
 
     private init?<S: IntegerSource>(_ weights: LinearWeights, _ source: S, variant: Variant) {
         let rows = weights.rows, columns = weights.columns
-        let segment = S.hasBlockScales ? weights.integerSegment : nil
-        if S.hasBlockScales && segment == nil { return nil }
-        let block = segment ?? Self.activationBlock
+        guard let (block, superBlock) = weights.integerBlocking(S.self) else { return nil }
         let panels = (rows + 15) / 16
         let q = (0..<rows * columns).map { source.integer($0) }
-        let nibbles = S.self == Q4BlockValues.self && block % 8 == 0
+        let nibbles = S.nibbleLevels && block % 8 == 0
         var packed = [Int8](repeating: 0, count: nibbles ? pare_q4_packed_bytes(rows, columns) : pare_int8_packed_bytes(rows, columns))
         if nibbles {
             q.withUnsafeBufferPointer { q in
@@ -135,7 +148,7 @@ final class IntegerWeights: @unchecked Sendable {
             // [row][block], which the kernels gather per panel: a weight whose blocks do not straddle
             // rows already holds exactly that (its loaded f32 block scales), so it is shared, not copied.
             let blocks = columns / block
-            if block == 32, let shared = (source as? Q8BlockValues)?.scales ?? (source as? Q4BlockValues)?.scales {
+            if block == S.weightBlock, let shared = source.blockScales {
                 blockScales = .shared(shared)
             } else {
                 var scales = [Float](repeating: 0, count: rows * blocks)
@@ -149,12 +162,23 @@ final class IntegerWeights: @unchecked Sendable {
             blockScales = nil
             rowScales = OwnedBuffer((0..<panels * 16).map { $0 < rows ? source.rowScale($0) : 0 }, alignment: 64)
         }
+        if S.hasBlockOffsets {
+            let blocks = columns / block
+            var offsets = [Float](repeating: 0, count: rows * blocks)
+            for r in 0..<rows {
+                for g in 0..<blocks { offsets[g * rows + r] = source.blockOffset(r * columns + g * block) }
+            }
+            blockOffsets = OwnedBuffer(offsets)
+        } else {
+            blockOffsets = nil
+        }
         self.variant = variant
         self.rows = rows
         self.columns = columns
         self.panels = panels
         self.rowBytes = (columns + 3) / 4 * 4
         self.block = block
+        self.superBlock = superBlock
         self.packed = OwnedBuffer(packed, alignment: 64)
     }
 
@@ -166,6 +190,8 @@ final class IntegerWeights: @unchecked Sendable {
         panels = other.panels
         rowBytes = other.rowBytes
         block = other.block
+        superBlock = other.superBlock
+        blockOffsets = other.blockOffsets
         nibbles = other.nibbles
         packed = other.packed
         blockScales = other.blockScales
@@ -184,8 +210,8 @@ final class IntegerWeights: @unchecked Sendable {
         let sums = UnsafeMutableRawPointer(sampleScales + slots).assumingMemoryBound(to: Int32.self)
         let quantized = UnsafeMutableRawPointer(sampleScales + 2 * slots).assumingMemoryBound(to: Int8.self)
         let status = switch variant {
-        case .vnni: pare_int8_quantize_blocks_avx512(input, batch, columns, columns, block, quantized, rowBytes, sampleScales, sums)
-        case .avx2: pare_int8_quantize_blocks_avx2(input, batch, columns, columns, block, quantized, rowBytes, sampleScales, sums)
+        case .vnni: pare_int8_quantize_blocks_avx512(input, batch, columns, columns, block, superBlock, quantized, rowBytes, sampleScales, sums)
+        case .avx2: pare_int8_quantize_blocks_avx2(input, batch, columns, columns, block, superBlock, quantized, rowBytes, sampleScales, sums)
         }
         guard status == 0 else { return false }
         let parts = threads > 1 && batch * rows * columns >= 1 << 20 ? min(threads, panels) : 1
@@ -210,6 +236,9 @@ final class IntegerWeights: @unchecked Sendable {
                 let start = part * size
                 if start < panels { run.value(start..<min(panels, start + size)) }
             }
+        }
+        if let offsets = blockOffsets {
+            pare_int8_add_block_offsets_avx2(batch, rows, blocks, sampleScales, sums, offsets.pointer, output, rows)
         }
         return true
     }

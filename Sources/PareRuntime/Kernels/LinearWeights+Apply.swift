@@ -27,6 +27,8 @@ extension LinearWeights {
             runSliced(arrangement, input: input, batch: batch, output: output, bias: bias, threads: threads)
             return
         }
+        // Integer codings run int8 × int8 unless the weight or the CPU has no integer form (then f32).
+        if hasIntegerCoding, runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) { return }
         switch values {
         case let .float(v):
             if case .dense = layout {
@@ -36,19 +38,13 @@ extension LinearWeights {
                 return
             }
             run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        case let .int8(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
-            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        }
-        case let .int4(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
-            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        }
-        case let .q8(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
-            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        }
-        case let .q4(v): if !runInteger(input: input, batch: batch, output: output, bias: bias, threads: threads) {
-            run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
-        }
+        case let .int8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .int4(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .q8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .q4(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         case let .q6(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .q5(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
+        case let .q4K(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         case let .asymmetricInt8(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         case let .codebook(v): run(v, input: input, batch: batch, output: output, bias: bias, threads: threads)
         }
@@ -151,7 +147,7 @@ extension LinearWeights {
     }
 
     /// The integer kernels' packed weights when the selected kernel set has an integer kernel, the
-    /// weight allows it and is dense int8 / int4 / q8_0 / q4_0 (built on first use).
+    /// weight allows it and is dense int8 / int4 / q8_0 / q4_0 / q5_0 / q6_K / q4_K (built on first use).
     func integerWeights() -> IntegerWeights? {
         guard allowsIntegerActivations, let variant = IntegerWeights.variant(KernelSet.selected) else { return nil }
         guard case .dense = layout else { return nil }

@@ -109,6 +109,12 @@ private struct Loader {
         case let .q6_K(subBlockScales):
             let blocks = UnsafeRawBufferPointer(start: bytes(raw, as: UInt8.self, empty: 0), count: raw.count)
             return .q6(Q6KBlockValues(blocks: blocks, scales: own(subBlockScales)))
+        case let .q5_0(blockScales):
+            let blocks = UnsafeRawBufferPointer(start: bytes(raw, as: UInt8.self, empty: 0), count: raw.count)
+            return .q5(Q5BlockValues(blocks: blocks, scales: own(blockScales)))
+        case let .q4_K(factors):
+            let blocks = UnsafeRawBufferPointer(start: bytes(raw, as: UInt8.self, empty: 0), count: raw.count)
+            return .q4K(Q4KBlockValues(blocks: blocks, scales: own(factors.scales), mins: own(factors.mins)))
         case let .codebook(centroids):
             let indices = bytes(raw, as: UInt8.self, empty: 0)
             return .codebook(CodebookValues(indices: indices, byteCount: raw.count, codebook: own(centroids),

@@ -28,6 +28,8 @@ extension LinearWeights {
         case let .q8(v): forEachStored(row: r, v, body)
         case let .q4(v): forEachStored(row: r, v, body)
         case let .q6(v): forEachStored(row: r, v, body)
+        case let .q5(v): forEachStored(row: r, v, body)
+        case let .q4K(v): forEachStored(row: r, v, body)
         case let .codebook(v): forEachStored(row: r, v, body)
         }
     }

@@ -89,6 +89,8 @@ public final class LinearWeights: @unchecked Sendable {
         case q8(Q8BlockValues)
         case q4(Q4BlockValues)
         case q6(Q6KBlockValues)
+        case q5(Q5BlockValues)
+        case q4K(Q4KBlockValues)
         case codebook(CodebookValues)
     }
 

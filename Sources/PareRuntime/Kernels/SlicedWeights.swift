@@ -110,6 +110,8 @@ final class SlicedWeights: @unchecked Sendable {
         case let .q8(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
         case let .q4(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
         case let .q6(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
+        case let .q5(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
+        case let .q4K(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
         case let .codebook(v): self.init(weights, v, packsIntegers: false, kernels: kernels, geometry: geometry)
         }
     }

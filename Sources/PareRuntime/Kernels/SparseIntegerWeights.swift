@@ -169,7 +169,7 @@ final class SparseIntegerWeights: @unchecked Sendable {
         let sampleScales = scratch.baseAddress!
         let sums = UnsafeMutableRawPointer(sampleScales + slots).assumingMemoryBound(to: Int32.self)
         let quantized = UnsafeMutableRawPointer(sampleScales + 2 * slots).assumingMemoryBound(to: Int8.self)
-        guard pare_int8_quantize_blocks_avx2(input, batch, columns, columns, IntegerWeights.activationBlock, quantized,
+        guard pare_int8_quantize_blocks_avx2(input, batch, columns, columns, IntegerWeights.activationBlock, 0, quantized,
                                              rowBytes, sampleScales, sums) == 0 else { return false }
         let parts = threads > 1 && steps * batch >= LinearWeights.parallelMinimumWork / 32 ? min(threads, slices) : 1
         let size = (slices + parts - 1) / parts

@@ -105,3 +105,34 @@ struct Q6KBlockValues: ValueStream {
         scales[i >> 4] * Float(Q6_KLayout.level(blocks, block: (i >> 8) * Q6_KLayout.bytes, element: i & 255))
     }
 }
+
+/// GGUF Q5_0 blocks (`Q5_0Layout`, format 1.3): 32 values as 5-bit levels with the block's f16 scale in
+/// f32, `x = d · (L − 16)` — the products of PareEncodings' `Q5_0Coding.decode`.
+struct Q5BlockValues: ValueStream {
+    /// The blocks, `Q5_0Layout.bytes` each.
+    let blocks: UnsafeRawBufferPointer
+    /// `d` of every block.
+    let scales: UnsafePointer<Float>
+
+    @inline(__always)
+    func value(_ i: Int) -> Float {
+        scales[i >> 5] * Float(Q5_0Layout.level(blocks, block: (i >> 5) * Q5_0Layout.bytes, element: i & 31))
+    }
+}
+
+/// GGUF Q4_K super-blocks (`Q4_KLayout`, format 1.3): 256 values as 4-bit levels with two f32 factors per
+/// 32 values (`d · sc`, `dmin · m`, computed once at load as ggml rounds them), `x = (d · sc) · q − dmin · m`
+/// — the products of PareEncodings' `Q4_KCoding.decode`.
+struct Q4KBlockValues: ValueStream {
+    /// The super-blocks, `Q4_KLayout.bytes` each.
+    let blocks: UnsafeRawBufferPointer
+    /// `d · sc` of every 32 values.
+    let scales: UnsafePointer<Float>
+    /// `dmin · m` of every 32 values.
+    let mins: UnsafePointer<Float>
+
+    @inline(__always)
+    func value(_ i: Int) -> Float {
+        scales[i >> 5] * Float(Q4_KLayout.level(blocks, block: (i >> 8) * Q4_KLayout.bytes, element: i & 255)) - mins[i >> 5]
+    }
+}
