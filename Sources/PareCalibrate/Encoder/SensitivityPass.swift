@@ -58,7 +58,10 @@ extension EncoderCalibrator {
             }
             for c in states.indices { encoder.runLayer(layer, states: &states[c].states, offsets: states[c].offsets, threads: options.threads) }
         }
-        let sparsities = try SparsityAllocation.allocate(curves, overall: overall)
+        // Steps of 1 / (the narrowest mask block): every block then removes exactly the sparsity given
+        // (masks round down per block), so the total is not short of the fraction asked for.
+        let narrowest = EncoderLinear.allCases.map { min(encoder.inputWidth($0, layer: 0), options.recipe.maskBlock) }.min() ?? 1
+        let sparsities = try SparsityAllocation.allocate(curves, overall: overall, step: 1 / Double(max(narrowest, 1)))
         return Dictionary(uniqueKeysWithValues: zip(names, sparsities))
     }
 }
