@@ -111,7 +111,7 @@ struct CalibratedConversionTests {
         #expect(Double(zeros) >= 0.5 * Double(total), "\(zeros) of \(total)")
         #expect(Set(result.sparsities.values).count > 1, "one sparsity for every weight: \(result.sparsities)")
         #expect(result.sparsities.values.allSatisfy { $0 <= 0.75 })
-        #expect(result.heldOut == 0 || result.heldOut == 2)
+        #expect(result.heldOut == 2 && result.heldOutCosine == nil)  // every 5th of 12 texts measured the damage
     }
 
     @Test func textsFileErrorsNameTheFile() throws {

@@ -59,7 +59,8 @@ public struct CalibrationResult: Sendable {
     public var sequences = 0, tokens = 0
     /// Wall-clock seconds of the calibration pass (statistics, methods, re-runs).
     public var seconds = 0.0
-    /// With a target: held-out texts, and the mean cosine of the chosen mix on them.
+    /// With a target: held-out texts, and the mean cosine of the chosen mix on them; with
+    /// `allocateSparsity` the held-out texts the damage was measured on (nil cosine).
     public var heldOut = 0
     public var heldOutCosine: Double?
     /// With `allocateSparsity`: the sparsity given to each linear weight, by tensor name.

@@ -65,6 +65,7 @@ public enum EncoderCalibrator {
         let recipe = options.recipe
         if options.allocateSparsity {
             result.sparsities = try allocateSparsity(encoder, chunks: chunks, heldOut: heldOut, reference: reference, options: options, progress: progress)
+            result.heldOut = min(heldOut.count, max(options.allocationTexts, 1))
         }
         for layer in 0..<encoder.layerCount {
             let statistics = recipe.usesData ? statistics(encoder, layer: layer, chunks: chunks, threads: options.threads)
