@@ -1,4 +1,6 @@
+import Foundation
 import PareCalibrate
+import PareInterchange
 import Testing
 
 /// `SparsityAllocation`: the budget is met, cheap weights are pruned first, and the greedy choice is
@@ -57,6 +59,25 @@ struct SparsityAllocationTests {
         let removed = zip(curves, s).reduce(0.0) { $0 + Double($1.0.count) * $1.1 }
         #expect(removed >= need - 0.5)
         #expect(total <= best + 1e-12, "greedy \(s) damage \(total), exhaustive best \(best)")
+    }
+
+    /// Fixtures/allocation_reference.npz, made by Fixtures/make_allocation_reference.py (the same
+    /// algorithm in NumPy on 12 random curves, one with a dip and one with a negative damage).
+    @Test func matchesNumPy() throws {
+        let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        let archive = try NpzFile(path: here.appendingPathComponent("Fixtures/allocation_reference.npz").path)
+        func doubles(_ name: String) throws -> [Double] {
+            let tensor = try archive.tensor(named: name)
+            return tensor.bytes.withUnsafeBytes { raw in
+                (0..<tensor.elementCount).map { Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
+            }
+        }
+        let counts = try doubles("counts"), levels = try doubles("levels"), damage = try doubles("damage")
+        let curves = counts.indices.map { t in
+            Curve(count: Int(counts[t]), levels: levels, damage: Array(damage[t * levels.count..<(t + 1) * levels.count]))
+        }
+        let s = try SparsityAllocation.allocate(curves, overall: try doubles("overall")[0], step: try doubles("step")[0])
+        #expect(s == (try doubles("expected")), "\(s)")
     }
 
     @Test func unreachableBudgetsThrow() {
