@@ -234,5 +234,13 @@ func tensorRows(_ json: [String: Any]) throws -> [String: [String: Any]] {
             #expect(bad.status != 0, "\(options)")
             #expect(bad.err.contains("--target-margin"), "\(options): \(bad.err)")
         }
+        // --allocate-sparsity needs --calibration and an unstructured --sparsity, and no target search.
+        for options in [["--sparsity", "0.5", "--allocate-sparsity"], ["--calibration", texts, "--quant", "int8", "--allocate-sparsity"],
+                        ["--calibration", texts, "--quant", "int8", "--pattern", "2:4", "--allocate-sparsity"],
+                        ["--calibration", texts, "--quant", "q4_0", "--sparsity", "0.5", "--target-cosine", "0.99", "--allocate-sparsity"]] {
+            let bad = runPare(["convert", input, dir.file("out.pare")] + options)
+            #expect(bad.status != 0, "\(options)")
+            #expect(bad.err.contains("--allocate-sparsity"), "\(options): \(bad.err)")
+        }
     }
 }

@@ -80,6 +80,40 @@ struct CalibratedConversionTests {
         #expect(upgraded(careful) > 0, "a margin-2 target of 0.9995 upgrades something on the tiny BERT")
     }
 
+    @Test func allocatedSparsityRemovesTheOverallFractionWithPerWeightChoices() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("pare-calibrate-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let int8 = Quantization.int8(granularity: .channel, asymmetric: false)
+        var options = ConvertOptions()
+        options.quantization = int8
+        var calibration = CalibrationOptions(recipe: LayerRecipe(prune: .sparsegpt, pattern: .unstructured(0.5), quant: .gptq, grid: .int8Channel),
+                                             embeddingQuantization: int8)
+        calibration.allocateSparsity = true
+        let output = directory.appendingPathComponent("allocated.pare").path
+        let (_, result) = try CalibratedConversion.convert(from: ReferenceFixture.repositoryFixtures + "/bert/tiny-bert", to: output,
+                                                           options: options, calibration: calibration, texts: Self.texts)
+        let encoder = try TransformerEncoder(path: output)
+        var zeros = 0, total = 0
+        for layer in 0..<encoder.layerCount {
+            for linear in EncoderLinear.allCases {
+                let name = encoder.tensorName(linear, layer: layer)
+                let values = try TensorDecoder.decode(try encoder.file.tensor(named: name), in: encoder.file)
+                let sparsity = try #require(result.sparsities[name])
+                let tensorZeros = values.filter { $0 == 0 }.count
+                // The mask removes exactly the allotted fraction (GPTQ's int8 rounding may add a few zeros).
+                #expect(tensorZeros >= Int((sparsity * Double(values.count)).rounded()), "\(name): \(tensorZeros) zeros at \(sparsity)")
+                #expect(result.choices[name] == "sparsegpt \(sparsity) (allocated)")
+                zeros += tensorZeros
+                total += values.count
+            }
+        }
+        #expect(Double(zeros) >= 0.5 * Double(total), "\(zeros) of \(total)")
+        #expect(Set(result.sparsities.values).count > 1, "one sparsity for every weight: \(result.sparsities)")
+        #expect(result.sparsities.values.allSatisfy { $0 <= 0.75 })
+        #expect(result.heldOut == 2 && result.heldOutCosine == nil)  // every 5th of 12 texts measured the damage
+    }
+
     @Test func textsFileErrorsNameTheFile() throws {
         #expect(throws: CalibrationError.self) { try EncoderCalibrator.texts(from: "/nonexistent/calibration.txt") }
         #expect(throws: CalibrationError.self) { try EncoderCalibrator.texts(from: FileManager.default.temporaryDirectory.path) }

@@ -25,14 +25,17 @@ public struct CalibrationArguments: ParsableArguments {
     @Option(help: ArgumentHelp("With --calibration: Hessian dampening as a fraction of its mean diagonal.", valueName: "F"))
     public var dampening = 0.01
 
+    @Flag(name: .customLong("allocate-sparsity"), help: "With --calibration --sparsity S: each encoder weight gets its own sparsity, S of all of them overall, from the damage each alone does to held-out calibration texts (every 5th) when pruned at 25 / 50 / 75 %.")
+    public var allocateSparsity = false
+
     public init() {}
 
     /// The calibration these options ask for, given the converter's sparsity and coding, or nil
     /// without --calibration. Errors are one line about the first bad option.
     func options(sparsity: Double?, quantization: Quantization) throws -> CalibrationOptions? {
         guard calibration != nil else {
-            if pruneMethod != nil || quantMethod != nil || pattern != nil || targetCosine != nil || targetMargin != nil {
-                throw ValidationError("--prune-method, --quant-method, --pattern, --target-cosine and --target-margin need --calibration")
+            if pruneMethod != nil || quantMethod != nil || pattern != nil || targetCosine != nil || targetMargin != nil || allocateSparsity {
+                throw ValidationError("--prune-method, --quant-method, --pattern, --target-cosine, --target-margin and --allocate-sparsity need --calibration")
             }
             return nil
         }
@@ -54,6 +57,12 @@ public struct CalibrationArguments: ParsableArguments {
         }
         if targetMargin != nil, targetCosine == nil { throw ValidationError("--target-margin needs --target-cosine") }
         var options = CalibrationOptions(recipe: recipe, embeddingQuantization: quantization)
+        if allocateSparsity {
+            guard sparsity != nil, targetCosine == nil else {
+                throw ValidationError("--allocate-sparsity needs --sparsity (unstructured) and no --target-cosine")
+            }
+            options.allocateSparsity = true
+        }
         if let targetCosine {
             guard targetCosine > 0, targetCosine < 1 else { throw ValidationError("--target-cosine must be in (0, 1), not \(targetCosine)") }
             guard quantization == .q4_0 || quantization == .none else {
@@ -80,6 +89,7 @@ public struct CalibrationArguments: ParsableArguments {
         if let targetCosine { parts.append("--target-cosine \(targetCosine)") }
         if let targetMargin { parts.append("--target-margin \(targetMargin)") }
         if dampening != 0.01 { parts.append("--dampening \(dampening)") }
+        if allocateSparsity { parts.append("--allocate-sparsity") }
         return parts
     }
 }

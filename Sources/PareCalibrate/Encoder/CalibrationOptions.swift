@@ -26,6 +26,14 @@ public struct CalibrationOptions: Sendable {
     public var targetMargin = 1.5
     /// Grids the target search may give a weight, smallest first (the first is everyone's start).
     public var targetGrids: [WeightGrid] = [.q4_0, .q8_0]
+    /// `--allocate-sparsity`: with an unstructured `recipe.pattern` of sparsity S, each linear weight
+    /// gets its own sparsity so that S of all of them is removed with the least damage. The damage
+    /// is measured before the sequential pass: each weight alone pruned (SparseGPT, no grid) at each
+    /// of `allocationLevels`, the others dense, as 1 − mean cosine of the held-out texts' embeddings
+    /// (every 5th calibration text, at most `allocationTexts` of them) — see `SparsityAllocation`.
+    public var allocateSparsity = false
+    public var allocationLevels: [Double] = [0.25, 0.5, 0.75]
+    public var allocationTexts = 128
 
     public init(recipe: LayerRecipe, embeddingQuantization: Quantization) {
         self.recipe = recipe
@@ -51,7 +59,10 @@ public struct CalibrationResult: Sendable {
     public var sequences = 0, tokens = 0
     /// Wall-clock seconds of the calibration pass (statistics, methods, re-runs).
     public var seconds = 0.0
-    /// With a target: held-out texts, and the mean cosine of the chosen mix on them.
+    /// With a target: held-out texts, and the mean cosine of the chosen mix on them; with
+    /// `allocateSparsity` the held-out texts the damage was measured on (nil cosine).
     public var heldOut = 0
     public var heldOutCosine: Double?
+    /// With `allocateSparsity`: the sparsity given to each linear weight, by tensor name.
+    public var sparsities: [String: Double] = [:]
 }

@@ -37,8 +37,8 @@ public enum EncoderCalibrator {
         var sequences = encoder.encode(texts).map(\.ids)
         guard !sequences.isEmpty else { throw CalibrationError.invalidCalibration("no calibration texts") }
         var heldOut: [[Int32]] = []
-        if options.targetCosine != nil {
-            guard sequences.count >= 10 else { throw CalibrationError.invalidCalibration("--target-cosine needs at least 10 calibration texts (every 5th is held out), not \(sequences.count)") }
+        if options.targetCosine != nil || options.allocateSparsity {
+            guard sequences.count >= 10 else { throw CalibrationError.invalidCalibration("--target-cosine and --allocate-sparsity need at least 10 calibration texts (every 5th is held out), not \(sequences.count)") }
             heldOut = stride(from: 4, to: sequences.count, by: 5).map { sequences[$0] }
             sequences = sequences.indices.filter { $0 % 5 != 4 }.map { sequences[$0] }
         }
@@ -63,18 +63,13 @@ public enum EncoderCalibrator {
             try encoder.embeddingStates(order[start..<min(start + chunkSize, order.count)].map { sequences[$0] })
         }
         let recipe = options.recipe
+        if options.allocateSparsity {
+            result.sparsities = try allocateSparsity(encoder, chunks: chunks, heldOut: heldOut, reference: reference, options: options, progress: progress)
+            result.heldOut = min(heldOut.count, max(options.allocationTexts, 1))
+        }
         for layer in 0..<encoder.layerCount {
-            var statistics: [InputStatistics?] = Array(repeating: nil, count: EncoderLinearInput.allCases.count)
-            if recipe.usesData {
-                for chunk in chunks {
-                    var states = chunk.states
-                    encoder.runLayer(layer, states: &states, offsets: chunk.offsets, threads: options.threads) { input, x, rows in
-                        let width = EncoderLinear.allCases.first { $0.input == input }.map { encoder.inputWidth($0, layer: layer) } ?? 0
-                        if statistics[input.rawValue] == nil { statistics[input.rawValue] = InputStatistics(columns: width) }
-                        statistics[input.rawValue]!.add(x, rows: rows)
-                    }
-                }
-            }
+            let statistics = recipe.usesData ? statistics(encoder, layer: layer, chunks: chunks, threads: options.threads)
+                : Array(repeating: nil, count: EncoderLinearInput.allCases.count)
             for linear in EncoderLinear.allCases {
                 let name = encoder.tensorName(linear, layer: layer)
                 let entry = try file.tensor(named: name)
@@ -85,6 +80,7 @@ public enum EncoderCalibrator {
                 for grid in grids {
                     var gridRecipe = recipe
                     gridRecipe.grid = grid
+                    if let sparsity = result.sparsities[name] { gridRecipe.pattern = .unstructured(sparsity) }
                     let compressed: CompressedLayer
                     do {
                         compressed = try LayerCompressor.compress(weights: original, rows: rows, columns: columns, hessian: hessian, recipe: gridRecipe)
@@ -99,6 +95,8 @@ public enum EncoderCalibrator {
                 if candidates.count > 1 {
                     alternatives.append(Alternative(linear: linear, layer: layer, name: name, candidates: candidates, grids: grids))
                     result.choices[name] = "\(grids[0].quantization.coding.name) (target search)"
+                } else if let sparsity = result.sparsities[name] {
+                    result.choices[name] = "\(recipe.prune?.rawValue ?? "-") \(sparsity) (allocated)"
                 }
             }
             for c in chunks.indices { encoder.runLayer(layer, states: &chunks[c].states, offsets: chunks[c].offsets, threads: options.threads) }
@@ -110,6 +108,22 @@ public enum EncoderCalibrator {
         }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
         return result
+    }
+
+    /// The input statistics of layer `layer`'s products over `chunks` (the layer's input states), by
+    /// `EncoderLinearInput`.
+    static func statistics(_ encoder: TransformerEncoder, layer: Int, chunks: [(states: [Float], offsets: [Int])],
+                           threads: Int) -> [InputStatistics?] {
+        var statistics: [InputStatistics?] = Array(repeating: nil, count: EncoderLinearInput.allCases.count)
+        for chunk in chunks {
+            var states = chunk.states
+            encoder.runLayer(layer, states: &states, offsets: chunk.offsets, threads: threads) { input, x, rows in
+                let width = EncoderLinear.allCases.first { $0.input == input }.map { encoder.inputWidth($0, layer: layer) } ?? 0
+                if statistics[input.rawValue] == nil { statistics[input.rawValue] = InputStatistics(columns: width) }
+                statistics[input.rawValue]!.add(x, rows: rows)
+            }
+        }
+        return statistics
     }
 
     /// A weight's larger encodings, calibrated in the same sequential pass (with the smallest choice
