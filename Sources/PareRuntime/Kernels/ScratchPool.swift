@@ -1,34 +1,37 @@
 import Foundation
 
-/// Keeps one scratch buffer between calls, so repeated batches reuse memory the process already
+/// Keeps a few scratch buffers between calls, so repeated batches reuse memory the process already
 /// touched instead of page-faulting a fresh allocation each time. Safe to share between threads:
-/// a caller that finds the buffer taken allocates its own.
+/// callers running at once (threads splitting a batch by samples) each take their own buffer, and a
+/// caller that finds none large enough allocates one. As CPareSIMD's `pare_scratch_*` pool does: with
+/// a single kept buffer, the second of two concurrent callers faulted in ~200 KB of fresh pages per
+/// call, which made two threads slower than one through `pare eval`.
 final class ScratchPool: @unchecked Sendable {
     private let lock = NSLock()
-    private var spare: UnsafeMutableBufferPointer<Float>?
+    private var spares: [UnsafeMutableBufferPointer<Float>] = []
+    /// Buffers kept at most (one per concurrent caller is enough).
+    static let kept = 4
 
-    /// A buffer of at least `count` floats (uninitialised contents).
+    /// A buffer of at least `count` floats (uninitialised contents): the smallest kept one that fits.
     func take(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
         lock.lock()
         defer { lock.unlock() }
-        if let buffer = spare, buffer.count >= count {
-            spare = nil
-            return buffer
+        let fitting = spares.indices.filter { spares[$0].count >= count }
+        if let best = fitting.min(by: { spares[$0].count < spares[$1].count }) {
+            return spares.remove(at: best)
         }
         return .allocate(capacity: max(count, 1))
     }
 
-    /// Returns a buffer from `take`; the pool keeps the largest one.
+    /// Returns a buffer from `take`; when `kept` are already held, the smallest one goes.
     func give(_ buffer: UnsafeMutableBufferPointer<Float>) {
         lock.lock()
         defer { lock.unlock() }
-        if let old = spare, old.count >= buffer.count {
-            buffer.deallocate()
-        } else {
-            spare?.deallocate()
-            spare = buffer
+        spares.append(buffer)
+        if spares.count > Self.kept, let smallest = spares.indices.min(by: { spares[$0].count < spares[$1].count }) {
+            spares.remove(at: smallest).deallocate()
         }
     }
 
-    deinit { spare?.deallocate() }
+    deinit { for buffer in spares { buffer.deallocate() } }
 }

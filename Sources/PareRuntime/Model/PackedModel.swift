@@ -122,8 +122,10 @@ public final class PackedModel: @unchecked Sendable {
             throw RuntimeError.invalidArgument("\(file.path): input of \(input.count) values is not \(batch) samples of \(inputShape)")
         }
         let parts = Self.sampleParts(batch: batch, threads: threads)
-        if parts > 1 { return try predict(input, batch: batch, parts: parts, threads: threads) }
-        return try predict(input, batch: batch, chunk: maxBatch, threads: threads)
+        return try input.withUnsafeBufferPointer { input in
+            if parts > 1 { return try predict(input, batch: batch, parts: parts, threads: threads) }
+            return try predict(input, batch: batch, chunk: maxBatch, threads: threads)
+        }
     }
 
     /// Samples each thread gets at least before a batch is split between threads by samples.
@@ -140,41 +142,44 @@ public final class PackedModel: @unchecked Sendable {
     /// samples per thread, rather than row bands per layer, leave nothing serial between the layers
     /// (biases, activations, softmax run in parallel too, and no layer waits for the other thread);
     /// every sample's outputs are those of a one-thread run. Each part runs at most `maxBatch / parts`
-    /// samples at a time, so together they stay within the activation budget.
-    private func predict(_ input: [Float], batch: Int, parts: Int, threads: Int) throws -> [Float] {
+    /// samples at a time, so together they stay within the activation budget. Parts read the caller's
+    /// input in place: a copy per part is fresh memory, whose page faults the kernel serializes
+    /// between threads.
+    private func predict(_ input: UnsafeBufferPointer<Float>, batch: Int, parts: Int, threads: Int) throws -> [Float] {
         let size = (batch + parts - 1) / parts
         let chunk = max(1, maxBatch / parts), inner = max(1, threads / parts), width = inputCount
+        let shared = UncheckedSendable(input)
         let outputs = try concurrentParts(parts) { part in
             let start = min(part * size, batch), count = min(size, batch - start)
-            return try self.predict(Array(input[(start * width)..<((start + count) * width)]), batch: count, chunk: chunk, threads: inner)
+            return try self.predict(UnsafeBufferPointer(rebasing: shared.value[(start * width)..<((start + count) * width)]),
+                                    batch: count, chunk: chunk, threads: inner)
         }
         return Array(outputs.joined())
     }
 
     /// Runs the batch in chunks of at most `chunk` samples, one after the other.
-    private func predict(_ input: [Float], batch: Int, chunk: Int, threads: Int) throws -> [Float] {
+    private func predict(_ input: UnsafeBufferPointer<Float>, batch: Int, chunk: Int, threads: Int) throws -> [Float] {
         if batch <= chunk { return try forward(input, batch: batch, threads: threads) }
         var outputs: [Float] = []
         outputs.reserveCapacity(batch * outputCount)
         for start in stride(from: 0, to: batch, by: chunk) {
             let count = min(chunk, batch - start)
-            outputs += try forward(Array(input[(start * inputCount)..<((start + count) * inputCount)]), batch: count, threads: threads)
+            outputs += try forward(UnsafeBufferPointer(rebasing: input[(start * inputCount)..<((start + count) * inputCount)]),
+                                   batch: count, threads: threads)
         }
         return outputs
     }
 
     /// One forward pass of `batch` samples (within the activation budget).
-    private func forward(_ input: [Float], batch: Int, threads: Int) throws -> [Float] {
+    private func forward(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int) throws -> [Float] {
         // Two activation buffers reused between calls (see `ActivationBuffers`).
         var (data, spare) = activations.take()
         data.resizeReusingCapacity(input.count)
         let scale = modelDescription.inputScale
         data.withUnsafeMutableBufferPointer { to in
-            input.withUnsafeBufferPointer { from in
-                guard let t = to.baseAddress, let f = from.baseAddress else { return }
-                t.update(from: f, count: from.count)
-                if scale != 1 { Vector.scale(t, count: from.count, by: scale) }
-            }
+            guard let t = to.baseAddress, let f = input.baseAddress else { return }
+            t.update(from: f, count: input.count)
+            if scale != 1 { Vector.scale(t, count: input.count, by: scale) }
         }
         for layer in layers { layer.forward(&data, spare: &spare, batch: batch, threads: max(threads, 1)) }
         let output = Array(data)
