@@ -132,28 +132,8 @@ final class SlicedWeights: @unchecked Sendable {
               slices.multipliedReportingOverflow(by: tiles).partialValue <= sliceRows / 2 * max(weights.storedCount, 1),
               UInt64(tableBytes) <= weights.maxArrangementBytes else { return nil }
 
-        // Rows most-stored first (ties in row order, so the arrangement is deterministic).
-        var stored = [Int](repeating: 0, count: rows)
-        for r in 0..<rows { weights.forEachStoredIndex(row: r) { _, _ in stored[r] += 1 } }
-        let order = (0..<rows).sorted { stored[$0] != stored[$1] ? stored[$0] > stored[$1] : $0 < $1 }
-
-        // Pass 1: steps per (slice, tile) = the most entries any of the slice's rows has in the tile.
-        var starts = [Int](repeating: 0, count: slices * tiles + 1)
-        var counts = [Int](repeating: 0, count: sliceRows * tiles)
-        var total = 0
-        for s in 0..<slices {
-            for i in counts.indices { counts[i] = 0 }
-            for lane in 0..<min(sliceRows, rows - s * sliceRows) {
-                weights.forEachStoredIndex(row: order[s * sliceRows + lane]) { c, _ in counts[lane * tiles + c / tileColumns] += 1 }
-            }
-            for t in 0..<tiles {
-                starts[s * tiles + t] = total
-                var most = 0
-                for lane in 0..<sliceRows { most = max(most, counts[lane * tiles + t]) }
-                total += most
-            }
-        }
-        starts[slices * tiles] = total
+        let steps = SliceSteps(weights, sliceRows: sliceRows, tileColumns: tileColumns, perLane: 1)
+        let order = steps.order, starts = steps.starts, total = steps.total
         guard total * sliceRows <= sliceRows / 2 * max(weights.storedCount, 1) else { return nil }
         guard UInt64(tableBytes) + UInt64(total * sliceRows * (packsIntegers ? 4 : 5)) <= weights.maxArrangementBytes else { return nil }
 

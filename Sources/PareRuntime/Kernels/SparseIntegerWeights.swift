@@ -89,35 +89,14 @@ final class SparseIntegerWeights: @unchecked Sendable {
               slices.multipliedReportingOverflow(by: tiles).partialValue <= sliceRows / 2 * stored,
               UInt64(tableBytes) <= weights.maxArrangementBytes else { return nil }
 
-        // Rows most-stored first (ties in row order: deterministic).
-        var count = [Int](repeating: 0, count: rows)
         var hasMinus128 = false
         for r in 0..<rows {
-            weights.forEachStoredIndex(row: r) { _, i in
-                count[r] += 1
-                if source.integer(i) == -128 { hasMinus128 = true }
-            }
+            weights.forEachStoredIndex(row: r) { _, i in if source.integer(i) == -128 { hasMinus128 = true } }
         }
         guard !hasMinus128 else { return nil }
-        let order = (0..<rows).sorted { count[$0] != count[$1] ? count[$0] > count[$1] : $0 < $1 }
-
-        // Pass 1: steps per (slice, tile) = the most entries a row of the slice has there, in fours.
-        var starts = [Int](repeating: 0, count: slices * tiles + 1)
-        var counts = [Int](repeating: 0, count: sliceRows * tiles)
-        var total = 0
-        for s in 0..<slices {
-            for i in counts.indices { counts[i] = 0 }
-            for lane in 0..<min(sliceRows, rows - s * sliceRows) {
-                weights.forEachStoredIndex(row: order[s * sliceRows + lane]) { c, _ in counts[lane * tiles + c / tileColumns] += 1 }
-            }
-            for t in 0..<tiles {
-                starts[s * tiles + t] = total
-                var most = 0
-                for lane in 0..<sliceRows { most = max(most, counts[lane * tiles + t]) }
-                total += (most + per - 1) / per
-            }
-        }
-        starts[slices * tiles] = total
+        // Steps per (slice, tile) = the most entries a row of the slice has there, in fours.
+        let steps = SliceSteps(weights, sliceRows: sliceRows, tileColumns: tileColumns, perLane: per)
+        let order = steps.order, starts = steps.starts, total = steps.total
         let entries = total * sliceRows * per
         guard entries <= Self.maximumEntriesPerStored * stored,
               UInt64(tableBytes) + UInt64(2 * entries) <= weights.maxArrangementBytes else { return nil }
