@@ -202,13 +202,9 @@ final class IntegerWeights: @unchecked Sendable {
     /// when an input is infinite or NaN, so the caller runs the f32 kernels instead.
     func apply(input: UnsafePointer<Float>, batch: Int, output: UnsafeMutablePointer<Float>,
                bias: UnsafePointer<Float>?, threads: Int, pool: ScratchPool) -> Bool {
-        // One scratch buffer: the batch's block scales, block sums, then its quantized rows.
-        let slots = batch * blocks
-        let scratch = pool.take(2 * slots + batch * rowBytes / 4)
-        defer { pool.give(scratch) }
-        let sampleScales = scratch.baseAddress!
-        let sums = UnsafeMutableRawPointer(sampleScales + slots).assumingMemoryBound(to: Int32.self)
-        let quantized = UnsafeMutableRawPointer(sampleScales + 2 * slots).assumingMemoryBound(to: Int8.self)
+        let activations = QuantizedActivations(batch: batch, blocks: blocks, rowBytes: rowBytes, from: pool)
+        defer { pool.give(activations.buffer) }
+        let sampleScales = activations.scales, sums = activations.sums, quantized = activations.rows
         let status = switch variant {
         case .vnni: pare_int8_quantize_blocks_avx512(input, batch, columns, columns, block, superBlock, quantized, rowBytes, sampleScales, sums)
         case .avx2: pare_int8_quantize_blocks_avx2(input, batch, columns, columns, block, superBlock, quantized, rowBytes, sampleScales, sums)

@@ -35,3 +35,21 @@ final class ScratchPool: @unchecked Sendable {
 
     deinit { for buffer in spares { buffer.deallocate() } }
 }
+
+/// A batch's quantized activations in one scratch buffer from a `ScratchPool`: per-block scales,
+/// per-block sums, then the quantized rows (`rowBytes` each) — what the integer kernels read.
+struct QuantizedActivations {
+    let buffer: UnsafeMutableBufferPointer<Float>
+    let scales: UnsafeMutablePointer<Float>
+    let sums: UnsafeMutablePointer<Int32>
+    let rows: UnsafeMutablePointer<Int8>
+
+    /// Takes room for `batch` rows of `blocks` blocks and `rowBytes` bytes (a multiple of 4) from `pool`.
+    init(batch: Int, blocks: Int, rowBytes: Int, from pool: ScratchPool) {
+        let slots = batch * blocks
+        buffer = pool.take(2 * slots + batch * rowBytes / 4)
+        scales = buffer.baseAddress!
+        sums = UnsafeMutableRawPointer(scales + slots).assumingMemoryBound(to: Int32.self)
+        rows = UnsafeMutableRawPointer(scales + 2 * slots).assumingMemoryBound(to: Int8.self)
+    }
+}

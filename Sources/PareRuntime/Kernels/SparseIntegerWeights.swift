@@ -142,12 +142,9 @@ final class SparseIntegerWeights: @unchecked Sendable {
     /// so the caller runs the f32 kernels. Slices split between threads when the work is large.
     func apply(input: UnsafePointer<Float>, batch: Int, output: UnsafeMutablePointer<Float>,
                bias: UnsafePointer<Float>?, threads: Int, pool: ScratchPool) -> Bool {
-        let slots = batch * tiles
-        let scratch = pool.take(2 * slots + batch * rowBytes / 4)
-        defer { pool.give(scratch) }
-        let sampleScales = scratch.baseAddress!
-        let sums = UnsafeMutableRawPointer(sampleScales + slots).assumingMemoryBound(to: Int32.self)
-        let quantized = UnsafeMutableRawPointer(sampleScales + 2 * slots).assumingMemoryBound(to: Int8.self)
+        let activations = QuantizedActivations(batch: batch, blocks: tiles, rowBytes: rowBytes, from: pool)
+        defer { pool.give(activations.buffer) }
+        let sampleScales = activations.scales, sums = activations.sums, quantized = activations.rows
         guard pare_int8_quantize_blocks_avx2(input, batch, columns, columns, IntegerWeights.activationBlock, 0, quantized,
                                              rowBytes, sampleScales, sums) == 0 else { return false }
         let parts = threads > 1 && steps * batch >= LinearWeights.parallelMinimumWork / 32 ? min(threads, slices) : 1
