@@ -87,9 +87,8 @@ struct PackedModelTests {
         let again = try model.predict(input, batch: batch, threads: 1)
         #expect(again == (try model.predict(input, batch: batch, threads: 1)))
         #expect(zip(again, x).allSatisfy { abs($0 - $1) < 1e-4 }, "\(options) after reuse")
-        // Batches split between threads by samples (2 and 3 parts, uneven) give the one-thread bytes.
+        // 2 and 3 threads give the one-thread bytes.
         let large = randomWeights(count: 70 * 20, sparsity: 0, seed: 7)
-        #expect(PackedModel.sampleParts(batch: 70, threads: 3) == 3)
         for integerActivations in [false, true] {
             model.allowsIntegerActivations = integerActivations
             let single = try model.predict(large, batch: 70, threads: 1)
@@ -97,15 +96,6 @@ struct PackedModelTests {
             let firstSample = try model.predict(Array(large[0..<20]), batch: 1)
             #expect(zip(firstSample, single[0..<4]).allSatisfy { abs($0 - $1) < 1e-4 })
         }
-    }
-
-    @Test func batchesSplitBetweenThreadsOnlyWithEnoughSamplesEach() {
-        #expect(PackedModel.sampleParts(batch: 31, threads: 2) == 1)
-        #expect(PackedModel.sampleParts(batch: 32, threads: 2) == 2)
-        #expect(PackedModel.sampleParts(batch: 256, threads: 8) == 8)
-        #expect(PackedModel.sampleParts(batch: 40, threads: 8) == 2)
-        #expect(PackedModel.sampleParts(batch: 1000, threads: 1) == 1)
-        #expect(PackedModel.sampleParts(batch: 0, threads: 4) == 1)
     }
 
     @Test func balancedRangesCoverEveryItemOnceWithSimilarTotals() {

@@ -2,7 +2,7 @@ import Dispatch
 
 /// Runs `body(0) … body(count − 1)` at once (one per thread, `DispatchQueue.concurrentPerform`) and
 /// returns their results in order; the first error thrown, in part order, is rethrown after all ran.
-/// Used to split whole samples (or texts) between threads: each part is independent, so every result
+/// Used to split a batch's texts between threads: each part is independent, so every result
 /// equals a one-thread run of that part.
 func concurrentParts<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
     if count == 1 { return [try body(0)] }

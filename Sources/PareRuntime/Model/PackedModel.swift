@@ -114,47 +114,15 @@ public final class PackedModel: @unchecked Sendable {
 
     /// Runs `batch` samples (`batch × inputCount` raw values, multiplied by the description's
     /// `inputScale` first) and returns `batch × outputCount` outputs. A batch larger than `maxBatch`
-    /// runs in chunks of `maxBatch` samples. With `threads` > 1 and at least `minimumSamplesPerPart`
-    /// samples per thread, each thread runs its own range of samples. Throws `PareError.io` if the
+    /// runs in chunks of `maxBatch` samples. With `threads` > 1 each layer splits its own work (see
+    /// `LinearWeights.apply`): splitting the samples between threads measured no faster on LeNet
+    /// batches of 64–1,000 (2026-12-02). Throws `PareError.io` if the
     /// file was truncated while its weights were being read.
     public func predict(_ input: [Float], batch: Int, threads: Int = 1) throws -> [Float] {
         guard batch >= 0, input.count == batch * inputCount else {
             throw RuntimeError.invalidArgument("\(file.path): input of \(input.count) values is not \(batch) samples of \(inputShape)")
         }
-        let parts = Self.sampleParts(batch: batch, threads: threads)
-        return try input.withUnsafeBufferPointer { input in
-            if parts > 1 { return try predict(input, batch: batch, parts: parts, threads: threads) }
-            return try predict(input, batch: batch, chunk: maxBatch, threads: threads)
-        }
-    }
-
-    /// Samples each thread gets at least before a batch is split between threads by samples.
-    static let minimumSamplesPerPart = 16
-
-    /// Into how many sample ranges `predict` splits a batch: one per thread once every thread gets
-    /// `minimumSamplesPerPart` samples, else 1 (the layers then split their own work, see
-    /// `LinearWeights.apply`).
-    static func sampleParts(batch: Int, threads: Int) -> Int {
-        max(1, min(threads, batch / minimumSamplesPerPart))
-    }
-
-    /// Runs `parts` contiguous sample ranges of the batch at once, each through every layer. Whole
-    /// samples per thread, rather than row bands per layer, leave nothing serial between the layers
-    /// (biases, activations, softmax run in parallel too, and no layer waits for the other thread);
-    /// every sample's outputs are those of a one-thread run. Each part runs at most `maxBatch / parts`
-    /// samples at a time, so together they stay within the activation budget. Parts read the caller's
-    /// input in place: a copy per part is fresh memory, whose page faults the kernel serializes
-    /// between threads.
-    private func predict(_ input: UnsafeBufferPointer<Float>, batch: Int, parts: Int, threads: Int) throws -> [Float] {
-        let size = (batch + parts - 1) / parts
-        let chunk = max(1, maxBatch / parts), inner = max(1, threads / parts), width = inputCount
-        let shared = UncheckedSendable(input)
-        let outputs = try concurrentParts(parts) { part in
-            let start = min(part * size, batch), count = min(size, batch - start)
-            return try self.predict(UnsafeBufferPointer(rebasing: shared.value[(start * width)..<((start + count) * width)]),
-                                    batch: count, chunk: chunk, threads: inner)
-        }
-        return Array(outputs.joined())
+        return try input.withUnsafeBufferPointer { try predict($0, batch: batch, chunk: maxBatch, threads: threads) }
     }
 
     /// Runs the batch in chunks of at most `chunk` samples, one after the other.
