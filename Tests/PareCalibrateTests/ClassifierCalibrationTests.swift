@@ -105,12 +105,14 @@ import Testing
         }
         let (strict, strictPath) = try convert(drop: 0, name: "strict.pare")
         let (loose, _) = try convert(drop: 0.5, name: "loose.pare")
-        func upgraded(_ result: CalibrationResult) -> Int { result.choices.values.filter { $0.hasPrefix("q8_0") }.count }
+        // The safer encoding: the same pruning at half the sparsity.
+        func upgraded(_ result: CalibrationResult) -> Int { result.choices.values.filter { $0 == "magnitude 0.25 q4_0 (target search)" }.count }
         let (_, labels) = try samples()
         #expect(strict.heldOut == labels.count / 5)
         #expect(strict.choices.count == 2 && loose.choices.count == 2)
+        #expect(loose.choices.values.allSatisfy { $0 == "magnitude 0.5 q4_0 (target search)" }, "\(loose.choices)")
         #expect(upgraded(loose) == 0, "a bar of 50 points needs no upgrade: \(loose.heldOutReferenceAccuracy ?? -1) → \(loose.heldOutAccuracy ?? -1)")
-        #expect(upgraded(strict) > 0, "a bar of 0 points upgrades something after 50 % magnitude pruning at q4_0")
+        #expect(upgraded(strict) > 0, "a bar of 0 points upgrades something after 50 % magnitude pruning at q4_0: \(strict.choices)")
         let reference = try #require(strict.heldOutReferenceAccuracy), reached = try #require(strict.heldOutAccuracy)
         #expect(reached >= reference - 1e-9 || upgraded(strict) == 2, "\(reached) vs \(reference)")
 

@@ -22,7 +22,7 @@ public struct CalibrationArguments: ParsableArguments {
     @Option(name: .customLong("target-margin"), help: ArgumentHelp("With --target-cosine: the held-out texts must reach 1 − (1 − C) / F (default 1.5: held-out calibration texts flatter the file; 1 when they come from the target domain).", valueName: "F"))
     public var targetMargin: Double?
 
-    @Option(name: .customLong("max-accuracy-drop"), help: ArgumentHelp("With --calibration on a classifier: per weight, the smaller of the asked coding and a safer one (q4_0 → q8_0, q8_0 / int8 → f32, f32 pruned → unpruned) so that held-out calibration samples (every 5th) lose at most D of top-1 accuracy (0.005 = half a point).", valueName: "D"))
+    @Option(name: .customLong("max-accuracy-drop"), help: ArgumentHelp("With --calibration on a classifier: per weight, the asked encoding or a safer one (pruned: half the sparsity, n:m unpruned; else q4_0 → q8_0, q8_0 / int8 → f32), the smallest file so that held-out calibration samples (every 5th) lose at most D of top-1 accuracy (0.005 = half a point).", valueName: "D"))
     public var maxAccuracyDrop: Double?
 
     @Option(help: ArgumentHelp("With --calibration: Hessian dampening as a fraction of its mean diagonal.", valueName: "F"))

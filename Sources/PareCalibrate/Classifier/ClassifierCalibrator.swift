@@ -36,16 +36,22 @@ public enum ClassifierCalibrator {
         return (data.inputs, data.labels)
     }
 
-    /// The encoding a weight may get instead of `recipe`'s under `--max-accuracy-drop`: the same
-    /// pruning on the next finer grid (q4_0 → q8_0, q8_0 / int8 → f32), or, on f32 already, no pruning.
+    /// The encoding a weight may get instead of `recipe`'s under `--max-accuracy-drop`: with pruning,
+    /// the same method and grid at half the sparsity (n:m: unpruned) — a finer grid alone cannot undo
+    /// what 90 % pruning removes; without pruning, the next finer grid (q4_0 → q8_0, q8_0 / int8 → f32).
     public static func saferRecipe(_ recipe: LayerRecipe) -> LayerRecipe {
         var safer = recipe
+        if recipe.prune != nil {
+            switch recipe.pattern {
+            case let .unstructured(s): safer.pattern = .unstructured(s / 2)
+            case .nm: safer.prune = nil; safer.pattern = .unstructured(0)
+            }
+            return safer
+        }
         switch recipe.grid {
         case .q4_0: safer.grid = .q8_0
-        case .q8_0, .int8Channel: safer.grid = .none
-        case .none: safer.prune = nil; safer.pattern = .unstructured(0)
+        case .q8_0, .int8Channel, .none: safer.grid = .none; safer.quant = .rtn
         }
-        if safer.grid == .none, safer.prune == nil { safer.quant = .rtn }
         return safer
     }
 
@@ -106,7 +112,9 @@ public enum ClassifierCalibrator {
                 try model.replaceWeight(ofLayer: layer, with: candidates[0].encoded)
                 result.tensors[name] = candidates[0].encoded
                 if candidates.count > 1 {
-                    let alternative = Alternative(name: name, candidates: candidates, grids: recipes.map(\.grid)) { try model.replaceWeight(ofLayer: layer, with: $0) }
+                    let alternative = Alternative(name: name, candidates: candidates, grids: recipes.map(\.grid), labels: recipes.map(Self.label)) {
+                        try model.replaceWeight(ofLayer: layer, with: $0)
+                    }
                     alternatives.append(alternative)
                     result.choices[name] = alternative.label(0)
                 }
@@ -124,6 +132,13 @@ public enum ClassifierCalibrator {
         }
         result.seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
         return result
+    }
+
+    /// A recipe in the words `calibrate.choices` records: "sparsegpt 0.45 q4_0", "q8_0", "f32".
+    static func label(_ recipe: LayerRecipe) -> String {
+        let coding = recipe.grid == .none ? "f32" : recipe.grid.quantization.coding.name
+        guard let prune = recipe.prune, recipe.pattern.sparsity > 0 else { return coding }
+        return "\(prune.rawValue) \(recipe.pattern) \(coding)"
     }
 
     /// The input statistics of step `layer`'s product over `chunks` (the step's input activations).

@@ -8,6 +8,8 @@ struct Alternative {
     /// The smallest encoding first, then the larger one, each with its relative output error.
     let candidates: [(encoded: EncodedTensor, error: Double)]
     let grids: [WeightGrid]
+    /// What each candidate is called in the metadata (nil: its grid's coding).
+    var labels: [String]? = nil
     /// Puts an encoding of this weight into the model the search measures.
     let replace: (EncodedTensor) throws -> Void
 
@@ -18,7 +20,7 @@ struct Alternative {
     }
 
     /// What the choice is called in the metadata.
-    func label(_ k: Int) -> String { "\(grids[k] == .none ? "f32" : grids[k].quantization.coding.name) (target search)" }
+    func label(_ k: Int) -> String { "\(labels?[k] ?? (grids[k] == .none ? "f32" : grids[k].quantization.coding.name)) (target search)" }
 
     /// Greedy upgrade: weights in order of output error removed per extra byte get their larger
     /// encoding until `score()` (higher is better) reaches `target` or every weight is upgraded.
