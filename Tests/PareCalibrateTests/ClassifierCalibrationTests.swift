@@ -87,6 +87,44 @@ import Testing
         if recipe.grid == .q4_0 { #expect(fc2.encoding.coding == .q4_0) }
     }
 
+    /// LeNet-5 (random weights): convolutions are calibrated on their im2col patches — conv1's GPTQ
+    /// result is LayerCompressor's on X Xᵀ of the 5×5 patches (padding 2) of the input images.
+    @Test func convolutionsAreCalibratedOnTheirPatches() throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("lenet.pare").path
+        try Network.lenet5(seed: 2).write(to: path, inputScale: 1.0 / 255)
+        let data = try Dataset.idx(folder: ReferenceFixture.repositoryFixtures + "/datasets/mnist5k", split: "train", scale: 1)
+        let count = 24
+        let inputs = Array(data.inputs[0..<(count * 784)]), labels = Array(data.labels[0..<count])
+        let recipe = LayerRecipe(quant: .gptq, grid: .q8_0)
+        let result = try ClassifierCalibrator.calibrate(modelAt: path, inputs: inputs, labels: labels,
+                                                        options: CalibrationOptions(recipe: recipe, embeddingQuantization: .none))
+        #expect(Set(result.tensors.keys) == ["conv1.weight", "conv2.weight", "fc1.weight", "fc2.weight", "fc3.weight"])
+        var h = [Double](repeating: 0, count: 25 * 25)
+        for n in 0..<count {
+            for y in 0..<28 {
+                for x in 0..<28 {
+                    var patch = [Double](repeating: 0, count: 25)
+                    for ky in 0..<5 {
+                        for kx in 0..<5 {
+                            let (iy, ix) = (y + ky - 2, x + kx - 2)
+                            if iy >= 0, iy < 28, ix >= 0, ix < 28 { patch[ky * 5 + kx] = Double(inputs[n * 784 + iy * 28 + ix]) / 255 }
+                        }
+                    }
+                    for i in 0..<25 where patch[i] != 0 { for j in 0..<25 { h[i * 25 + j] += patch[i] * patch[j] } }
+                }
+            }
+        }
+        let file = try PareFile(path: path)
+        let w = try TensorDecoder.decode(try file.tensor(named: "conv1.weight"), in: file)
+        let expected = try LayerCompressor.compress(weights: w, rows: 6, columns: 25, hessian: h, recipe: recipe)
+        let written = try #require(result.tensors["conv1.weight"]).decoded(shape: [6, 1, 5, 5])
+        let same = zip(written, expected.values).filter { abs($0 - $1) <= 1e-6 * max(1, abs($1)) }.count
+        #expect(same >= written.count - 2, "\(same) of \(written.count)")
+        #expect(written != w)
+    }
+
     @Test func maxAccuracyDropMeetsItsBarOnHeldOutSamplesAndRecordsChoices() throws {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
