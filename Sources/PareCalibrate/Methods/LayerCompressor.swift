@@ -23,15 +23,39 @@ public enum LayerCompressor {
     /// recipes that use no data (magnitude + rtn). Throws `CalibrationError` for missing statistics
     /// or a singular Hessian. Block grids on widths that are not a multiple of the block get blocks
     /// that cross rows, as the coding stores them.
+    ///
+    /// SparseGPT onto a per-row grid (int8 per channel) runs in two sweeps: the pruning sweep in f32,
+    /// then the quantization sweep on its result with the mask fixed. In one sweep the row's scale is
+    /// fixed at column 0, before the reconstruction grows the kept weights, and they clip: on the
+    /// demo's LeNet-300-100 at 90 % that lost 2.8 points of test accuracy (0.873 against 0.901 for the
+    /// f32 SparseGPT file, which plain int8 per channel keeps at 0.901).
     public static func compress(weights: [Float], rows: Int, columns: Int, hessian: [Double]?, recipe: LayerRecipe) throws -> CompressedLayer {
         precondition(weights.count == rows * columns)
         if recipe.usesData, hessian?.count != columns * columns {
             throw CalibrationError.invalidCalibration("\(recipe) needs a \(columns) × \(columns) input Hessian")
         }
+        guard recipe.prune == .sparsegpt, recipe.grid != .none, recipe.grid.blockWidth == nil else {
+            return try compress(weights: weights, rows: rows, columns: columns, hessian: hessian, recipe: recipe, fixedMask: nil)
+        }
+        var pruning = recipe, quantizing = recipe
+        pruning.grid = .none
+        pruning.quant = .rtn
+        quantizing.prune = nil
+        quantizing.pattern = .unstructured(0)
+        let pruned = try compress(weights: weights, rows: rows, columns: columns, hessian: hessian, recipe: pruning, fixedMask: nil)
+        var layer = try compress(weights: pruned.values, rows: rows, columns: columns, hessian: hessian, recipe: quantizing,
+                                 fixedMask: pruned.values.map { $0 == 0 })
+        layer.pruned = pruned.pruned
+        return layer
+    }
+
+    /// One sweep (or none) of `recipe`; `fixedMask` (true = zero) is kept as it is when given.
+    private static func compress(weights: [Float], rows: Int, columns: Int, hessian: [Double]?, recipe: LayerRecipe,
+                                 fixedMask: [Bool]?) throws -> CompressedLayer {
         var w = weights.map(Double.init)
         let grid = recipe.grid
         let importance: [Double] = hessian.map { h in (0..<columns).map { h[$0 * columns + $0] } } ?? Array(repeating: 1, count: columns)
-        var mask = [Bool](repeating: false, count: rows * columns)
+        var mask = fixedMask ?? [Bool](repeating: false, count: rows * columns)
         switch recipe.prune {
         case .magnitude?:
             recipe.pattern.prune(scores: w.map(abs), rows: rows, columns: columns, range: 0..<columns, into: &mask)
