@@ -3,7 +3,7 @@
 //
 // Dependency arrows point one way:
 //   pare (executable) → PareCLI → PareConvert / PareRuntime / PareNN → PareInterchange → PareEncodings → PareFormat → CZlib
-//   PareCLI → PareCalibrate → PareConvert + PareRuntime (calibrated conversion needs both the converter and the encoder runtime).
+//   PareCLI → PareCalibrate → PareConvert + PareRuntime + PareNN (calibrated conversion needs the converter, the runtimes, and PareNN's IDX loader for classifier calibration data).
 //   PareCLI → PareReport → PareEncodings (`pare report`'s HTML pages)
 //   PareFormat: the container. PareEncodings: tensor encodings (structure × coding). PareInterchange:
 //   every foreign file format. PareConvert: streaming conversion as a library. PareNN: the trainer.
@@ -60,7 +60,7 @@ let package = Package(
         .target(name: "PareRuntime", dependencies: ["PareEncodings", "PareKernels", "PareText", "CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
         // Compression that looks at data: calibration statistics through the runtime, Wanda / SparseGPT /
         // GPTQ / importance-weighted scales, double-precision Cholesky; writes standard encodings.
-        .target(name: "PareCalibrate", dependencies: ["PareConvert", "PareRuntime", "PareKernels"]),
+        .target(name: "PareCalibrate", dependencies: ["PareConvert", "PareRuntime", "PareKernels", "PareNN"]),
         .target(
             name: "PareCLI",
             dependencies: [
@@ -87,7 +87,7 @@ let package = Package(
         .testTarget(name: "PareRuntimeTests", dependencies: ["PareRuntime", "PareNN", "PareTestSupport"]),
         .testTarget(name: "PareTextTests", dependencies: ["PareText"]),
         .testTarget(name: "PareConvertTests", dependencies: ["PareConvert"]),
-        .testTarget(name: "PareCalibrateTests", dependencies: ["PareCalibrate", "PareInterchange", "PareTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PareCalibrateTests", dependencies: ["PareCalibrate", "PareInterchange", "PareNN", "PareTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PareCLITests", dependencies: ["PareCLI", "PareConvert", "PareKernels", "PareRuntime", "PareText", "PareTestSupport"]),
     ]
 )

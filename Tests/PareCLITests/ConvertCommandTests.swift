@@ -242,5 +242,12 @@ func tensorRows(_ json: [String: Any]) throws -> [String: [String: Any]] {
             #expect(bad.status != 0, "\(options)")
             #expect(bad.err.contains("--allocate-sparsity"), "\(options): \(bad.err)")
         }
+        // --max-accuracy-drop needs --calibration and a drop in [0, 1), and is not --target-cosine's partner.
+        for options in [["--max-accuracy-drop", "0.01"], ["--calibration", texts, "--quant", "q4_0", "--max-accuracy-drop", "1.5"],
+                        ["--calibration", texts, "--quant", "q4_0", "--target-cosine", "0.99", "--max-accuracy-drop", "0.01"]] {
+            let bad = runPare(["convert", input, dir.file("out.pare")] + options)
+            #expect(bad.status != 0, "\(options)")
+            #expect(isOneLine(bad.err) && bad.err.contains("--max-accuracy-drop"), "\(options): \(bad.err)")
+        }
     }
 }

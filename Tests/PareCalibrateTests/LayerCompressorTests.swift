@@ -61,15 +61,29 @@ struct LayerCompressorTests {
         #expect(try outputError(LayerRecipe(quant: .gptq, grid: .q4_0)) < outputError(LayerRecipe(quant: .rtn, grid: .q4_0)))
     }
 
-    @Test func badInputsAreRefused() throws {
-        let w = [Float](repeating: 0.5, count: 2 * 40)
-        // A data method without statistics, and a sweep over Q4_0 blocks that would cross rows.
-        #expect(throws: CalibrationError.self) {
-            try LayerCompressor.compress(weights: w, rows: 2, columns: 40, hessian: nil, recipe: LayerRecipe(prune: .wanda, pattern: .unstructured(0.5)))
+    /// Q4_0 blocks that cross rows (width 40, 3 rows: 4 blocks, the last of 24 values) are swept as
+    /// the coding stores them: with an identity Hessian nothing propagates, so GPTQ equals imatrix's
+    /// searched scales, and the written blocks decode to exactly the values.
+    @Test func blocksCrossingRowsAreSweptAsStored() throws {
+        let w: [Float] = (0..<120).map { i -> Float in
+            let level = Float(i * 37 % 23 - 11), spread = Float(1 + i % 7)
+            return level * spread / 10
         }
         let h = (0..<1600).map { $0 / 40 == $0 % 40 ? 1.0 : 0 }
+        let gptq = try LayerCompressor.compress(weights: w, rows: 3, columns: 40, hessian: h, recipe: LayerRecipe(quant: .gptq, grid: .q4_0))
+        let imatrix = try LayerCompressor.compress(weights: w, rows: 3, columns: 40, hessian: h, recipe: LayerRecipe(quant: .imatrix, grid: .q4_0))
+        #expect(gptq.scales?.count == 4)
+        #expect(gptq.values == imatrix.values && gptq.scales == imatrix.scales)
+        #expect(gptq.values != w)
+        let decoded = try gptq.encoded(shape: [3, 40], grid: .q4_0).decoded(shape: [3, 40])
+        #expect(decoded == gptq.values)
+    }
+
+    @Test func badInputsAreRefused() throws {
+        let w = [Float](repeating: 0.5, count: 2 * 40)
+        // A data method without statistics.
         #expect(throws: CalibrationError.self) {
-            try LayerCompressor.compress(weights: w, rows: 2, columns: 40, hessian: h, recipe: LayerRecipe(quant: .gptq, grid: .q4_0))
+            try LayerCompressor.compress(weights: w, rows: 2, columns: 40, hessian: nil, recipe: LayerRecipe(prune: .wanda, pattern: .unstructured(0.5)))
         }
         #expect(throws: CalibrationError.self) { try PruningPattern(pattern: "4:2") }
         #expect(throws: CalibrationError.self) { try PruningPattern(pattern: "two:four") }

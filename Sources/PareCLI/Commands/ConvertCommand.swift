@@ -133,10 +133,12 @@ public struct ConvertCommand: ConsoleCommand {
         let progress = ConvertProgressBar(console: console)
         let report: ConvertReport
         if let calibration = try calibrationOptions(), let path = calibrationArguments.calibration {
-            let texts = try EncoderCalibrator.texts(from: path)
             let result = try CalibratedConversion.convert(from: input, to: output, options: try settings(), calibration: calibration,
-                                                          texts: texts) { if !jsonOption.json { console.print($0) } }
+                                                          dataAt: path) { if !jsonOption.json { console.print($0) } }
             report = result.report
+            if !jsonOption.json, let accuracy = result.calibration.heldOutAccuracy, let reference = result.calibration.heldOutReferenceAccuracy {
+                console.print("accuracy search: \(Formatting.fixed(accuracy * 100, 2))% on \(result.calibration.heldOut) held-out calibration samples (uncompressed \(Formatting.fixed(reference * 100, 2))%)")
+            }
             if !jsonOption.json, let cosine = result.calibration.heldOutCosine {
                 console.print("target search: mean cosine \(Formatting.fixed(cosine, 4)) on \(result.calibration.heldOut) held-out calibration texts")
             }

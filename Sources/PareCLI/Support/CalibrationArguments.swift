@@ -4,7 +4,7 @@ import PareEncodings
 
 /// `convert`'s options for compression that looks at data (`--calibration` and the methods).
 public struct CalibrationArguments: ParsableArguments {
-    @Option(help: ArgumentHelp("Calibrate on TEXTS (one text per line) for a transformer encoder: pruning and quantization look at the activations.", valueName: "TEXTS"))
+    @Option(help: ArgumentHelp("Calibrate on DATA: a text file (one text per line) for a transformer encoder, an IDX folder (its train-images / train-labels) for an MLP / LeNet classifier, dense and conv layers (conv through im2col patches): pruning and quantization look at the activations, layer by layer.", valueName: "DATA"))
     public var calibration: String?
 
     @Option(name: .customLong("prune-method"), help: "With --calibration: magnitude, wanda or sparsegpt (default sparsegpt).")
@@ -22,6 +22,9 @@ public struct CalibrationArguments: ParsableArguments {
     @Option(name: .customLong("target-margin"), help: ArgumentHelp("With --target-cosine: the held-out texts must reach 1 − (1 − C) / F (default 1.5: held-out calibration texts flatter the file; 1 when they come from the target domain).", valueName: "F"))
     public var targetMargin: Double?
 
+    @Option(name: .customLong("max-accuracy-drop"), help: ArgumentHelp("With --calibration on a classifier: per weight, the asked encoding or a safer one (pruned: half the sparsity, n:m unpruned; else q4_0 → q8_0, q8_0 / int8 → f32), the smallest file so that held-out calibration samples (every 5th) lose at most D of top-1 accuracy (0.005 = half a point).", valueName: "D"))
+    public var maxAccuracyDrop: Double?
+
     @Option(help: ArgumentHelp("With --calibration: Hessian dampening as a fraction of its mean diagonal.", valueName: "F"))
     public var dampening = 0.01
 
@@ -34,8 +37,8 @@ public struct CalibrationArguments: ParsableArguments {
     /// without --calibration. Errors are one line about the first bad option.
     func options(sparsity: Double?, quantization: Quantization) throws -> CalibrationOptions? {
         guard calibration != nil else {
-            if pruneMethod != nil || quantMethod != nil || pattern != nil || targetCosine != nil || targetMargin != nil || allocateSparsity {
-                throw ValidationError("--prune-method, --quant-method, --pattern, --target-cosine, --target-margin and --allocate-sparsity need --calibration")
+            if pruneMethod != nil || quantMethod != nil || pattern != nil || targetCosine != nil || targetMargin != nil || allocateSparsity || maxAccuracyDrop != nil {
+                throw ValidationError("--prune-method, --quant-method, --pattern, --target-cosine, --target-margin, --allocate-sparsity and --max-accuracy-drop need --calibration")
             }
             return nil
         }
@@ -63,6 +66,11 @@ public struct CalibrationArguments: ParsableArguments {
             }
             options.allocateSparsity = true
         }
+        if let maxAccuracyDrop {
+            guard targetCosine == nil, !allocateSparsity else { throw ValidationError("--max-accuracy-drop (classifiers) goes without --target-cosine and --allocate-sparsity (encoders)") }
+            guard maxAccuracyDrop >= 0, maxAccuracyDrop < 1 else { throw ValidationError("--max-accuracy-drop must be in [0, 1), not \(maxAccuracyDrop)") }
+            options.maxAccuracyDrop = maxAccuracyDrop
+        }
         if let targetCosine {
             guard targetCosine > 0, targetCosine < 1 else { throw ValidationError("--target-cosine must be in (0, 1), not \(targetCosine)") }
             guard quantization == .q4_0 || quantization == .none else {
@@ -88,6 +96,7 @@ public struct CalibrationArguments: ParsableArguments {
         if let pattern { parts.append("--pattern \(pattern)") }
         if let targetCosine { parts.append("--target-cosine \(targetCosine)") }
         if let targetMargin { parts.append("--target-margin \(targetMargin)") }
+        if let maxAccuracyDrop { parts.append("--max-accuracy-drop \(maxAccuracyDrop)") }
         if dampening != 0.01 { parts.append("--dampening \(dampening)") }
         if allocateSparsity { parts.append("--allocate-sparsity") }
         return parts

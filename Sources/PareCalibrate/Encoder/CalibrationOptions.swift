@@ -26,6 +26,11 @@ public struct CalibrationOptions: Sendable {
     public var targetMargin = 1.5
     /// Grids the target search may give a weight, smallest first (the first is everyone's start).
     public var targetGrids: [WeightGrid] = [.q4_0, .q8_0]
+    /// `--max-accuracy-drop` (classifiers): per weight, the smaller of the recipe's encoding and a
+    /// safer one (`ClassifierCalibrator.saferRecipe`) such that the held-out calibration samples (every
+    /// 5th, not used for statistics) lose at most this much top-1 accuracy against the uncompressed
+    /// model. nil: every weight gets the recipe.
+    public var maxAccuracyDrop: Double?
     /// `--allocate-sparsity`: with an unstructured `recipe.pattern` of sparsity S, each linear weight
     /// gets its own sparsity so that S of all of them is removed with the least damage. The damage
     /// is measured before the sequential pass: each weight alone pruned (SparseGPT, no grid) at each
@@ -59,7 +64,9 @@ public struct CalibrationResult: Sendable {
     public var sequences = 0, tokens = 0
     /// Wall-clock seconds of the calibration pass (statistics, methods, re-runs).
     public var seconds = 0.0
-    /// With a target: held-out texts, and the mean cosine of the chosen mix on them; with
+    /// With `--max-accuracy-drop`: the held-out samples' accuracy, uncompressed and with the chosen mix.
+    public var heldOutReferenceAccuracy: Double?, heldOutAccuracy: Double?
+    /// With a target: held-out texts (or samples), and the mean cosine of the chosen mix on them; with
     /// `allocateSparsity` the held-out texts the damage was measured on (nil cosine).
     public var heldOut = 0
     public var heldOutCosine: Double?

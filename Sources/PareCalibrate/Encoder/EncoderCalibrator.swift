@@ -93,7 +93,7 @@ public enum EncoderCalibrator {
                 try encoder.replace(linear, layer: layer, with: candidates[0].encoded)
                 result.tensors[name] = candidates[0].encoded
                 if candidates.count > 1 {
-                    alternatives.append(Alternative(linear: linear, layer: layer, name: name, candidates: candidates, grids: grids))
+                    alternatives.append(Alternative(name: name, candidates: candidates, grids: grids) { try encoder.replace(linear, layer: layer, with: $0) })
                     result.choices[name] = "\(grids[0].quantization.coding.name) (target search)"
                 } else if let sparsity = result.sparsities[name] {
                     result.choices[name] = "\(recipe.prune?.rawValue ?? "-") \(sparsity) (allocated)"
@@ -126,40 +126,14 @@ public enum EncoderCalibrator {
         return statistics
     }
 
-    /// A weight's larger encodings, calibrated in the same sequential pass (with the smallest choice
-    /// upstream), and what each costs and saves.
-    struct Alternative {
-        let linear: EncoderLinear, layer: Int, name: String
-        let candidates: [(encoded: EncodedTensor, error: Double)]
-        let grids: [WeightGrid]
-
-        /// Output error removed per extra byte by the next larger encoding.
-        var gainPerByte: Double {
-            let extra = Double(candidates[1].encoded.byteCount - candidates[0].encoded.byteCount)
-            return (candidates[0].error - candidates[1].error) / max(extra, 1)
-        }
-    }
-
-    /// Greedy upgrade: weights in order of output error removed per extra byte get their next
-    /// encoding until the held-out mean cosine meets `target` (the user's target with its margin
-    /// applied) or every weight is upgraded.
+    /// Greedy upgrade (`Alternative.upgrade`) until the held-out mean cosine meets `target` (the
+    /// user's target with its margin applied).
     static func search(_ encoder: TransformerEncoder, target: Double, heldOut: [[Int32]], reference: [[Float]],
                        alternatives: [Alternative], threads: Int, result: inout CalibrationResult,
                        progress: (String) -> Void) throws {
-        func cosine() throws -> Double {
+        result.heldOutCosine = try Alternative.upgrade(alternatives, until: target, measure: "held-out mean cosine", result: &result, progress: progress) {
             try EmbeddingComparison(try encoder.embed(tokenIDs: heldOut, threads: threads), reference: reference).meanCosine
         }
-        var current = try cosine()
-        progress("held-out mean cosine \(current) with every weight at \(alternatives.first?.grids[0].quantization.coding.name ?? "-")")
-        for alternative in alternatives.sorted(by: { ($0.gainPerByte, $1.name) > ($1.gainPerByte, $0.name) }) where current < target {
-            let upgrade = alternative.candidates[1].encoded
-            try encoder.replace(alternative.linear, layer: alternative.layer, with: upgrade)
-            result.tensors[alternative.name] = upgrade
-            result.choices[alternative.name] = "\(alternative.grids[1].quantization.coding.name) (target search)"
-            current = try cosine()
-            progress("\(alternative.name) → \(alternative.grids[1].quantization.coding.name): held-out mean cosine \(current)")
-        }
         result.heldOut = heldOut.count
-        result.heldOutCosine = current
     }
 }

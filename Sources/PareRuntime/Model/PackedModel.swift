@@ -12,7 +12,7 @@ public final class PackedModel: @unchecked Sendable {
     public let inputShape: [Int]
     /// Shape of one output sample.
     public let outputShape: [Int]
-    let layers: [RuntimeLayer]
+    var layers: [RuntimeLayer]
     /// Activation buffers kept between `predict` calls.
     let activations = ActivationBuffers()
 
