@@ -39,7 +39,7 @@ final class SparseIntegerWeights: @unchecked Sendable {
 
     /// Whether products use it: with the AVX2 kernel set. The AVX-512 set keeps the f32 sliced
     /// kernel (`SlicedWeights`, a two-register permute per 16 lanes), 1.1–1.3× faster than this one on
-    /// the 90 % LeNet layer side by side (Zen 4), and the f32 row panels for larger batches.
+    /// the 90 % LeNet layer side by side (Intel Xeon with AVX-512, 2026-12-02), and the f32 row panels for larger batches.
     static var kernelAvailable: Bool { KernelSet.selected == .avx2 }
 
     let rows: Int
