@@ -176,20 +176,27 @@ extension LinearWeights {
     private func runSliced(_ arrangement: SlicedWeights, input: UnsafePointer<Float>, batch: Int,
                            output: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?, threads: Int) {
         let slices = arrangement.slices
-        let parts = min(bands(batch: batch, threads: threads), slices)
+        forEachSliceBand(batch: batch, slices: slices, parts: min(bands(batch: batch, threads: threads), slices)) { b, band in
+            arrangement.apply(x: input + b * columns, y: output + b * rows, bias: bias, sliceBand: band)
+        }
+    }
+}
+
+/// Calls `body(sample, sliceBand)` for each of `batch` samples in order, the `slices` cut into `parts`
+/// bands that run in parallel (each band writes its own rows of the sample's output) — how both
+/// sliced arrangements (`SlicedWeights`, `SparseIntegerWeights`) run a batch.
+func forEachSliceBand(batch: Int, slices: Int, parts: Int, _ body: (Int, Range<Int>) -> Void) {
+    let size = (slices + max(parts, 1) - 1) / max(parts, 1)
+    withoutActuallyEscaping(body) { body in
+        let shared = UncheckedSendable(body)
         for b in 0..<batch {
-            let x = input + b * columns, y = output + b * rows
             if parts <= 1 {
-                arrangement.apply(x: x, y: y, bias: bias, sliceBand: 0..<slices)
+                body(b, 0..<slices)
                 continue
             }
-            let size = (slices + parts - 1) / parts
-            let shared = UncheckedSendable((x, y, bias))
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let start = part * size
-                guard start < slices else { return }
-                let (x, y, bias) = shared.value
-                arrangement.apply(x: x, y: y, bias: bias, sliceBand: start..<min(slices, start + size))
+                if start < slices { shared.value(b, start..<min(slices, start + size)) }
             }
         }
     }

@@ -2,10 +2,10 @@ import Foundation
 
 /// Keeps a few scratch buffers between calls, so repeated batches reuse memory the process already
 /// touched instead of page-faulting a fresh allocation each time. Safe to share between threads:
-/// callers running at once (threads splitting a batch by samples) each take their own buffer, and a
-/// caller that finds none large enough allocates one. As CPareSIMD's `pare_scratch_*` pool does: with
-/// a single kept buffer, the second of two concurrent callers faulted in ~200 KB of fresh pages per
-/// call, which made two threads slower than one through `pare eval`.
+/// callers running at once (`embed`'s threads, each with its own texts, share every weight) each take
+/// their own buffer, and a caller that finds none large enough allocates one — as CPareSIMD's
+/// `pare_scratch_*` pool does; with a single kept buffer the second concurrent caller allocated (and
+/// page-faulted) a fresh one on every call.
 final class ScratchPool: @unchecked Sendable {
     private let lock = NSLock()
     private var spares: [UnsafeMutableBufferPointer<Float>] = []

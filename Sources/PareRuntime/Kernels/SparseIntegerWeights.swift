@@ -1,5 +1,4 @@
 import CPareSIMD
-import Dispatch
 import PareKernels
 
 /// Sparse int8 / int4 weights (per-row or per-tensor scales, any sparse structure) multiplied by int8
@@ -148,22 +147,10 @@ final class SparseIntegerWeights: @unchecked Sendable {
         guard pare_int8_quantize_blocks_avx2(input, batch, columns, columns, IntegerWeights.activationBlock, 0, quantized,
                                              rowBytes, sampleScales, sums) == 0 else { return false }
         let parts = threads > 1 && steps * batch >= LinearWeights.parallelMinimumWork / 32 ? min(threads, slices) : 1
-        let size = (slices + parts - 1) / parts
-        for b in 0..<batch {
-            let run = UncheckedSendable({ (band: Range<Int>) in
-                pare_sliced_int8_gemv_avx2(quantized + b * self.rowBytes, sampleScales + b * self.tiles, self.rows, self.tiles,
-                                           self.stepStarts.pointer, self.rowOrder.pointer, self.laneColumns.pointer,
-                                           self.laneValues.pointer, self.scales.pointer, bias, output + b * self.rows,
-                                           band.lowerBound, band.upperBound)
-            })
-            if parts == 1 {
-                run.value(0..<slices)
-            } else {
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    let start = part * size
-                    if start < slices { run.value(start..<min(slices, start + size)) }
-                }
-            }
+        forEachSliceBand(batch: batch, slices: slices, parts: parts) { b, band in
+            pare_sliced_int8_gemv_avx2(quantized + b * rowBytes, sampleScales + b * tiles, rows, tiles, stepStarts.pointer,
+                                       rowOrder.pointer, laneColumns.pointer, laneValues.pointer, scales.pointer, bias,
+                                       output + b * rows, band.lowerBound, band.upperBound)
         }
         return true
     }

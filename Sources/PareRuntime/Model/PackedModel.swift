@@ -122,20 +122,18 @@ public final class PackedModel: @unchecked Sendable {
         guard batch >= 0, input.count == batch * inputCount else {
             throw RuntimeError.invalidArgument("\(file.path): input of \(input.count) values is not \(batch) samples of \(inputShape)")
         }
-        return try input.withUnsafeBufferPointer { try predict($0, batch: batch, chunk: maxBatch, threads: threads) }
-    }
-
-    /// Runs the batch in chunks of at most `chunk` samples, one after the other.
-    private func predict(_ input: UnsafeBufferPointer<Float>, batch: Int, chunk: Int, threads: Int) throws -> [Float] {
-        if batch <= chunk { return try forward(input, batch: batch, threads: threads) }
-        var outputs: [Float] = []
-        outputs.reserveCapacity(batch * outputCount)
-        for start in stride(from: 0, to: batch, by: chunk) {
-            let count = min(chunk, batch - start)
-            outputs += try forward(UnsafeBufferPointer(rebasing: input[(start * inputCount)..<((start + count) * inputCount)]),
-                                   batch: count, threads: threads)
+        return try input.withUnsafeBufferPointer { input in
+            let chunk = maxBatch
+            if batch <= chunk { return try forward(input, batch: batch, threads: threads) }
+            var outputs: [Float] = []
+            outputs.reserveCapacity(batch * outputCount)
+            for start in stride(from: 0, to: batch, by: chunk) {
+                let count = min(chunk, batch - start)
+                outputs += try forward(UnsafeBufferPointer(rebasing: input[(start * inputCount)..<((start + count) * inputCount)]),
+                                       batch: count, threads: threads)
+            }
+            return outputs
         }
-        return outputs
     }
 
     /// One forward pass of `batch` samples (within the activation budget).
