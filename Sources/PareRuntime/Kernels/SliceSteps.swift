@@ -10,6 +10,20 @@ struct SliceSteps {
 
     var total: Int { starts[starts.count - 1] }
 
+    /// The bytes of an arrangement's tables (`SlicedWeights.tableBytes`) when they may be built, checked
+    /// before anything is allocated. The step table has an entry per (slice, tile) whether or not
+    /// anything is stored there: a few stored values over millions of columns would make it gigabytes.
+    /// Nil (the weight keeps its other kernels) when it has more entries than `sliceRows / 2` per stored
+    /// value or the tables alone pass the weight's `maxArrangementBytes`.
+    static func tableBytes(_ weights: LinearWeights, sliceRows: Int, tileColumns: Int) -> Int? {
+        let slices = (weights.rows + sliceRows - 1) / sliceRows, tiles = (weights.columns + tileColumns - 1) / tileColumns
+        guard slices > 0, tiles > 0,
+              let bytes = SlicedWeights.tableBytes(rows: weights.rows, slices: slices, tiles: tiles, sliceRows: sliceRows),
+              slices.multipliedReportingOverflow(by: tiles).partialValue <= sliceRows / 2 * max(weights.storedCount, 1),
+              UInt64(bytes) <= weights.maxArrangementBytes else { return nil }
+        return bytes
+    }
+
     init(_ weights: LinearWeights, sliceRows: Int, tileColumns: Int, perLane: Int) {
         let rows = weights.rows
         let slices = (rows + sliceRows - 1) / sliceRows, tiles = (weights.columns + tileColumns - 1) / tileColumns

@@ -123,14 +123,7 @@ final class SlicedWeights: @unchecked Sendable {
         let rows = weights.rows, columns = weights.columns
         let slices = (rows + sliceRows - 1) / sliceRows
         let tiles = (columns + tileColumns - 1) / tileColumns
-        guard slices > 0, tiles > 0 else { return nil }
-        // The step table has an entry per (slice, tile) whether or not anything is stored there: a
-        // few stored values over millions of columns would make it gigabytes. Refuse it (the weight
-        // keeps its CSR / bitmask kernels) before allocating, when it has more entries than the
-        // lanes the arrangement may hold or its tables alone pass the budget.
-        guard let tableBytes = Self.tableBytes(rows: rows, slices: slices, tiles: tiles, sliceRows: sliceRows),
-              slices.multipliedReportingOverflow(by: tiles).partialValue <= sliceRows / 2 * max(weights.storedCount, 1),
-              UInt64(tableBytes) <= weights.maxArrangementBytes else { return nil }
+        guard let tableBytes = SliceSteps.tableBytes(weights, sliceRows: sliceRows, tileColumns: tileColumns) else { return nil }
 
         let steps = SliceSteps(weights, sliceRows: sliceRows, tileColumns: tileColumns, perLane: 1)
         let order = steps.order, starts = steps.starts, total = steps.total

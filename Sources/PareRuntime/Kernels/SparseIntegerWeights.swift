@@ -81,12 +81,8 @@ final class SparseIntegerWeights: @unchecked Sendable {
         let rows = weights.rows, columns = weights.columns
         guard rows > 0, columns > 0, columns <= IntegerWeights.maximumColumns else { return nil }
         let slices = (rows + sliceRows - 1) / sliceRows, tiles = (columns + tileColumns - 1) / tileColumns
-        // The step table has an entry per (slice, tile) whatever is stored: refuse it before allocating
-        // when it alone would pass the budget or outnumber the entries allowed.
+        guard let tableBytes = SliceSteps.tableBytes(weights, sliceRows: sliceRows, tileColumns: tileColumns) else { return nil }
         let stored = max(weights.storedCount, 1)
-        guard let tableBytes = SlicedWeights.tableBytes(rows: rows, slices: slices, tiles: tiles, sliceRows: sliceRows),
-              slices.multipliedReportingOverflow(by: tiles).partialValue <= sliceRows / 2 * stored,
-              UInt64(tableBytes) <= weights.maxArrangementBytes else { return nil }
 
         var hasMinus128 = false
         for r in 0..<rows {
