@@ -1,7 +1,8 @@
 // The activation quantizer shared by the int8 × int8 kernel sets (see pare_int8_quantize_blocks_* in
-// CPareSIMD.h). Included by int8_avx512.c and int8_avx2.c inside their target pragmas, so clang
-// vectorizes the same source for each instruction set; the arithmetic is the same f32 operations in
-// both (round half to even, one multiply), which is what IntegerReference repeats.
+// CPareSIMD.h). Included by int8_avx512.c and int8_avx2.c inside their target pragmas, so each
+// instruction set compiles the same source (whole Q8_0 blocks of 32 with 256-bit intrinsics, the rest
+// scalar for clang to vectorize); the arithmetic is the same f32 operations everywhere (round half to
+// even, one multiply), which is what IntegerReference repeats.
 #ifndef PARE_INT8_QUANTIZE_H
 #define PARE_INT8_QUANTIZE_H
 #include <immintrin.h>
