@@ -43,7 +43,7 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "PareFormat", dependencies: ["CZlib", "CPareSystem"]),
-        .target(name: "PareKernels", dependencies: ["CPareSIMD"], exclude: ["README.md"], swiftSettings: targetCPU),
+        .target(name: "PareKernels", dependencies: ["CPareSIMD", "CPareSystem"], exclude: ["README.md"], swiftSettings: targetCPU),
         .target(name: "PareEncodings", dependencies: ["PareFormat", "CPareSIMD"]),
         .target(name: "PareInterchange", dependencies: ["PareEncodings"]),
         .target(name: "PareConvert", dependencies: ["PareInterchange", "PareText", "CPareSystem"]),

@@ -1,7 +1,8 @@
-// Packing buffers shared by the kernels of every instruction set (scratch.c): a few 64-byte aligned
-// buffers kept between calls and handed to whichever thread asks, so repeated products reuse pages
-// the process already touched (a fresh allocation page-faults on first touch) and short-lived
-// worker threads leave nothing behind.
+// Packing buffers shared by the kernels of every instruction set (scratch.c): one 64-byte aligned
+// buffer kept per thread (the largest it gave back) plus a few shared ones handed to whichever
+// thread asks, so repeated products reuse pages the process already touched (a fresh allocation
+// page-faults on first touch), each core mostly reuses lines already in its own cache, and a thread
+// that exits hands its buffer to the shared slots.
 #ifndef PARE_SCRATCH_H
 #define PARE_SCRATCH_H
 #include <stddef.h>

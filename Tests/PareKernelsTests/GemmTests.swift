@@ -124,7 +124,8 @@ func leadingDimensionPaddingIsNeverWritten(kernels: KernelSet, size: (Int, Int, 
 }
 
 @Test(arguments: kernelSets, [
-    GemmCase(transA: false, transB: true, m: 100, n: 300, k: 200, alpha: 1, beta: 0.5, padding: 2),  // row bands
+    GemmCase(transA: false, transB: true, m: 300, n: 100, k: 200, alpha: 1, beta: 0.5, padding: 2),  // row bands (m ≥ n)
+    GemmCase(transA: false, transB: true, m: 100, n: 300, k: 200, alpha: 1, beta: 0.5, padding: 2),  // column bands (m < n)
     GemmCase(transA: true, transB: true, m: 3, n: 1000, k: 700, alpha: 2, beta: 0, padding: 1),      // column bands
     GemmCase(transA: true, transB: false, m: 30, n: 500, k: 300, alpha: -1, beta: 1),               // column bands
 ])

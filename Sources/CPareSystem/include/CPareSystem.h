@@ -1,5 +1,5 @@
-// CPareSystem: C library calls Swift's Glibc module does not expose, and the SIGBUS guard for
-// memory-mapped files.
+// CPareSystem: C library calls Swift's Glibc module does not expose, the SIGBUS guard for
+// memory-mapped files, and the runtime's worker threads.
 #ifndef CPARESYSTEM_H
 #define CPARESYSTEM_H
 
@@ -21,5 +21,15 @@ void pare_mapping_unregister(int slot);
 
 /// 1 if a page of slot `slot`'s mapping has faulted since it was registered, else 0.
 int pare_mapping_faulted(int slot);
+
+/// A part of a job for `pare_pool_run`: `part` is in [0, parts).
+typedef void (*pare_part_function)(void *context, ptrdiff_t part);
+
+/// Runs `function(context, 0)` … `function(context, parts - 1)` on the calling thread and the
+/// process's worker threads (started on first use, at most one fewer than the online CPUs; they
+/// spin for 2 ms after a job, then sleep) and returns when all parts have run. Parts are claimed
+/// in order, each exactly once; they must be independent. A call made while another job runs
+/// (from a part, or from another thread) runs its parts on its own thread, in order.
+void pare_pool_run(ptrdiff_t parts, pare_part_function function, void *context);
 
 #endif

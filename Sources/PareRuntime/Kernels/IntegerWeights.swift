@@ -1,5 +1,4 @@
 import CPareSIMD
-import Dispatch
 import PareKernels
 
 /// Dense integer-coded weights (symmetric int8 / int4 with per-row scales, q8_0 / q4_0 / q5_0 with block
@@ -198,44 +197,89 @@ final class IntegerWeights: @unchecked Sendable {
         rowScales = other.rowScales
     }
 
-    /// `output[b][r]` as `IntegerReference` defines it for `batch` samples; false (output untouched)
-    /// when an input is infinite or NaN, so the caller runs the f32 kernels instead.
+    /// `output[b][r]` as `IntegerReference` defines it for `batch` samples; false when an input is
+    /// infinite or NaN (output then partly written), so the caller runs the f32 kernels instead.
+    ///
+    /// With threads, each thread takes whole samples when there are at least two per thread: it
+    /// quantizes its own activations and runs every output panel (the weights are packed once, so
+    /// nothing is duplicated); with fewer samples, bands of output panels share one quantization.
     func apply(input: UnsafePointer<Float>, batch: Int, output: UnsafeMutablePointer<Float>,
                bias: UnsafePointer<Float>?, threads: Int, pool: ScratchPool) -> Bool {
         let activations = QuantizedActivations(batch: batch, blocks: blocks, rowBytes: rowBytes, from: pool)
         defer { pool.give(activations.buffer) }
-        let sampleScales = activations.scales, sums = activations.sums, quantized = activations.rows
-        let status = switch variant {
-        case .vnni: pare_int8_quantize_blocks_avx512(input, batch, columns, columns, block, superBlock, quantized, rowBytes, sampleScales, sums)
-        case .avx2: pare_int8_quantize_blocks_avx2(input, batch, columns, columns, block, superBlock, quantized, rowBytes, sampleScales, sums)
-        }
-        guard status == 0 else { return false }
-        let parts = threads > 1 && batch * rows * columns >= 1 << 20 ? min(threads, panels) : 1
-        let run = UncheckedSendable({ (band: Range<Int>) in
-            let ss = self.blockScales?.pointer, ws = self.rowScales?.pointer
-            switch self.variant {
-            case .vnni:
-                let unsigned = UnsafeRawPointer(self.packed.pointer).assumingMemoryBound(to: UInt8.self)
-                pare_int8_gemm_blocks_vnni(batch, self.rows, self.columns, self.block, self.nibbles ? 1 : 0, quantized, self.rowBytes, sampleScales, sums,
-                                           unsigned, ss, ws, bias, output, self.rows, band.lowerBound, band.upperBound)
-            case .avx2:
-                pare_int8_gemm_blocks_avx2(batch, self.rows, self.columns, self.block, self.nibbles ? 1 : 0, quantized, self.rowBytes, sampleScales,
-                                           self.packed.pointer, ss, ws, bias, output, self.rows, band.lowerBound, band.upperBound)
+        let parts = threads > 1 && batch * rows * columns >= 1 << 20 ? threads : 1
+        if parts > 1, batch >= 2 * parts {
+            let size = (batch + parts - 1) / parts
+            var failed = [Bool](repeating: false, count: parts)
+            failed.withUnsafeMutableBufferPointer { failed in
+                WorkerPool.run(parts: parts) { part in
+                    let start = part * size
+                    guard start < batch else { return }
+                    let samples = start..<min(batch, start + size)
+                    if quantize(input, samples, into: activations) {
+                        run(samples, 0..<panels, activations, bias, output)
+                    } else {
+                        failed[part] = true
+                    }
+                }
             }
-        })
-        if parts <= 1 {
-            run.value(0..<panels)
+            return !failed.contains(true)
+        }
+        guard quantize(input, 0..<batch, into: activations) else { return false }
+        let bands = min(parts, panels)
+        if bands <= 1 {
+            run(0..<batch, 0..<panels, activations, bias, output)
         } else {
             // Bands of whole output panels: disjoint columns of the output, exact integer sums.
-            let size = (panels + parts - 1) / parts
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let size = (panels + bands - 1) / bands
+            WorkerPool.run(parts: bands) { part in
                 let start = part * size
-                if start < panels { run.value(start..<min(panels, start + size)) }
+                if start < panels { run(0..<batch, start..<min(panels, start + size), activations, bias, output, offsets: false) }
             }
-        }
-        if let offsets = blockOffsets {
-            pare_int8_add_block_offsets_avx2(batch, rows, blocks, sampleScales, sums, offsets.pointer, output, rows)
+            addBlockOffsets(0..<batch, activations, output)
         }
         return true
+    }
+
+    /// Quantizes the activations of `samples` into their rows of `activations`; false when a value
+    /// is not finite.
+    private func quantize(_ input: UnsafePointer<Float>, _ samples: Range<Int>, into activations: QuantizedActivations) -> Bool {
+        let x = input + samples.lowerBound * columns, count = samples.count
+        let q = activations.rows + samples.lowerBound * rowBytes
+        let scales = activations.scales + samples.lowerBound * blocks, sums = activations.sums + samples.lowerBound * blocks
+        let status = switch variant {
+        case .vnni: pare_int8_quantize_blocks_avx512(x, count, columns, columns, block, superBlock, q, rowBytes, scales, sums)
+        case .avx2: pare_int8_quantize_blocks_avx2(x, count, columns, columns, block, superBlock, q, rowBytes, scales, sums)
+        }
+        return status == 0
+    }
+
+    /// The product for `samples` over the output panels `band` (then the block offsets, when this
+    /// call covers every panel and `offsets`).
+    private func run(_ samples: Range<Int>, _ band: Range<Int>, _ activations: QuantizedActivations,
+                     _ bias: UnsafePointer<Float>?, _ output: UnsafeMutablePointer<Float>, offsets: Bool = true) {
+        let count = samples.count, first = samples.lowerBound
+        let q = activations.rows + first * rowBytes
+        let scales = activations.scales + first * blocks, sums = activations.sums + first * blocks
+        let y = output + first * rows
+        let ss = blockScales?.pointer, ws = rowScales?.pointer
+        switch variant {
+        case .vnni:
+            let unsigned = UnsafeRawPointer(packed.pointer).assumingMemoryBound(to: UInt8.self)
+            pare_int8_gemm_blocks_vnni(count, rows, columns, block, nibbles ? 1 : 0, q, rowBytes, scales, sums,
+                                       unsigned, ss, ws, bias, y, rows, band.lowerBound, band.upperBound)
+        case .avx2:
+            pare_int8_gemm_blocks_avx2(count, rows, columns, block, nibbles ? 1 : 0, q, rowBytes, scales,
+                                       packed.pointer, ss, ws, bias, y, rows, band.lowerBound, band.upperBound)
+        }
+        if offsets { addBlockOffsets(samples, activations, output) }
+    }
+
+    /// q4_K's per-block minimum terms for `samples`, after their product (nothing for other codings).
+    private func addBlockOffsets(_ samples: Range<Int>, _ activations: QuantizedActivations, _ output: UnsafeMutablePointer<Float>) {
+        guard let offsets = blockOffsets else { return }
+        let first = samples.lowerBound
+        pare_int8_add_block_offsets_avx2(samples.count, rows, blocks, activations.scales + first * blocks,
+                                         activations.sums + first * blocks, offsets.pointer, output + first * rows, rows)
     }
 }

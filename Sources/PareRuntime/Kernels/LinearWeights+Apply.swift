@@ -1,4 +1,3 @@
-import Dispatch
 import PareKernels
 
 extension LinearWeights {
@@ -86,13 +85,10 @@ extension LinearWeights {
         func forBands(_ body: (Range<Int>) -> Void) {
             if parts == 1 { body(0..<rows); return }
             let size = (rows + parts - 1) / parts
-            withoutActuallyEscaping(body) { body in
-                // The bands are disjoint rows of the output; the kernels only read shared state.
-                let shared = UncheckedSendable(body)
-                DispatchQueue.concurrentPerform(iterations: parts) { part in
-                    let start = part * size
-                    if start < rows { shared.value(start..<min(rows, start + size)) }
-                }
+            // The bands are disjoint rows of the output; the kernels only read shared state.
+            WorkerPool.run(parts: parts) { part in
+                let start = part * size
+                if start < rows { body(start..<min(rows, start + size)) }
             }
         }
         if batch < Self.panelMinimumBatch {
@@ -187,23 +183,14 @@ extension LinearWeights {
 /// sliced arrangements (`SlicedWeights`, `SparseIntegerWeights`) run a batch.
 func forEachSliceBand(batch: Int, slices: Int, parts: Int, _ body: (Int, Range<Int>) -> Void) {
     let size = (slices + max(parts, 1) - 1) / max(parts, 1)
-    withoutActuallyEscaping(body) { body in
-        let shared = UncheckedSendable(body)
-        for b in 0..<batch {
-            if parts <= 1 {
-                body(b, 0..<slices)
-                continue
-            }
-            DispatchQueue.concurrentPerform(iterations: parts) { part in
-                let start = part * size
-                if start < slices { shared.value(b, start..<min(slices, start + size)) }
-            }
+    for b in 0..<batch {
+        if parts <= 1 {
+            body(b, 0..<slices)
+            continue
+        }
+        WorkerPool.run(parts: parts) { part in
+            let start = part * size
+            if start < slices { body(b, start..<min(slices, start + size)) }
         }
     }
-}
-
-/// Hands a value to `concurrentPerform`'s closure; used where each thread touches disjoint memory.
-struct UncheckedSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
 }

@@ -1,21 +1,15 @@
-import Dispatch
+import PareKernels
 
-/// Runs `body(0) … body(count − 1)` at once (one per thread, `DispatchQueue.concurrentPerform`) and
+/// Runs `body(0) … body(count − 1)` at once (one per thread of the `WorkerPool`) and
 /// returns their results in order; the first error thrown, in part order, is rethrown after all ran.
 /// Used to split a batch's texts between threads: each part is independent, so every result
 /// equals a one-thread run of that part.
 func concurrentParts<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
     if count == 1 { return [try body(0)] }
     var results = [Result<T, Error>?](repeating: nil, count: count)
-    withoutActuallyEscaping(body) { body in
-        let work = UncheckedSendable(body)
-        results.withUnsafeMutableBufferPointer { slots in
-            // Each iteration writes only its own slot.
-            let shared = UncheckedSendable(slots)
-            DispatchQueue.concurrentPerform(iterations: count) { part in
-                shared.value[part] = Result { try work.value(part) }
-            }
-        }
+    results.withUnsafeMutableBufferPointer { slots in
+        // Each part writes only its own slot.
+        WorkerPool.run(parts: count) { part in slots[part] = Result { try body(part) } }
     }
     return try results.map { try $0!.get() }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import PareKernels
 
@@ -16,10 +15,9 @@ enum SelfAttention {
         q.withUnsafeBufferPointer { qb in
             k.withUnsafeBufferPointer { kb in
                 v.withUnsafeBufferPointer { vb in
-                    let shared = UncheckedSendable((qb.baseAddress!, kb.baseAddress!, vb.baseAddress!, context, offsets))
+                    let (q, k, v) = (qb.baseAddress!, kb.baseAddress!, vb.baseAddress!)
                     let parts = threads <= 1 ? 1 : min(threads, pairs)
-                    let work = { @Sendable (part: Int) in
-                        let (q, k, v, context, offsets) = shared.value
+                    WorkerPool.run(parts: parts) { part in
                         var pair = part
                         while pair < pairs {
                             head(pair % heads, of: pair / heads, q: q, k: k, v: v, context: context,
@@ -27,7 +25,6 @@ enum SelfAttention {
                             pair += parts
                         }
                     }
-                    if parts == 1 { work(0) } else { DispatchQueue.concurrentPerform(iterations: parts, execute: work) }
                 }
             }
         }
