@@ -22,20 +22,24 @@ import Testing
 
     @Test func tokenizerJSONAlone() throws {
         let folder = try Self.folder(["tokenizer.json": "tokenizer_uncased.json"])
+        defer { try? FileManager.default.removeItem(at: folder) }
         try Self.expectFixture(WordPieceTokenizer(modelFolder: folder), "uncased")
     }
 
     @Test func tokenizerJSONWithConfig() throws {
         let folder = try Self.folder(["tokenizer.json": "tokenizer_cased.json", "vocab.txt": "vocab_uncased.txt"],
                                      config: #"{"do_lower_case": false, "tokenizer_class": "BertTokenizer"}"#)
+        defer { try? FileManager.default.removeItem(at: folder) }
         try Self.expectFixture(WordPieceTokenizer(modelFolder: folder), "cased") // tokenizer.json's vocabulary wins
     }
 
     @Test func vocabTextWithConfig() throws {
         let folder = try Self.folder(["vocab.txt": "vocab_cased.txt"],
                                      config: #"{"do_lower_case": false, "strip_accents": true, "unk_token": {"content": "[UNK]"}}"#)
+        defer { try? FileManager.default.removeItem(at: folder) }
         try Self.expectFixture(WordPieceTokenizer(modelFolder: folder), "cased_strip_accents")
         let plain = try Self.folder(["vocab.txt": "vocab_uncased.txt"])
+        defer { try? FileManager.default.removeItem(at: plain) }
         try Self.expectFixture(WordPieceTokenizer(modelFolder: plain), "uncased")
     }
 
@@ -44,20 +48,25 @@ import Testing
     /// tokenize_chinese_chars false keeps "中文" one word (中, ##文).
     @Test func configOverridesTheNormalizerWithDefaults() throws {
         let silent = try Self.folder(["tokenizer.json": "tokenizer_cased.json"], config: #"{"tokenizer_class": "BertTokenizer"}"#)
+        defer { try? FileManager.default.removeItem(at: silent) }
         #expect(try WordPieceTokenizer(modelFolder: silent).tokenize("Hello CAFÉ") == ["hello", "cafe"])
         let strip = try Self.folder(["tokenizer.json": "tokenizer_cased.json"], config: #"{"strip_accents": true, "do_lower_case": false}"#)
+        defer { try? FileManager.default.removeItem(at: strip) }
         #expect(try WordPieceTokenizer(modelFolder: strip).tokenize("Hello CAFÉ") == ["Hello", "[UNK]"])
         let chinese = try Self.folder(["tokenizer.json": "tokenizer_cased.json"],
                                       config: #"{"do_lower_case": true, "tokenize_chinese_chars": false}"#)
+        defer { try? FileManager.default.removeItem(at: chinese) }
         #expect(try WordPieceTokenizer(modelFolder: chinese).tokenize("Hello CAFÉ 中文") == ["hello", "cafe", "中", "##文"])
     }
 
     @Test func missingAndBadFiles() throws {
         let empty = try Self.folder([:])
+        defer { try? FileManager.default.removeItem(at: empty) }
         #expect(throws: TokenizerError.io(source: empty.path, message: "no tokenizer.json or vocab.txt in the folder")) {
             try WordPieceTokenizer(modelFolder: empty)
         }
         let badConfig = try Self.folder(["vocab.txt": "vocab_uncased.txt"], config: #"{"do_lower_case": "no"}"#)
+        defer { try? FileManager.default.removeItem(at: badConfig) }
         do {
             _ = try WordPieceTokenizer(modelFolder: badConfig)
             Issue.record("a bad tokenizer_config.json loaded")
@@ -65,6 +74,7 @@ import Testing
             #expect(error.description.hasPrefix(badConfig.appendingPathComponent("tokenizer_config.json").path))
         }
         let notJSON = try Self.folder(["vocab.txt": "vocab_uncased.txt"], config: "{")
+        defer { try? FileManager.default.removeItem(at: notJSON) }
         #expect(throws: TokenizerError.self) { try WordPieceTokenizer(modelFolder: notJSON) }
     }
 }

@@ -48,11 +48,13 @@ import Testing
         #expect(throws: TokenizerError.emptyVocabulary(source: "x")) { try WordPieceVocabulary(tokens: [], source: "x") }
         #expect(throws: TokenizerError.emptyVocabulary(source: "vocab.txt")) { try WordPieceVocabulary(vocabText: "") }
         let url = try Self.temporaryFile([])
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         #expect(throws: TokenizerError.emptyVocabulary(source: url.path)) { try WordPieceVocabulary(contentsOf: url) }
     }
 
     @Test func duplicateTokenNamesBothIDsAndTheFile() throws {
         let url = try Self.temporaryFile(Array("[UNK]\nhello\nworld\nhello\n".utf8))
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         let error = TokenizerError.duplicateToken(source: url.path, token: "hello", firstID: 1, secondID: 3)
         #expect(throws: error) { try WordPieceVocabulary(contentsOf: url) }
         #expect(error.description.contains(url.path))
@@ -91,11 +93,13 @@ import Testing
             #expect(source == missing.path)
         }
         let invalid = try Self.temporaryFile([0x5B, 0x55, 0x4E, 0x4B, 0x5D, 0x0A, 0xFF, 0xFE, 0x0A])
+        defer { try? FileManager.default.removeItem(at: invalid.deletingLastPathComponent()) }
         #expect(throws: TokenizerError.invalidUTF8(source: invalid.path)) { try WordPieceVocabulary(contentsOf: invalid) }
     }
 
     @Test func byteOrderMarkStaysPartOfTheFirstTokenAsInPython() throws {
         let url = try Self.temporaryFile([0xEF, 0xBB, 0xBF] + Array("[PAD]\n[UNK]\n".utf8))
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
         let vocabulary = try WordPieceVocabulary(contentsOf: url)
         #expect(vocabulary.tokens == ["\u{FEFF}[PAD]", "[UNK]"])
     }
