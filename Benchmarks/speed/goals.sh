@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Issue #14's "done when" figures in one run of the portable release build (`swift build -c release`,
+# what the README's first command builds; kernels chosen at run time by CPUID):
+#   1. dense sgemm 256×300×784, 1 thread: Pare (`pare bench`'s GEMM row, best of its repeats) against
+#      NumPy/OpenBLAS (Benchmarks/gemm/numpy_gemm.py --thread-time, OPENBLAS_NUM_THREADS=1) in ROUNDS
+#      alternating rounds, both timed by the thread's CPU clock; ratio per round, median (goal ≥ 1.0);
+#   2. dense int8 against dense f32, LeNet-300-100, batch 256 and batch 1 (`pare bench`'s interleaved
+#      rounds, thread CPU time; goal batch 256 ≤ 0.6);
+#   3. convert of a 1 GiB f32 safetensors (16 × 4096×4096) to int8/channel and to q4_0: wall seconds of
+#      the whole process (output removed before each), median of ROUNDS, as GB/s of f32 input (goal ≥ 1);
+#   4. PARE_KERNELS=avx2 (a CPU without AVX-512): the release kernel tests (the same filter as .ci/run)
+#      and `pare bench`'s batch-1 90 % / 95 % csr int8 against dense f32 (goal ≤ 1/3).
+#
+#   Benchmarks/speed/goals.sh [ROUNDS]      (default 5; files in ${PARE_BENCH_DIR:-/tmp/pare-speed-goals})
+#
+# NumPy comes from a venv of its own (${PARE_BENCH_VENV:-~/.cache/pare-bench-venv}, made here if missing).
+# Every command runs alone: outputs are captured, then parsed (a parser started beside a timed process
+# takes a core from it). Prints `uptime` before and after: a busy machine moves the wall-time figures.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$root"
+rounds="${1:-5}"
+dir="${PARE_BENCH_DIR:-/tmp/pare-speed-goals}"
+venv="${PARE_BENCH_VENV:-$HOME/.cache/pare-bench-venv}"
+mkdir -p "$dir"
+[ -x "$venv/bin/python" ] || python3 -m venv "$venv"
+"$venv/bin/python" -c "import numpy" 2>/dev/null || "$venv/bin/pip" install -q numpy
+swift build -c release --product pare >&2
+pare="$root/.build/release/pare"
+echo "load before: $(uptime)"
+echo "build: portable release ($("$pare" bench --filter none --repeats 1 2>/dev/null | head -1))"
+
+# 1. sgemm against NumPy.
+raw="$dir/gemm.txt"; : >"$raw"
+for round in $(seq "$rounds"); do
+  bench=$("$pare" bench --filter "0% dense f32" --repeats 21 --json 2>/dev/null)
+  numpy=$("$venv/bin/python" Benchmarks/gemm/numpy_gemm.py --thread-time)
+  pare_gflops=$(python3 -c 'import json,sys; print([r for r in json.loads(sys.argv[1])["rows"] if r["kind"] == "gemm" and (r["m"], r["n"], r["k"]) == (256, 300, 784)][0]["gflops"])' "$bench")
+  numpy_gflops=$(awk '$1 == "fwd1" && $3 == 256 && $4 == 300 && $5 == 784 { print $NF }' <<<"$numpy")
+  echo "$round $pare_gflops $numpy_gflops" >>"$raw"
+done
+python3 - "$raw" <<'PY'
+import statistics, sys
+rows = [list(map(float, l.split()[1:])) for l in open(sys.argv[1])]
+print(f"1. sgemm 256x300x784, 1 thread: Pare {statistics.median(r[0] for r in rows):.1f} GFLOP/s, NumPy/OpenBLAS "
+      f"{statistics.median(r[1] for r in rows):.1f}; Pare / NumPy per round, median {statistics.median(r[0] / r[1] for r in rows):.2f} (goal >= 1.0)")
+PY
+
+# 2. dense int8 against dense f32 (and 4's sparse rows, with the AVX2 set forced).
+ratios() {
+  out=$(env "$@" "$pare" bench --filter "dense" --repeats 21 --json 2>/dev/null)
+  out90=$(env "$@" "$pare" bench --filter "csr int8" --repeats 21 --json 2>/dev/null)
+  python3 - "$out" "$out90" <<'PY'
+import json, sys
+rows = {r["variant"]: r for doc in sys.argv[1:] for r in json.loads(doc)["rows"] if r["kind"] == "runtime"}
+kernels = json.loads(sys.argv[1])["kernels"]
+for name, row in rows.items():
+    if name.endswith("f32") and "dense" in name: continue
+    print(f"   [{kernels}] {name:16} batch 1 {row['batch1_vs_dense_f32']:.2f}x of dense f32, batch 256 {row['batch256_vs_dense_f32']:.2f}x")
+PY
+}
+echo "2. LeNet-300-100 runtime rows against dense f32 (pare bench, interleaved rounds, medians; goal dense int8 batch 256 <= 0.6):"
+ratios PARE_KERNELS=
+
+# 3. convert at memory speed.
+input="$dir/big-1g.safetensors"
+[ -f "$input" ] || "$venv/bin/python" Benchmarks/convert/make_big_safetensors.py "$input" --gib 1 >&2
+bytes=$(stat -c %s "$input")
+for quant in int8 q4_0; do
+  times=()
+  "$pare" convert "$input" "$dir/out.pare" --quant $quant >/dev/null  # warm-up: the input in the page cache
+  for round in $(seq "$rounds"); do
+    rm -f "$dir/out.pare"
+    start=$EPOCHREALTIME
+    "$pare" convert "$input" "$dir/out.pare" --quant $quant >/dev/null
+    end=$EPOCHREALTIME
+    times+=("$start:$end")
+  done
+  python3 - "$bytes" "$quant" "${times[@]}" <<'PY'
+import statistics, sys
+size, quant = int(sys.argv[1]), sys.argv[2]
+times = [float(e) - float(s) for s, e in (t.split(":") for t in sys.argv[3:])]
+t = statistics.median(times)
+print(f"3. convert 1 GiB f32 -> {quant:5}: {t:.2f} s wall (median of {len(times)}; min {min(times):.2f}, max {max(times):.2f}) = {size / t / 1e9:.2f} GB/s of f32 input (goal >= 1)")
+PY
+done
+rm -f "$dir/out.pare"
+
+# 4. the AVX2 set.
+echo "4. PARE_KERNELS=avx2:"
+if PARE_KERNELS=avx2 swift test -c release -Xswiftc -enable-testing --scratch-path .build-release-tests \
+     --filter "SlicedWeightsTests|LinearWeightsTests|BatchConsistencyTests|PackedModelTests|PareKernelsTests|IntegerWeightsTests|SparseIntegerWeightsTests|FusedEncoderTests" \
+     >"$dir/avx2-tests.log" 2>&1; then
+  echo "   kernel tests: passed ($(grep -o 'Test run with [0-9]* tests' "$dir/avx2-tests.log" | tail -1))"
+else
+  echo "   kernel tests: FAILED (see $dir/avx2-tests.log)"
+fi
+ratios PARE_KERNELS=avx2
+echo "   (goal: batch-1 90 % / 95 % csr int8 <= 0.33x of dense f32)"
+echo "load after: $(uptime)"
