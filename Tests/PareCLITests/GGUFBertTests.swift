@@ -92,7 +92,12 @@ import Testing
         let ids = try TransformerFixture.load("tiny-bert").ids
         let fast = try encoder.embed(tokenIDs: ids, batchSize: 4)
         let (slow, _) = try encoder.referenceForward(ids)
-        for s in ids.indices { #expect(relativeError(fast[s], slow[s]) <= 5e-5, "text \(s)") }
+        // f16 roundings (keys, values, GELU table) turn f32-rounding differences into whole f16 steps
+        // now and then: texts differ by 1·10⁻⁷ – 7·10⁻⁵, mean 3·10⁻⁵. A reference that kept f32 keys and
+        // values would sit at 1.2–3·10⁻⁴, mean 1.8·10⁻⁴.
+        let errors = ids.indices.map { relativeError(fast[$0], slow[$0]) }
+        #expect(errors.allSatisfy { $0 <= 1e-4 }, "\(errors)")
+        #expect(errors.reduce(0, +) / Float(errors.count) <= 6e-5, "\(errors)")
     }
 
     @Test func exportWritesWhatLlamaCppWrites() throws {
