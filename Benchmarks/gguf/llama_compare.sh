@@ -3,8 +3,9 @@
 #   1. llama.cpp's convert_hf_to_gguf.py makes the f32 and q8_0 GGUFs; llama-quantize makes Q4_0 and
 #      Q4_K_M from the f32 one (Q4_K_M on MiniLM mixes Q4_K, Q6_K, Q5_0 and Q8_0: 384-column matrices
 #      are not whole 256-value super-blocks, so llama-quantize falls back for them);
-#   2. each file is run by llama-embedding (mean pooling, L2-normalised) and by `pare convert FILE` +
-#      `pare embed` on the 64 texts of Benchmarks/transformer/texts.txt;
+#   2. each file is run by llama-embedding (mean pooling, L2-normalised, flash attention as it defaults:
+#      auto, on for CPU, which rounds keys and values to f16) and by `pare convert FILE` + `pare embed`
+#      (whose GGUF import asks for the same arithmetic) on the 64 texts of Benchmarks/transformer/texts.txt;
 #   3. llama.cpp multiplies quantized weights by activations it quantizes itself (to Q8_0 blocks, Q8_K
 #      for k-quants); to tell that apart from how the weights are run, each quantized file is also
 #      dequantized to F32 by llama-quantize (--allow-requantize ... F32) and embedded by llama-embedding;

@@ -13,7 +13,13 @@ import PareInterchange
 /// newline-joined `u8` vocabulary tensor with the `##` pieces back. llama.cpp always lower-cases for
 /// BERT unless `tokenizer.ggml.normalizer.lowercase` is false; GGUF does not record
 /// sentence-transformers' Normalize step or max_seq_length, so the description L2-normalises (as
-/// `llama-embedding` does by default) and takes `bert.context_length` as the longest text.
+/// `llama-embedding` does by default) and takes `bert.context_length` as the longest text. The
+/// description asks for what llama.cpp computes, so Pare's embeddings of a GGUF match llama.cpp's
+/// rather than the original checkpoint's: ggml's f16-table tanh GELU (`geluTanhF16`; llama.cpp's
+/// BERT graph uses it whatever `hidden_act` was) and keys and values rounded to f16
+/// (`attentionKVF16`, as its flash attention — on by default on CPU — does). With quantized weights
+/// both matter far beyond their own ~5·10⁻⁴ relative size: each int8 activation quantizer turns a
+/// small change of its input into whole-step changes of some values.
 public enum GGUFBert {
     /// The GGUF name of a Hugging Face encoder weight suffix (after the description's prefix), or nil.
     public static func ggufName(forHuggingFace name: String) -> String? {
@@ -108,9 +114,9 @@ public enum GGUFBert {
         let description = EncoderDescription(
             hiddenSize: try integer("bert.embedding_length"), layers: try integer("bert.block_count"),
             heads: try integer("bert.attention.head_count"), intermediateSize: try integer("bert.feed_forward_length"),
-            layerNormEpsilon: epsilon, maxPositions: positions, typeVocabularySize: typeCount,
+            activation: .geluTanhF16, layerNormEpsilon: epsilon, maxPositions: positions, typeVocabularySize: typeCount,
             vocabularySize: tokens.count, padTokenID: optional("tokenizer.ggml.padding_token_id") ?? 0,
-            pooling: pooling, normalize: true, maxSequenceLength: positions, tokenizer: tokenizer)
+            pooling: pooling, normalize: true, maxSequenceLength: positions, tokenizer: tokenizer, attentionKVF16: true)
         try description.validate(file: file.path)
         return (description, tokens)
     }

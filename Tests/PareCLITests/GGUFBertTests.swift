@@ -3,6 +3,7 @@ import PareConvert
 import PareFormat
 import PareInterchange
 import PareRuntime
+import PareTestSupport
 import Testing
 
 /// BERT GGUFs made by llama.cpp's own `convert_hf_to_gguf.py` from `Fixtures/bert/tiny-bert`
@@ -31,13 +32,18 @@ import Testing
         #expect(result.status == 0, "\(result.err)")
         let encoder = try TransformerEncoder(path: converted)
         let fromFolder = try TransformerFixture.convert("tiny-bert", into: dir)
-        // The same description as the folder's, but for what GGUF does not record.
+        // The same description as the folder's, but for what GGUF does not record and for llama.cpp's
+        // arithmetic (its f16-table GELU, f16 keys and values), which the import asks for.
         var description = try #require(try PareFile(path: converted).encoderDescription())
         let folderDescription = try #require(try PareFile(path: dir.file("tiny-bert.pare")).encoderDescription())
         #expect(description.tensorPrefix == "" && description.maxSequenceLength == 64)
+        #expect(description.activation == .geluTanhF16 && description.attentionKVF16 == true)
+        #expect(folderDescription.activation == .gelu && folderDescription.attentionKVF16 == nil)
         description.tensorPrefix = folderDescription.tensorPrefix
         description.maxSequenceLength = folderDescription.maxSequenceLength
         description.tokenizer.specialTokens = folderDescription.tokenizer.specialTokens
+        description.activation = folderDescription.activation
+        description.attentionKVF16 = nil
         #expect(description == folderDescription)
         // The vocabulary tokenizes every text as the Python tokenizer does (texts within 24 tokens).
         for (text, ids) in zip(reference.texts, reference.ids) where ids.count < 24 {
@@ -47,12 +53,51 @@ import Testing
         let folderEmbeddings = try fromFolder.embed(tokenIDs: reference.ids, batchSize: 4)
         for s in reference.ids.indices {
             if file.contains("f32") {
-                #expect(embeddings[s] == folderEmbeddings[s], "text \(s): f32 GGUF and folder differ")
-                #expect(relativeError(embeddings[s], reference.embeddings[s]) <= 1e-5, "text \(s)")
+                // llama.cpp's arithmetic moves the f32 model by ~10⁻⁴ of its scale (f16 steps), no more.
+                #expect(relativeError(embeddings[s], folderEmbeddings[s]) <= 2e-3, "text \(s): f32 GGUF vs folder")
+                #expect(Self.cosine(embeddings[s], reference.embeddings[s]) >= 0.99999, "text \(s) cosine")
             } else {
                 #expect(Self.cosine(embeddings[s], reference.embeddings[s]) >= 0.999, "text \(s) cosine")
             }
         }
+    }
+
+    /// The f32 GGUF against llama.cpp's own embeddings of it (`tiny-bert-f32.llama-embedding.json`):
+    /// with erf GELU and f32 keys and values the texts sit at 1 − cosine 2–6·10⁻⁸ (max |Δ| 1·10⁻⁴);
+    /// with llama.cpp's arithmetic at ≤ 4·10⁻⁹ (max |Δ| 3·10⁻⁵).
+    @Test func f32GGUFEmbedsLikeLlamaCpp() throws {
+        struct Reference: Decodable { let texts: [String]; let embeddings: [[Float]] }
+        let reference = try JSONDecoder().decode(Reference.self, from: Data(contentsOf: URL(fileURLWithPath:
+            GGUFCommandTests.fixture("tiny-bert-f32.llama-embedding.json"))))
+        let dir = try TemporaryDirectory()
+        let converted = dir.file("gguf.pare")
+        #expect(runPare(["convert", GGUFCommandTests.fixture("tiny-bert-f32.gguf"), converted]).status == 0)
+        let encoder = try TransformerEncoder(path: converted)
+        let embeddings = try encoder.embed(tokenIDs: encoder.encode(reference.texts).map(\.ids), batchSize: 4)
+        #expect(embeddings.count == reference.embeddings.count && reference.embeddings.count == 9)
+        var gap = 0.0
+        for (s, (ours, theirs)) in zip(embeddings, reference.embeddings).enumerated() {
+            gap += 1 - Self.cosine(ours, theirs)
+            #expect(FloatComparison.maxAbsDifference(ours, theirs) <= 6e-5, "text \(s): max |Δ|")
+        }
+        #expect(gap / Double(embeddings.count) <= 1e-8, "mean 1 − cosine \(gap / Double(embeddings.count))")
+    }
+
+    /// The fast path and the scalar reference both run llama.cpp's arithmetic for a GGUF import.
+    @Test func ggufImportFastPathMatchesTheReference() throws {
+        let dir = try TemporaryDirectory()
+        let converted = dir.file("gguf.pare")
+        #expect(runPare(["convert", GGUFCommandTests.fixture("tiny-bert-f32.gguf"), converted]).status == 0)
+        let encoder = try TransformerEncoder(path: converted)
+        let ids = try TransformerFixture.load("tiny-bert").ids
+        let fast = try encoder.embed(tokenIDs: ids, batchSize: 4)
+        let (slow, _) = try encoder.referenceForward(ids)
+        // f16 roundings (keys, values, GELU table) turn f32-rounding differences into whole f16 steps
+        // now and then: texts differ by 1·10⁻⁷ – 7·10⁻⁵, mean 3·10⁻⁵. A reference that kept f32 keys and
+        // values would sit at 1.2–3·10⁻⁴, mean 1.8·10⁻⁴.
+        let errors = ids.indices.map { relativeError(fast[$0], slow[$0]) }
+        #expect(errors.allSatisfy { $0 <= 1e-4 }, "\(errors)")
+        #expect(errors.reduce(0, +) / Float(errors.count) <= 6e-5, "\(errors)")
     }
 
     @Test func exportWritesWhatLlamaCppWrites() throws {

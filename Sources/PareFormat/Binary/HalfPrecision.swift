@@ -8,6 +8,10 @@ public enum HalfPrecision {
     @inlinable
     public static func float(f16Bits bits: UInt16) -> Float { Float(Float16(bitPattern: bits)) }
 
+    /// `value` rounded to the nearest binary16 value and back (what storing it as f16 keeps).
+    @inlinable
+    public static func roundedToHalf(_ value: Float) -> Float { Float(Float16(value)) }
+
     /// The bfloat16 bits nearest to `value`: the top half of the f32 bits, rounded to nearest even.
     @inlinable
     public static func bf16Bits(_ value: Float) -> UInt16 {

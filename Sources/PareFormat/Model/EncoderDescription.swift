@@ -17,6 +17,11 @@ public struct EncoderDescription: Codable, Hashable, Sendable {
         case gelu
         /// tanh approximation of GELU (Hugging Face "gelu_new", "gelu_pytorch_tanh").
         case geluTanh = "gelu_new"
+        /// tanh GELU as ggml's CPU backend computes it, which llama.cpp runs for every BERT GGUF
+        /// whatever the model was trained with: the input rounded to f16 and looked up in a table of
+        /// 65,536 f16 results (x ≤ −10 gives 0, x ≥ 10 gives x). Differs from `geluTanh` by up to an
+        /// f16 step (~5·10⁻⁴ relative); Pare's GGUF import uses it so its embeddings match llama.cpp's.
+        case geluTanhF16 = "gelu_tanh_f16"
     }
 
     /// How token states become one embedding per text.
@@ -62,12 +67,17 @@ public struct EncoderDescription: Codable, Hashable, Sendable {
     public var maxSequenceLength: Int
     /// The tokenizer.
     public var tokenizer: TokenizerDescription
+    /// Whether attention rounds every key and value to f16 before using them (nil or false: f32).
+    /// llama.cpp's flash attention — its default on CPU — casts an encoder's K and V to f16 this way;
+    /// Pare's GGUF import sets it so its embeddings match llama.cpp's. Absent from the JSON when nil.
+    public var attentionKVF16: Bool?
 
     /// Creates a description; `validate(file:)` checks it.
     public init(architecture: Architecture = .bert, hiddenSize: Int, layers: Int, heads: Int, intermediateSize: Int,
                 activation: Activation = .gelu, layerNormEpsilon: Double = 1e-12, maxPositions: Int,
                 typeVocabularySize: Int = 2, vocabularySize: Int, padTokenID: Int = 0, tensorPrefix: String = "",
-                pooling: Pooling = .mean, normalize: Bool = false, maxSequenceLength: Int, tokenizer: TokenizerDescription) {
+                pooling: Pooling = .mean, normalize: Bool = false, maxSequenceLength: Int, tokenizer: TokenizerDescription,
+                attentionKVF16: Bool? = nil) {
         self.architecture = architecture
         self.hiddenSize = hiddenSize
         self.layers = layers
@@ -84,6 +94,7 @@ public struct EncoderDescription: Codable, Hashable, Sendable {
         self.normalize = normalize
         self.maxSequenceLength = maxSequenceLength
         self.tokenizer = tokenizer
+        self.attentionKVF16 = attentionKVF16
     }
 
     private enum CodingKeys: String, CodingKey {
@@ -91,6 +102,7 @@ public struct EncoderDescription: Codable, Hashable, Sendable {
         case activation, layerNormEpsilon = "layer_norm_eps", maxPositions = "max_positions"
         case typeVocabularySize = "type_vocab_size", vocabularySize = "vocab_size", padTokenID = "pad_token_id"
         case tensorPrefix = "tensor_prefix", pooling, normalize, maxSequenceLength = "max_seq_length", tokenizer
+        case attentionKVF16 = "attention_kv_f16"
     }
 
     /// The largest hidden / intermediate width, layer count, position count and vocabulary a file may
@@ -151,7 +163,7 @@ public struct EncoderDescription: Codable, Hashable, Sendable {
     /// A one-line summary for `pare inspect`.
     public var summary: String {
         "\(architecture.rawValue) encoder: hidden \(hiddenSize), \(layers) layers, \(heads) heads, intermediate \(intermediateSize), "
-            + "\(activation.rawValue), vocab \(vocabularySize), max \(maxSequenceLength) tokens, \(pooling.rawValue) pooling"
+            + "\(activation.rawValue)" + (attentionKVF16 == true ? ", f16 K/V" : "") + ", vocab \(vocabularySize), max \(maxSequenceLength) tokens, \(pooling.rawValue) pooling"
             + (normalize ? " + L2 normalise" : "") + "; WordPiece " + (tokenizer.lowercase ? "uncased" : "cased")
     }
 

@@ -25,6 +25,8 @@ struct EncoderLayer {
     let outputNorm: LayerNorm
     let heads: Int
     let activation: EncoderDescription.Activation
+    /// Whether keys and values are rounded to f16 before attention (`EncoderDescription.attentionKVF16`).
+    let attentionKVF16: Bool
 
     var linears: [Linear] { [query, key, value, attentionOutput, up, down] }
     var residentBytes: Int { linears.reduce(0) { $0 + $1.residentBytes } + (attentionNorm.width + outputNorm.width) * 8 }
@@ -47,6 +49,9 @@ struct EncoderLayer {
             q.withUnsafeMutableBufferPointer { query.apply(x, rows: rows, into: $0.baseAddress!, threads: threads) }
             k.withUnsafeMutableBufferPointer { key.apply(x, rows: rows, into: $0.baseAddress!, threads: threads) }
             v.withUnsafeMutableBufferPointer { value.apply(x, rows: rows, into: $0.baseAddress!, threads: threads) }
+            if attentionKVF16 {
+                for i in 0..<rows * hidden { k[i] = HalfPrecision.roundedToHalf(k[i]); v[i] = HalfPrecision.roundedToHalf(v[i]) }
+            }
             context.withUnsafeMutableBufferPointer { c in
                 SelfAttention.run(q: q, k: k, v: v, context: c.baseAddress!, offsets: offsets, hidden: hidden, heads: heads, threads: threads)
             }

@@ -7,7 +7,8 @@ extension TransformerEncoder {
     /// Double, written independently of it — embedding tables decoded by `TensorDecoder` (the codec's
     /// own decoder, not the packed row gather), every product by `LinearWeights.applyReference`
     /// (each stored value dequantized on its own), and the batch **padded** to its longest sequence
-    /// with an additive −1e30 mask on padded keys, as Hugging Face runs it. Slow by design.
+    /// with an additive −1e30 mask on padded keys, as Hugging Face runs it; keys and values rounded to
+    /// f16 when the description asks (`attentionKVF16`). Slow by design.
     ///
     /// Returns one pooled (and normalised if the model says so) embedding per sequence, and the
     /// last-layer states of each sequence's real tokens.
@@ -44,7 +45,12 @@ extension TransformerEncoder {
         }
         layerNorm(&x, embeddingNorm)
         for layer in layers {
-            let q = try linear(x, layer.query), k = try linear(x, layer.key), v = try linear(x, layer.value)
+            let q = try linear(x, layer.query)
+            var k = try linear(x, layer.key), v = try linear(x, layer.value)
+            if layer.attentionKVF16 {
+                k = k.map { Double(HalfPrecision.roundedToHalf(Float($0))) }
+                v = v.map { Double(HalfPrecision.roundedToHalf(Float($0))) }
+            }
             var context = [Double](repeating: 0, count: rows * h)
             for s in 0..<batch {
                 for head in 0..<heads {

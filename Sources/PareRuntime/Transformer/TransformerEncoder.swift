@@ -55,7 +55,7 @@ public final class TransformerEncoder: @unchecked Sendable {
                 attentionNorm: try loader.norm("encoder.layer.\(l).attention.output.LayerNorm"),
                 up: try linear("intermediate.dense", [i, h]), down: try linear("output.dense", [h, i]),
                 outputNorm: try loader.norm("encoder.layer.\(l).output.LayerNorm"),
-                heads: description.heads, activation: description.activation))
+                heads: description.heads, activation: description.activation, attentionKVF16: description.attentionKVF16 ?? false))
         }
         self.layers = layers
     }
