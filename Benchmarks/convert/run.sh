@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Convert throughput and peak memory: generates a large f32 safetensors file, converts it with each
-# encoding (zlib off / on) and prints MB/s of f32 input and peak RSS of `pare convert`.
+# encoding (zlib off / on) and prints MB/s of f32 input and peak RSS of `pare convert`. Uses the portable
+# release build (`swift build -c release`, as users build it; no PARE_TARGET_CPU).
 #   Benchmarks/convert/run.sh [GIB]        (default 2; files go to ${PARE_BENCH_DIR:-/tmp/pare-convert-bench})
 # PARE_BENCH_THREADS=N passes --threads N (default: convert's own, 2 on a 2-core machine); the output
 # bytes do not depend on it (`cmp` two runs to check).

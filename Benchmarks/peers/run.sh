@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs peers.py in its own venv (created on first use; PyTorch from PyPI is large, ~6 GB with CUDA wheels).
+# Builds and runs no Pare binary (Python peers only; side_by_side.sh runs Pare beside it).
 # Single-threaded by default, like `pare bench`. OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE are unset for this
 # run only: they slow a current NumPy (see the machine notes), and the comparison must be fair to NumPy.
 set -euo pipefail

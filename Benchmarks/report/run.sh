@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Page bytes and render time of `pare report` (release build): the demo files and a MiniLM-L6-shaped
+# Page bytes and render time of `pare report` (portable release build, `swift build -c release`, as users
+# build it; no PARE_TARGET_CPU): the demo files and a MiniLM-L6-shaped
 # model (103 tensors, 22.7 M random parameters, written by minilm_like.py — Python's standard library
 # only) converted to q4_0 and to 50 %-sparse int8. Each report is run REPEATS times; wall and CPU
-# (user + sys) seconds and peak RSS from /usr/bin/time — on a shared machine CPU time is the fair figure.   Benchmarks/report/run.sh [WORKDIR] [REPEATS]
+# (user + sys) seconds and peak RSS from /usr/bin/time — on a shared machine CPU time is the fair figure.
+#   Benchmarks/report/run.sh [WORKDIR] [REPEATS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work="${1:-/tmp/pare-report-bench}"

@@ -1,46 +1,104 @@
 #!/usr/bin/env bash
-# The README's inference and kernel tables in one script: Pare's demo files through `pare eval` at
-# batch 1 and 256 in alternating rounds (dense f32 in every round, so ratios are per round), the
-# 90 % int8 file again with --row-kernels, the Python peers on the same matrices, then `pare bench`.
+# The README's inference and kernel tables in one script, for the PORTABLE build (what users run:
+# `swift build -c release`, kernels chosen at run time by CPUID) and, beside it, the NATIVE build
+# (`PARE_TARGET_CPU=native`, scratch path .build-native) on the same files in the same rounds:
+# Pare's demo files through `pare eval` at batch 1 and 256, the 90 % int8 file again with
+# --row-kernels, then `pare bench` of each build, then the Python peers on the same matrices.
 #
-#   Benchmarks/runtime/side_by_side.sh [DEMO_DIR] [ROUNDS]
+#   [NATIVE=0] [PEERS=0] [SKIP_BUILD=1] [BENCH_REPEATS=41] Benchmarks/runtime/side_by_side.sh [DEMO_DIR] [ROUNDS]
 #
-# DEMO_DIR holds `pare demo --out DIR` files (made here if missing). Builds Pare for this CPU.
-# Prints raw lines "round file batch accuracy mean_us median_us resident_bytes arrangement_bytes",
-# then a summary (medians over rounds, per-round ratios against dense f32), then the peers and bench.
+# Which build each figure comes from: every eval row and `pare bench` table is printed for the
+# portable build (.build/release/pare) and the native build (.build-native/release/pare); NATIVE=0
+# measures the portable build only. The demo files (DEMO_DIR, made here by the portable build if
+# missing) are the same bytes for both. Rounds are interleaved: each round runs every file × batch on
+# the portable binary, then on the native one, so the machine's drift hits both columns alike; the
+# summary gives medians over rounds and, per build, the median of per-round ratios against that
+# build's dense f32 at the same batch. Each run's JSON is kept in a file and parsed after all runs
+# (a parser started beside `pare`, e.g. in a pipe, takes a core and distorts its timing).
+# SKIP_BUILD=1 uses the binaries as built; the script can run from any directory (paths are absolute).
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DEMO=${1:-/tmp/pare-demo}
 ROUNDS=${2:-5}
-PARE_TARGET_CPU=native swift build -c release --scratch-path .build-native >&2
-P=.build-native/release/pare
-M=Fixtures/datasets/mnist5k
+NATIVE=${NATIVE:-1}
+if [[ -z ${SKIP_BUILD:-} ]]; then
+  (cd "$ROOT" && swift build -c release --product pare >&2)
+  [[ $NATIVE == 0 ]] || (cd "$ROOT" && PARE_TARGET_CPU=native swift build -c release --product pare --scratch-path .build-native >&2)
+fi
+builds=(portable)
+declare -A bin=([portable]="$ROOT/.build/release/pare" [native]="$ROOT/.build-native/release/pare")
+[[ $NATIVE == 0 ]] || builds+=(native)
+P=${bin[portable]}
+M=$ROOT/Fixtures/datasets/mnist5k
 [[ -f $DEMO/sparse90-int8.pare ]] || $P demo --out "$DEMO" >&2
-$P export "$DEMO/sparse90-int8.pare" --to npz "$DEMO/w90.npz" >/dev/null
-$P export "$DEMO/sparse95-int8.pare" --to npz "$DEMO/w95.npz" >/dev/null
-fields='import json,sys; d=json.load(sys.stdin); print(d["accuracy"], d["latency_ms_per_sample"]*1000, d["median_latency_ms_per_sample"]*1000, d["model_resident_bytes"], d["batch1_arrangement_bytes"])'
-raw=$(mktemp)
+raw=$(mktemp -d)
+trap 'rm -rf "$raw"' EXIT
+files="dense-f32 sparse90-int8 sparse95-int8 sparse95-int4 sparse90-codebook4 sparse98-int8"
 for round in $(seq "$ROUNDS"); do
-  for f in dense-f32 sparse90-int8 sparse95-int8 sparse95-int4 sparse90-codebook4 sparse98-int8; do
+  echo "round $round of $ROUNDS" >&2
+  for f in $files; do
     for b in 1 256; do
-      echo "$round $f b$b $($P eval "$DEMO/$f.pare" --data $M --batch $b --threads 1 --json 2>/dev/null | python3 -c "$fields")"
+      for build in "${builds[@]}"; do
+        out=$(${bin[$build]} eval "$DEMO/$f.pare" --data "$M" --batch $b --threads 1 --json 2>/dev/null)
+        printf '%s\n' "$out" >"$raw/$round.$build.$f.b$b.json"
+      done
     done
   done
-  echo "$round sparse90-int8-rows b1 $($P eval "$DEMO/sparse90-int8.pare" --data $M --batch 1 --threads 1 --row-kernels --json 2>/dev/null | python3 -c "$fields")"
-done | tee "$raw"
-python3 - "$raw" <<'PY'
-import collections, statistics, sys
-rows = collections.defaultdict(list)
-for line in open(sys.argv[1]):
-    p = line.split()
-    rows[(p[1], p[2])].append([float(x) for x in p[3:]])
-dense = rows[("dense-f32", "b1")]
-print(f"{'file':22} {'batch':5} {'accuracy':>8} {'µs/sample':>10} {'vs dense (b1)':>14} {'resident':>10} {'arrangement':>12}")
-for (name, batch), runs in rows.items():
-    ratio = statistics.median(r[1] / d[1] for r, d in zip(runs, dense)) if batch == "b1" else float("nan")
-    print(f"{name:22} {batch:5} {runs[0][0]:8.3f} {statistics.median(r[1] for r in runs):10.2f} {ratio:14.3f} "
-          f"{int(runs[-1][3]):10d} {int(runs[-1][4]):12d}")
+  for build in "${builds[@]}"; do
+    out=$(${bin[$build]} eval "$DEMO/sparse90-int8.pare" --data "$M" --batch 1 --threads 1 --row-kernels --json 2>/dev/null)
+    printf '%s\n' "$out" >"$raw/$round.$build.sparse90-int8-rows.b1.json"
+  done
+done
+python3 - "$raw" "$ROUNDS" "${builds[@]}" <<'PY'
+import json, statistics, sys
+raw, rounds, builds = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+names = ["dense-f32", "sparse90-int8", "sparse90-int8-rows", "sparse95-int8", "sparse95-int4",
+         "sparse90-codebook4", "sparse98-int8"]
+def runs(build, name, batch):
+    out = []
+    for r in range(1, rounds + 1):
+        try:
+            out.append(json.load(open(f"{raw}/{r}.{build}.{name}.b{batch}.json")))
+        except FileNotFoundError:
+            return []
+    return out
+def us(d): return d["latency_ms_per_sample"] * 1000
+print("raw µs/sample per round (round: " + " ".join(f"{b}" for b in builds) + ")")
+for name in names:
+    for batch in (1, 256):
+        cols = [runs(b, name, batch) for b in builds]
+        if cols[0]:
+            print(f"  {name:20} b{batch:<4}", "  ".join(
+                "/".join(f"{us(c[r]):.2f}" for c in cols) for r in range(rounds)))
+head = f"{'file':20} {'accuracy':>8}"
+for batch in (1, 256):
+    for b in builds:
+        head += f" {b + ' b' + str(batch) + ' µs':>17} {'vs dense':>8}"
+head += f" {'resident':>9} {'b1 arrangement':>15}"
+print(f"\nmedians over {rounds} rounds; µs/sample; 'vs dense' = median of per-round ratios to the same build's dense f32")
+print(head)
+for name in names:
+    line, acc, res = "", set(), None
+    for batch in (1, 256):
+        for b in builds:
+            rs, dense = runs(b, name, batch), runs(b, "dense-f32", batch)
+            if not rs:
+                line += f" {'—':>17} {'':>8}"
+                continue
+            acc.add(round(rs[0]["accuracy"], 3))
+            ratio = statistics.median(us(x) / us(d) for x, d in zip(rs, dense))
+            line += f" {statistics.median(us(x) for x in rs):17.2f} {ratio:7.3f}×"
+            if b == builds[0] and batch == 1:
+                res = (rs[-1]["model_resident_bytes"], rs[-1]["batch1_arrangement_bytes"])
+    accuracy = "/".join(f"{a:.3f}" for a in sorted(acc))
+    print(f"{name:20} {accuracy:>8}{line} {res[0]:9d} {res[1]:15d}")
 PY
-rm -f "$raw"
-THREADS=1 Benchmarks/peers/run.sh --weights "$DEMO/w90.npz" --weights "$DEMO/w95.npz" 2>/dev/null
-$P bench --repeats 41 2>/dev/null
+for build in "${builds[@]}"; do
+  echo "== pare bench --repeats ${BENCH_REPEATS:-41}, $build build (${bin[$build]})"
+  ${bin[$build]} bench --repeats "${BENCH_REPEATS:-41}" 2>/dev/null
+done
+if [[ ${PEERS:-1} != 0 ]]; then
+  $P export "$DEMO/sparse90-int8.pare" --to npz "$DEMO/w90.npz" >/dev/null
+  $P export "$DEMO/sparse95-int8.pare" --to npz "$DEMO/w95.npz" >/dev/null
+  THREADS=1 "$ROOT/Benchmarks/peers/run.sh" --weights "$DEMO/w90.npz" --weights "$DEMO/w95.npz" 2>/dev/null
+fi

