@@ -3,9 +3,12 @@
 # `swift build -c release`, kernels chosen at run time by CPUID) and, beside it, the NATIVE build
 # (`PARE_TARGET_CPU=native`, scratch path .build-native) on the same files in the same rounds:
 # Pare's demo files through `pare eval` at batch 1 and 256, the 90 % int8 file again with
-# --row-kernels, then `pare bench` of each build, then the Python peers on the same matrices.
+# --row-kernels, then `pare train` of the reference recipe (20 epochs; TRAIN_ROUNDS rounds, default 3,
+# 0 skips), then `pare bench` of each build, then the Python peers (peers.py: PyTorch training and
+# inference, NumPy, SciPy CSR on Pare's own 90 % / 95 % matrices; PEERS=0 skips).
 #
-#   [NATIVE=0] [PEERS=0] [SKIP_BUILD=1] [BENCH_REPEATS=41] Benchmarks/runtime/side_by_side.sh [DEMO_DIR] [ROUNDS]
+#   [NATIVE=0] [PEERS=0] [SKIP_BUILD=1] [TRAIN_ROUNDS=3] [BENCH_REPEATS=41] \
+#     Benchmarks/runtime/side_by_side.sh [DEMO_DIR] [ROUNDS]
 #
 # Which build each figure comes from: every eval row and `pare bench` table is printed for the
 # portable build (.build/release/pare) and the native build (.build-native/release/pare); NATIVE=0
@@ -93,6 +96,26 @@ for name in names:
     accuracy = "/".join(f"{a:.3f}" for a in sorted(acc))
     print(f"{name:20} {accuracy:>8}{line} {res[0]:9d} {res[1]:15d}")
 PY
+train_rounds=${TRAIN_ROUNDS:-3}
+if [[ $train_rounds != 0 ]]; then
+  for round in $(seq "$train_rounds"); do
+    for build in "${builds[@]}"; do
+      out=$(${bin[$build]} train --epochs 20 --clip-global-norm 1 --l1 1e-5 --out "$raw/train.pare" --json 2>/dev/null)
+      printf '%s\n' "$out" >"$raw/train.$round.$build.json"
+    done
+  done
+  python3 - "$raw" "$train_rounds" "${builds[@]}" <<'PY'
+import json, statistics, sys
+raw, rounds, builds = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+print(f"\npare train --epochs 20 --clip-global-norm 1 --l1 1e-5: wall s/epoch of the training loop, "
+      f"median of {rounds} interleaved rounds")
+for b in builds:
+    runs = [json.load(open(f"{raw}/train.{r}.{b}.json")) for r in range(1, rounds + 1)]
+    each = " ".join(f"{d['seconds_per_epoch']:.3f}" for d in runs)
+    print(f"  {b:9} {statistics.median(d['seconds_per_epoch'] for d in runs):.3f} s/epoch (rounds: {each}), "
+          f"dense test accuracy {runs[0]['accuracy']:.3f}")
+PY
+fi
 for build in "${builds[@]}"; do
   echo "== pare bench --repeats ${BENCH_REPEATS:-41}, $build build (${bin[$build]})"
   ${bin[$build]} bench --repeats "${BENCH_REPEATS:-41}" 2>/dev/null
