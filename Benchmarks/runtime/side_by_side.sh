@@ -2,12 +2,14 @@
 # The README's inference and kernel tables in one script, for the PORTABLE build (what users run:
 # `swift build -c release`, kernels chosen at run time by CPUID) and, beside it, the NATIVE build
 # (`PARE_TARGET_CPU=native`, scratch path .build-native) on the same files in the same rounds:
-# Pare's demo files through `pare eval` at batch 1 and 256, the 90 % int8 file again with
+# Pare's demo files through `pare eval` at batch 1 and 256 on the bundled 1,000 test images repeated
+# COPIES times (default 20: one run of 1,000 samples lasts ~10-20 ms, shorter than the VM's speed
+# swings; accuracy is the 1,000 images'), the 90 % int8 file again with
 # --row-kernels, then `pare train` of the reference recipe (20 epochs; TRAIN_ROUNDS rounds, default 3,
 # 0 skips), then `pare bench` of each build, then the Python peers (peers.py: PyTorch training and
 # inference, NumPy, SciPy CSR on Pare's own 90 % / 95 % matrices; PEERS=0 skips).
 #
-#   [NATIVE=0] [PEERS=0] [SKIP_BUILD=1] [TRAIN_ROUNDS=3] [BENCH_REPEATS=41] \
+#   [NATIVE=0] [PEERS=0] [SKIP_BUILD=1] [COPIES=20] [TRAIN_ROUNDS=3] [BENCH_REPEATS=41] \
 #     Benchmarks/runtime/side_by_side.sh [DEMO_DIR] [ROUNDS]
 #
 # Which build each figure comes from: every eval row and `pare bench` table is printed for the
@@ -19,6 +21,7 @@
 # build's dense f32 at the same batch. Each run's JSON is kept in a file and parsed after all runs
 # (a parser started beside `pare`, e.g. in a pipe, takes a core and distorts its timing).
 # SKIP_BUILD=1 uses the binaries as built; the script can run from any directory (paths are absolute).
+# The peers run in PARE_BENCH_VENV (see Benchmarks/peers/run.sh; it needs torch, numpy, scipy).
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 DEMO=${1:-/tmp/pare-demo}
@@ -32,7 +35,9 @@ builds=(portable)
 declare -A bin=([portable]="$ROOT/.build/release/pare" [native]="$ROOT/.build-native/release/pare")
 [[ $NATIVE == 0 ]] || builds+=(native)
 P=${bin[portable]}
-M=$ROOT/Fixtures/datasets/mnist5k
+COPIES=${COPIES:-20}
+M=$DEMO/mnist-test-x$COPIES
+[[ -f $M/test-labels-idx1-ubyte.gz ]] || python3 "$ROOT/Benchmarks/runtime/repeat_test_set.py" "$ROOT/Fixtures/datasets/mnist5k" "$M" "$COPIES"
 [[ -f $DEMO/sparse90-int8.pare ]] || $P demo --out "$DEMO" >&2
 raw=$(mktemp -d)
 trap 'rm -rf "$raw"' EXIT
@@ -123,5 +128,6 @@ done
 if [[ ${PEERS:-1} != 0 ]]; then
   $P export "$DEMO/sparse90-int8.pare" --to npz "$DEMO/w90.npz" >/dev/null
   $P export "$DEMO/sparse95-int8.pare" --to npz "$DEMO/w95.npz" >/dev/null
-  THREADS=1 "$ROOT/Benchmarks/peers/run.sh" --weights "$DEMO/w90.npz" --weights "$DEMO/w95.npz" 2>/dev/null
+  echo "== peers (Benchmarks/peers/run.sh, 1 thread; SciPy on Pare's 90 % / 95 % int8 matrices)"
+  THREADS=1 "$ROOT/Benchmarks/peers/run.sh" --weights "$DEMO/w90.npz" --weights "$DEMO/w95.npz"
 fi

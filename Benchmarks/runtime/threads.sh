@@ -19,22 +19,7 @@ P=.build/release/pare
 # The bundled test set (1,000 images) repeated 20 times: a run of 1,000 samples times ~10 ms, too short
 # to tell 1 from 2 threads on a VM whose speed drifts by ±30 % from one 10 ms to the next.
 M=$DEMO/mnist-test-x20
-if [[ ! -f $M/test-labels-idx1-ubyte.gz ]]; then
-  mkdir -p "$M"
-  python3 - Fixtures/datasets/mnist5k "$M" <<'PY'
-import gzip, struct, sys
-src, dst = sys.argv[1:]
-for kind in ("images-idx3", "labels-idx1"):
-    for split in ("train", "test"):
-        data = gzip.open(f"{src}/{split}-{kind}-ubyte.gz").read()
-        dims = data[3]
-        shape = list(struct.unpack(f">{dims}I", data[4:4 + 4 * dims]))
-        body = data[4 + 4 * dims:]
-        copies = 20 if split == "test" else 1
-        shape[0] *= copies
-        gzip.open(f"{dst}/{split}-{kind}-ubyte.gz", "wb", compresslevel=1).write(data[:4] + struct.pack(f">{dims}I", *shape) + body * copies)
-PY
-fi
+[[ -f $M/test-labels-idx1-ubyte.gz ]] || python3 Benchmarks/runtime/repeat_test_set.py Fixtures/datasets/mnist5k "$M" 20
 [[ -f $DEMO/sparse90-int8.pare ]] || $P demo --out "$DEMO" >&2
 [[ -f $DEMO/dense-int8.pare ]] || $P convert "$DEMO/dense-f32.pare" "$DEMO/dense-int8.pare" --quant int8 --index dense >/dev/null
 field='import json,sys; print(json.load(sys.stdin)["latency_ms_per_sample"]*1000)'
