@@ -6,10 +6,11 @@
 # COPIES times (default 20: one run of 1,000 samples lasts ~10-20 ms, shorter than the VM's speed
 # swings; accuracy is the 1,000 images'), the 90 % int8 file again with
 # --row-kernels, then `pare train` of the reference recipe (20 epochs; TRAIN_ROUNDS rounds, default 3,
-# 0 skips), then `pare bench` of each build, then the Python peers (peers.py: PyTorch training and
+# 0 skips), then `pare bench` of each build and of the portable build with each lower kernel set
+# forced (KERNEL_SETS, default "avx2 generic"; empty skips), then the Python peers (peers.py: PyTorch training and
 # inference, NumPy, SciPy CSR on Pare's own 90 % / 95 % matrices; PEERS=0 skips).
 #
-#   [NATIVE=0] [PEERS=0] [SKIP_BUILD=1] [COPIES=20] [TRAIN_ROUNDS=3] [BENCH_REPEATS=41] \
+#   [NATIVE=0] [PEERS=0] [SKIP_BUILD=1] [COPIES=20] [TRAIN_ROUNDS=3] [BENCH_REPEATS=41] [KERNEL_SETS=…] \
 #     Benchmarks/runtime/side_by_side.sh [DEMO_DIR] [ROUNDS]
 #
 # Which build each figure comes from: every eval row and `pare bench` table is printed for the
@@ -124,6 +125,10 @@ fi
 for build in "${builds[@]}"; do
   echo "== pare bench --repeats ${BENCH_REPEATS:-41}, $build build (${bin[$build]})"
   ${bin[$build]} bench --repeats "${BENCH_REPEATS:-41}" 2>/dev/null
+done
+for kernels in ${KERNEL_SETS-avx2 generic}; do
+  echo "== PARE_KERNELS=$kernels pare bench --repeats ${BENCH_REPEATS:-41}, portable build"
+  PARE_KERNELS=$kernels $P bench --repeats "${BENCH_REPEATS:-41}" 2>/dev/null
 done
 if [[ ${PEERS:-1} != 0 ]]; then
   $P export "$DEMO/sparse90-int8.pare" --to npz "$DEMO/w90.npz" >/dev/null
