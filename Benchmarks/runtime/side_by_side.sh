@@ -3,7 +3,7 @@
 # `swift build -c release`, kernels chosen at run time by CPUID) and, beside it, the NATIVE build
 # (`PARE_TARGET_CPU=native`, scratch path .build-native) on the same files in the same rounds:
 # Pare's demo files through `pare eval` at batch 1 and 256 on the bundled 1,000 test images repeated
-# COPIES times (default 20: one run of 1,000 samples lasts ~10-20 ms, shorter than the VM's speed
+# COPIES times (default 20: one run of 1,000 samples lasts 2-20 ms, shorter than the VM's speed
 # swings; accuracy is the 1,000 images'), the 90 % int8 file again with
 # --row-kernels, then `pare train` of the reference recipe (20 epochs; TRAIN_ROUNDS rounds, default 3,
 # 0 skips), then `pare bench` of each build and of the portable build with each lower kernel set
