@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
-# The README's inference and kernel tables in one script, for the PORTABLE build (what users run:
-# `swift build -c release`, kernels chosen at run time by CPUID) and, beside it, the NATIVE build
+# The README's training, inference and kernel tables in one script, for the PORTABLE build (what users
+# run: `swift build -c release`, kernels chosen at run time by CPUID) and, beside it, the NATIVE build
 # (`PARE_TARGET_CPU=native`, scratch path .build-native) on the same files in the same rounds:
-# Pare's demo files through `pare eval` at batch 1 and 256 on the bundled 1,000 test images repeated
-# COPIES times (default 20: one run of 1,000 samples lasts 2-20 ms, shorter than the VM's speed
-# swings; accuracy is the 1,000 images'), the 90 % int8 file again with
-# --row-kernels, then `pare train` of the reference recipe (20 epochs; TRAIN_ROUNDS rounds, default 3,
-# 0 skips), then `pare bench` of each build and of the portable build with each lower kernel set
-# forced (KERNEL_SETS, default "avx2 generic"; empty skips), then the Python peers (peers.py: PyTorch training and
-# inference, NumPy, SciPy CSR on Pare's own 90 % / 95 % matrices; PEERS=0 skips).
+#   1. Pare's demo files through `pare eval` at batch 1 and 256 on the bundled 1,000 test images
+#      repeated COPIES times (default 20: one run of 1,000 samples lasts 2-20 ms, shorter than the VM's
+#      speed swings; accuracy is the 1,000 images'), and the 90 % int8 file again with --row-kernels;
+#   2. `pare train` of the reference recipe (20 epochs; TRAIN_ROUNDS rounds, default 3, 0 skips);
+#   3. `pare bench` of each build, then of the portable build with each lower kernel set forced
+#      (KERNEL_SETS, default "avx2 generic"; empty skips);
+#   4. the Python peers (peers.py: PyTorch training and inference, NumPy, SciPy CSR on Pare's own
+#      90 % / 95 % matrices; PEERS=0 skips).
 #
 #   [NATIVE=0] [PEERS=0] [SKIP_BUILD=1] [COPIES=20] [TRAIN_ROUNDS=3] [BENCH_REPEATS=41] [KERNEL_SETS=…] \
 #     Benchmarks/runtime/side_by_side.sh [DEMO_DIR] [ROUNDS]
 #
-# Which build each figure comes from: every eval row and `pare bench` table is printed for the
-# portable build (.build/release/pare) and the native build (.build-native/release/pare); NATIVE=0
-# measures the portable build only. The demo files (DEMO_DIR, made here by the portable build if
+# Which build each figure comes from: every eval row, training figure and the first `pare bench` tables
+# are printed for the portable build (.build/release/pare) and the native build
+# (.build-native/release/pare); the forced kernel sets and the npz exports for the peers use the
+# portable build; NATIVE=0 measures the portable build only. The demo files (DEMO_DIR, made here by the portable build if
 # missing) are the same bytes for both. Rounds are interleaved: each round runs every file × batch on
 # the portable binary, then on the native one, so the machine's drift hits both columns alike; the
 # summary gives medians over rounds and, per build, the median of per-round ratios against that
