@@ -107,7 +107,10 @@ final class SparseIntegerWeights: @unchecked Sendable {
         let steps = SliceSteps(weights, sliceRows: sliceRows, tileColumns: tileColumns, perLane: per, groupWindow: Self.groupWindow)
         let order = steps.order, starts = steps.starts, total = steps.total
         let entries = total * sliceRows * per
+        // A valid index has ≤ 32 entries per row and tile (≤ 8 steps); the kernel takes ≤ 255 per byte.
+        let counts = (0..<(slices * tiles)).map { UInt8(clamping: starts[$0 + 1] - starts[$0]) }
         guard entries <= Self.maximumEntriesPerStored * stored,
+              (0..<(slices * tiles)).allSatisfy({ starts[$0 + 1] - starts[$0] <= Int(UInt8.max) }),
               UInt64(tableBytes) + UInt64(2 * entries) <= weights.maxArrangementBytes else { return nil }
 
         // Pass 2: entry n of a row in tile t goes to step start + n / 4, byte 4 · lane + n % 4.
@@ -131,7 +134,7 @@ final class SparseIntegerWeights: @unchecked Sendable {
         self.slices = slices
         self.tiles = tiles
         self.sliceStarts = OwnedBuffer((0...slices).map { starts[$0 * tiles] })
-        self.stepCounts = OwnedBuffer((0..<(slices * tiles)).map { UInt8(starts[$0 + 1] - starts[$0]) })
+        self.stepCounts = OwnedBuffer(counts)
         self.rowOrder = OwnedBuffer(order.map { Int32($0) })
         self.records = OwnedBuffer(records, alignment: Self.alignment)
         self.scales = OwnedBuffer(scales, alignment: Self.alignment)
