@@ -45,8 +45,11 @@ final class SparseIntegerWeights: @unchecked Sendable {
     static var kernelSupported: Bool { KernelSet.supported >= .avx2 }
 
     /// Whether products use it: with the AVX2 kernel set. The AVX-512 set keeps the f32 sliced
-    /// kernel (`SlicedWeights`, a two-register permute per 16 lanes), 1.1–1.3× faster than this one on
-    /// the 90 % LeNet layer side by side (Intel Xeon with AVX-512, 2026-12-02), and the f32 row panels for larger batches.
+    /// kernel (`SlicedWeights`, a two-register permute per 16 lanes; 1.1–1.3× faster than the first
+    /// version of this one side by side) and the f32 row panels for larger batches. With this version
+    /// enabled for AVX-512 too, `pare bench` on LeNet 90 % csr int8 tied at batch 1 (4.1–4.2 µs both)
+    /// and won at batch 256 (0.70–0.73× vs 0.83–0.99× of dense f32; Intel Xeon, 2026-12-02) — not
+    /// switched yet.
     static var kernelAvailable: Bool { KernelSet.selected == .avx2 }
 
     let rows: Int
