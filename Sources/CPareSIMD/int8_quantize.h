@@ -93,6 +93,67 @@ static inline __attribute__((always_inline)) int quantize_block32(const float *x
     return 0;
 }
 
+// Lane j of the result = op over the 8 lanes of m[j] (a transposing tree: 7 ops for 8 blocks instead of
+// 3 shuffles and 3 ops per block). op is exact (max, add), so the order does not matter.
+#define PARE_REDUCE8(op, m, out) do {                                                                         \
+        __m256i a01 = op(_mm256_unpacklo_epi32(m[0], m[1]), _mm256_unpackhi_epi32(m[0], m[1]));              \
+        __m256i a23 = op(_mm256_unpacklo_epi32(m[2], m[3]), _mm256_unpackhi_epi32(m[2], m[3]));              \
+        __m256i a45 = op(_mm256_unpacklo_epi32(m[4], m[5]), _mm256_unpackhi_epi32(m[4], m[5]));              \
+        __m256i a67 = op(_mm256_unpacklo_epi32(m[6], m[7]), _mm256_unpackhi_epi32(m[6], m[7]));              \
+        __m256i b03 = op(_mm256_unpacklo_epi64(a01, a23), _mm256_unpackhi_epi64(a01, a23));                  \
+        __m256i b47 = op(_mm256_unpacklo_epi64(a45, a67), _mm256_unpackhi_epi64(a45, a67));                  \
+        out = op(_mm256_permute2x128_si256(b03, b47, 0x20), _mm256_permute2x128_si256(b03, b47, 0x31));       \
+    } while (0)
+
+// Eight whole Q8_0 blocks of 32 at once: the same operations as quantize_block32 block by block (max of
+// |x| by bits, d = round_to_half(max / 127), one multiply by 127 / max, round half to even, clamp), with
+// the per-block scalar steps (reductions, two divisions, the f16 rounding) done for the 8 blocks in one
+// vector — 784 inputs 0.35 → ~0.2 µs (C harness). Same bits; returns -1 as quantize_block32 would.
+static __attribute__((noinline)) int quantize_8blocks32(const float *x, int8_t *out, float *scales, int32_t *sums) {
+    const __m256i magnitude = _mm256_set1_epi32(0x7FFFFFFF);
+    __m256i most[8];
+    for (int j = 0; j < 8; j++) {
+        __m256i m = _mm256_setzero_si256();
+        for (int i = 0; i < 4; i++)
+            m = _mm256_max_epi32(m, _mm256_and_si256(_mm256_castps_si256(_mm256_loadu_ps(x + 32 * j + 8 * i)), magnitude));
+        most[j] = m;
+    }
+    __m256i maxBits;
+    PARE_REDUCE8(_mm256_max_epi32, most, maxBits);
+    if (_mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpgt_epi32(maxBits, _mm256_set1_epi32(0x7F7FFFFF)))) != 0) return -1;
+    const __m256 maxAbs = _mm256_castsi256_ps(maxBits);
+    const __m256 live = _mm256_cmp_ps(maxAbs, _mm256_set1_ps(PARE_INT8_MIN_RANGE), _CMP_GE_OQ);  // else: zeros
+    // round_to_half(max / 127), lane by lane.
+    const __m256 e = _mm256_div_ps(maxAbs, _mm256_set1_ps(127.0f));
+    const __m256 tiny = _mm256_sub_ps(_mm256_add_ps(e, _mm256_set1_ps(0.5f)), _mm256_set1_ps(0.5f));
+    __m256i bits = _mm256_castps_si256(e);
+    bits = _mm256_add_epi32(bits, _mm256_add_epi32(_mm256_set1_epi32(0x0FFF), _mm256_and_si256(_mm256_srli_epi32(bits, 13), _mm256_set1_epi32(1))));
+    __m256 d = _mm256_castsi256_ps(_mm256_and_si256(bits, _mm256_set1_epi32(~0x1FFF)));
+    d = _mm256_blendv_ps(d, _mm256_set1_ps(__builtin_inff()), _mm256_cmp_ps(d, _mm256_set1_ps(65520.0f), _CMP_GE_OQ));
+    d = _mm256_blendv_ps(d, tiny, _mm256_cmp_ps(e, _mm256_set1_ps(0x1p-14f), _CMP_LT_OQ));
+    if (_mm256_movemask_ps(_mm256_and_ps(live, _mm256_cmp_ps(d, _mm256_set1_ps(__builtin_inff()), _CMP_EQ_OQ))) != 0) return -1;
+    _mm256_storeu_ps(scales, _mm256_and_ps(d, live));
+    // 127 / max for live blocks, 0 for the others (x · 0 rounds to 0: their q and sum are 0).
+    const __m256 inverse = _mm256_and_ps(_mm256_div_ps(_mm256_set1_ps(127.0f), maxAbs), live);
+    const __m256 low = _mm256_set1_ps(-127.0f), high = _mm256_set1_ps(127.0f);
+    __m256i totals[8];
+    for (int j = 0; j < 8; j++) {
+        const __m256 inv = _mm256_permutevar8x32_ps(inverse, _mm256_set1_epi32(j));
+        __m256i q[4];
+        for (int i = 0; i < 4; i++) {
+            __m256 r = _mm256_round_ps(_mm256_mul_ps(_mm256_loadu_ps(x + 32 * j + 8 * i), inv), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+            q[i] = _mm256_cvtps_epi32(_mm256_min_ps(_mm256_max_ps(r, low), high));
+        }
+        totals[j] = _mm256_add_epi32(_mm256_add_epi32(q[0], q[1]), _mm256_add_epi32(q[2], q[3]));
+        __m256i bytes = _mm256_packs_epi16(_mm256_packs_epi32(q[0], q[1]), _mm256_packs_epi32(q[2], q[3]));
+        _mm256_storeu_si256((__m256i *)(out + 32 * j), _mm256_permutevar8x32_epi32(bytes, _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7)));
+    }
+    __m256i total;
+    PARE_REDUCE8(_mm256_add_epi32, totals, total);
+    _mm256_storeu_si256((__m256i *)sums, _mm256_slli_epi32(total, 7));  // 128 · Σ q
+    return 0;
+}
+
 // Q8_0 activations: one max and one f16 scale per block.
 static inline __attribute__((always_inline)) int quantize_q8_0(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx,
                                                                ptrdiff_t block, int8_t *q, ptrdiff_t ldq, float *scales,
@@ -101,7 +162,11 @@ static inline __attribute__((always_inline)) int quantize_q8_0(const float *x, p
     for (ptrdiff_t i = 0; i < m; i++) {
         const float *row = x + i * ldx;
         int8_t *out = q + i * ldq;
-        for (ptrdiff_t b = 0; b < blocks; b++) {
+        ptrdiff_t b = 0;
+        if (block == 32)
+            for (; b + 8 <= k / 32; b += 8)
+                if (quantize_8blocks32(row + 32 * b, out + 32 * b, scales + i * blocks + b, sums + i * blocks + b) != 0) return -1;
+        for (; b < blocks; b++) {
             ptrdiff_t lo = b * block, hi = lo + block < k ? lo + block : k;
             if (block == 32 && hi - lo == 32) {
                 if (quantize_block32(row + lo, out + lo, scales + i * blocks + b, sums + i * blocks + b) != 0) return -1;

@@ -184,7 +184,7 @@ struct IntegerWeightsTests {
     /// overflows, as the definition does.
     @Test(.enabled(if: !variants.isEmpty, "this CPU has no integer kernel"), arguments: variants)
     func quantizerEqualsTheDefinition(variant: IntegerWeights.Variant) throws {
-        let columns = 512
+        let columns = 768  // 24 blocks: three runs of 8 (quantized 8 at a time)
         var x = randomWeights(count: 4 * columns, sparsity: 0.1, seed: 9)
         for c in 0..<columns {
             x[c] *= 1e-3                     // row 0: f16-subnormal scales
@@ -208,6 +208,14 @@ struct IntegerWeightsTests {
         #expect(IntegerReference.quantize(huge, rows: 1, columns: 32, block: 32) == nil)
         #expect(quantizeWithKernel(variant, huge, rows: 1, columns: 32, superBlock: 0, &q, &scales, &sums) == -1)
         #expect(IntegerReference.quantize(huge, rows: 1, columns: 32, block: 32, superBlock: 32) != nil)
+        // The same inside a run of 8 whole blocks (quantized 8 at a time), and an infinity there.
+        for bad: Float in [65520 * 127, .infinity] {
+            var wide = [Float](repeating: 1, count: 300)
+            wide[200] = bad
+            var q = [Int8](repeating: 0, count: 300), scales = [Float](repeating: 0, count: 10), sums = [Int32](repeating: 0, count: 10)
+            #expect(IntegerReference.quantize(wide, rows: 1, columns: 300, block: 32) == nil)
+            #expect(quantizeWithKernel(variant, wide, rows: 1, columns: 300, superBlock: 0, &q, &scales, &sums) == -1)
+        }
     }
 
     func quantizeWithKernel(_ variant: IntegerWeights.Variant, _ x: [Float], rows: Int, columns: Int, superBlock: Int,

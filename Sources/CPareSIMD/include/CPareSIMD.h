@@ -185,20 +185,22 @@ void pare_count_stored(const float *x, ptrdiff_t rows, ptrdiff_t columns, ptrdif
 
 // MARK: sparse int8 × int8 (int8 / int4 weights with per-row scales, any sparse structure)
 //
-// Built by Sources/PareRuntime/Kernels/SparseIntegerWeights.swift: rows (most stored first) in
-// slices of 8, columns in tiles of 32 (= the activation blocks). Slice s, tile t holds steps
-// stepStarts[s*tiles+t] ..< stepStarts[s*tiles+t+1]; a step is 32 bytes of columns and 32 bytes of q
-// (s8, never −128): byte 4j + e is entry e of lane j (row rowOrder[8s+j]); a column c within the tile
-// is stored as c (c < 16) or 0x80 | (c − 16); padding is column 0, q 0. Both arrays 32-byte aligned.
+// Built by Sources/PareRuntime/Kernels/SparseIntegerWeights.swift: rows in slices of 8 (most stored
+// first, grouped so a slice's rows fill the same tiles), columns in tiles of 32 (= the activation
+// blocks). Slice s starts at step sliceStarts[s]; its tiles follow in order, tile t with
+// stepCounts[s*tiles+t] steps (0–8). A step is a 64-byte record (64-byte aligned): 32 bytes of
+// columns, then 32 bytes of q (s8, never −128); byte 4j + e is entry e of lane j (row
+// rowOrder[8s+j]); a column c within the tile is stored as c (c < 16) or 0x80 | (c − 16); padding is
+// column 0, q 0.
 // Input: one sample quantized as for the dense integer kernels (blocks of 32: q in xq, padded with
 // zeros to 32 · tiles bytes; scales xs per block). Per lane, per tile t in order: acc = Σ q_x · q_w
-// (exact int32), sum = fma(float(acc), xs[t], sum) (tiles with no step skipped: they add exactly 0);
+// (exact int32), sum = fma(float(acc), xs[t], sum) (a tile with no step adds exactly 0);
 // y[r] = sum · scales[lane] (+ bias[r]) — the dense integer product's formula over the stored values.
 
 /// y[r] for the rows of slices [sliceBegin, sliceEnd) (lanes past `rows` write nothing).
 void pare_sliced_int8_gemv_avx2(const int8_t *xq, const float *xs, ptrdiff_t rows, ptrdiff_t tiles,
-                                const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint8_t *columns,
-                                const int8_t *values, const float *scales, const float *bias, float *y,
+                                const ptrdiff_t *sliceStarts, const uint8_t *stepCounts, const uint8_t *steps,
+                                const int32_t *rowOrder, const float *scales, const float *bias, float *y,
                                 ptrdiff_t sliceBegin, ptrdiff_t sliceEnd);
 
 // MARK: sliced batch-1 sparse products

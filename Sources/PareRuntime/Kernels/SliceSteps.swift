@@ -2,6 +2,12 @@
 /// rows most-stored first (ties in row order, so the arrangement is deterministic), cut into slices of
 /// `sliceRows`; columns cut into tiles of `tileColumns`; slice s, tile t gets as many steps as the most
 /// entries any of its rows has in that tile, `perLane` entries of a row per step.
+///
+/// With a `groupWindow`, slices are filled greedily instead of in that order: each slice starts with
+/// the first row left, then takes, one at a time, the row among the next `groupWindow` left that adds
+/// the fewest steps (ties: the earlier). Rows whose entries fall in the same tiles share a slice, so
+/// less of each step is padding: LeNet's 784 × 300 at 90 % (random mask) 1,733 → ~1,530 steps with a
+/// window of 32. Cost: `groupWindow` × the row's stored tiles per candidate, O(stored) memory.
 struct SliceSteps {
     /// The row of each position, slice by slice.
     let order: [Int]
@@ -24,12 +30,16 @@ struct SliceSteps {
         return bytes
     }
 
-    init(_ weights: LinearWeights, sliceRows: Int, tileColumns: Int, perLane: Int) {
+    init(_ weights: LinearWeights, sliceRows: Int, tileColumns: Int, perLane: Int, groupWindow: Int = 0) {
         let rows = weights.rows
         let slices = (rows + sliceRows - 1) / sliceRows, tiles = (weights.columns + tileColumns - 1) / tileColumns
         var stored = [Int](repeating: 0, count: rows)
         for r in 0..<rows { weights.forEachStoredIndex(row: r) { _, _ in stored[r] += 1 } }
-        let order = (0..<rows).sorted { stored[$0] != stored[$1] ? stored[$0] > stored[$1] : $0 < $1 }
+        var order = (0..<rows).sorted { stored[$0] != stored[$1] ? stored[$0] > stored[$1] : $0 < $1 }
+        if groupWindow > 0 {
+            order = Self.grouped(weights, order: order, sliceRows: sliceRows, tiles: tiles, tileColumns: tileColumns,
+                                 perLane: perLane, window: groupWindow)
+        }
         var starts = [Int](repeating: 0, count: slices * tiles + 1)
         var counts = [Int](repeating: 0, count: sliceRows * tiles)
         var total = 0
@@ -48,5 +58,64 @@ struct SliceSteps {
         starts[slices * tiles] = total
         self.order = order
         self.starts = starts
+    }
+
+    /// `order` regrouped slice by slice (see the type's note); a permutation of it.
+    static func grouped(_ weights: LinearWeights, order: [Int], sliceRows: Int, tiles: Int, tileColumns: Int, perLane: Int,
+                        window: Int) -> [Int] {
+        let rows = order.count
+        // Each row's entries per tile, as (tile, count) lists.
+        var listStart = [Int](repeating: 0, count: rows + 1)
+        var listTile: [Int32] = [], listCount: [Int32] = []
+        var counts = [Int32](repeating: 0, count: tiles), touched: [Int] = []
+        for r in 0..<rows {
+            weights.forEachStoredIndex(row: r) { c, _ in
+                let t = c / tileColumns
+                if counts[t] == 0 { touched.append(t) }
+                counts[t] += 1
+            }
+            touched.sort()
+            for t in touched {
+                listTile.append(Int32(t))
+                listCount.append(counts[t])
+                counts[t] = 0
+            }
+            touched.removeAll(keepingCapacity: true)
+            listStart[r + 1] = listTile.count
+        }
+        func steps(_ n: Int32) -> Int { (Int(n) + perLane - 1) / perLane }
+        // `counts` now holds the slice's most entries per tile.
+        var used = [Bool](repeating: false, count: rows)
+        var result: [Int] = []
+        result.reserveCapacity(rows)
+        var cursor = 0
+        while result.count < rows {
+            while used[order[cursor]] { cursor += 1 }
+            let sliceStart = result.count
+            var next = order[cursor]
+            while true {
+                used[next] = true
+                result.append(next)
+                for i in listStart[next]..<listStart[next + 1] { counts[Int(listTile[i])] = max(counts[Int(listTile[i])], listCount[i]) }
+                guard result.count - sliceStart < sliceRows else { break }
+                var best = -1, bestCost = Int.max, seen = 0, i = cursor
+                while i < rows, seen < window {
+                    let r = order[i]
+                    i += 1
+                    guard !used[r] else { continue }
+                    seen += 1
+                    var cost = 0
+                    for e in listStart[r]..<listStart[r + 1] {
+                        let most = counts[Int(listTile[e])]
+                        cost += steps(max(most, listCount[e])) - steps(most)
+                    }
+                    if cost < bestCost { (best, bestCost) = (r, cost) }
+                }
+                guard best >= 0 else { break }
+                next = best
+            }
+            for r in result[sliceStart...] { for i in listStart[r]..<listStart[r + 1] { counts[Int(listTile[i])] = 0 } }
+        }
+        return result
     }
 }

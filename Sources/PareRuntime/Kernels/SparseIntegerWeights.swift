@@ -10,17 +10,20 @@ import PareKernels
 /// two `vpshufb` fetch 32 of them at once: a step is 8 rows × 4 stored entries, summed per row by
 /// `vpmaddubsw` + `vpmaddwd`.
 ///
-///     slice s (8 rows, most stored first), tile t (32 columns = activation block t)
-///     step:  columns[32]  byte 4j + e = column in tile of entry e of lane j (row rowOrder[8s + j]),
-///                         c < 16 as c, else 0x80 | (c − 16) (bit 7 zeroes the other half's lookup)
-///            q[32]        the entry's q (s8), padding (column 0, q 0)
+///     slice s (8 rows, most stored first, grouped: see `SliceSteps`), tile t (32 columns = block t)
+///     step (64-byte record): columns[32]  byte 4j + e = column in tile of entry e of lane j (row
+///                                         rowOrder[8s + j]), c < 16 as c, else 0x80 | (c − 16) (bit 7
+///                                         zeroes the other half's lookup)
+///                            q[32]        the entry's q (s8), padding (column 0, q 0)
+///     slice s: steps from sliceStarts[s], tile after tile, stepCounts[s · tiles + t] of them (0–8)
 ///
 /// Per lane and activation block b: `acc` = Σ q_x · q_w exactly, `sum = fma(Float(acc), sx_b, sum)`,
 /// then `y = sum · scale + bias` — `IntegerReference`'s formula over the stored values, so a sparse
 /// weight gives the same bits as the same weight stored dense. Activations are quantized per block of
 /// 32 as for the dense integer kernels. Memory: 2 bytes per lane entry (steps × 64 bytes), refused
 /// above `maximumEntriesPerStored` entries per stored value and past `maxArrangementBytes`; weights with
-/// a −128 (outside the sign trick) keep the f32 kernels. Used for every batch size, so batch 1 and
+/// a −128 (outside the sign trick) keep the f32 kernels. A sample with no negative input (after a
+/// ReLU) skips the sign trick in the kernel: same products. Used for every batch size, so batch 1 and
 /// batch N agree; with the AVX2 kernel set only (see `kernelAvailable`).
 final class SparseIntegerWeights: @unchecked Sendable {
     static let sliceRows = 8
@@ -32,38 +35,52 @@ final class SparseIntegerWeights: @unchecked Sendable {
     static let alignment = 64
     /// Refused above this many lane entries per stored value (bounds the memory at 32 bytes per value).
     static let maximumEntriesPerStored = 16
+    /// Bytes of one step: 32 column bytes, then 32 values.
+    static let recordBytes = 64
+    /// Rows a slice's next row is chosen from (`SliceSteps`' grouping): LeNet's 784 × 300 at 90 %
+    /// 1,721 steps in stored order, 1,571 with 16, 1,525 with 32, 1,498 with 64 (simulated, random mask).
+    static let groupWindow = 32
 
     /// Whether this CPU can run the kernel (AVX2; what the tests check).
     static var kernelSupported: Bool { KernelSet.supported >= .avx2 }
 
     /// Whether products use it: with the AVX2 kernel set. The AVX-512 set keeps the f32 sliced
-    /// kernel (`SlicedWeights`, a two-register permute per 16 lanes), 1.1–1.3× faster than this one on
-    /// the 90 % LeNet layer side by side (Intel Xeon with AVX-512, 2026-12-02), and the f32 row panels for larger batches.
+    /// kernel (`SlicedWeights`, a two-register permute per 16 lanes; 1.1–1.3× faster than the first
+    /// version of this one side by side) and the f32 row panels for larger batches. With this version
+    /// enabled for AVX-512 too, `pare bench` on LeNet 90 % csr int8 tied at batch 1 (4.1–4.2 µs both)
+    /// and won at batch 256 (0.70–0.73× vs 0.83–0.99× of dense f32; Intel Xeon, 2026-12-02) — not
+    /// switched yet.
     static var kernelAvailable: Bool { KernelSet.selected == .avx2 }
 
     let rows: Int
     let columns: Int
     let slices: Int
     let tiles: Int
-    /// `slices × tiles + 1` step offsets.
-    let stepStarts: OwnedBuffer<Int>
+    /// `slices + 1` step offsets.
+    let sliceStarts: OwnedBuffer<Int>
+    /// Steps of each slice's tiles (`slices × tiles`).
+    let stepCounts: OwnedBuffer<UInt8>
     /// The row of each lane (`rows` entries, slice by slice).
     let rowOrder: OwnedBuffer<Int32>
-    /// Column within the tile of every lane entry (32 per step).
-    let laneColumns: OwnedBuffer<UInt8>
-    /// q of every lane entry (32 per step).
-    let laneValues: OwnedBuffer<Int8>
+    /// The steps: `recordBytes` each (the column bytes of the 32 lane entries, then their q).
+    let records: OwnedBuffer<UInt8>
     /// The row scale of each lane, padded to whole slices.
     let scales: OwnedBuffer<Float>
 
     /// Bytes held by the arrangement.
     var residentBytes: Int {
-        stepStarts.buffer.count * MemoryLayout<Int>.stride + rowOrder.buffer.count * 4 + laneColumns.buffer.count
-            + laneValues.buffer.count + scales.buffer.count * 4
+        sliceStarts.buffer.count * MemoryLayout<Int>.stride + stepCounts.buffer.count + rowOrder.buffer.count * 4
+            + records.buffer.count + scales.buffer.count * 4
     }
 
     /// Steps in all.
-    var steps: Int { stepStarts.buffer[slices * tiles] }
+    var steps: Int { sliceStarts.buffer[slices] }
+
+    /// Column byte `j` (of 32) of step `k`.
+    func laneColumn(step k: Int, _ j: Int) -> UInt8 { records.buffer[k * Self.recordBytes + j] }
+
+    /// q of lane entry `j` (of 32) of step `k`.
+    func laneValue(step k: Int, _ j: Int) -> Int8 { Int8(bitPattern: records.buffer[k * Self.recordBytes + 32 + j]) }
 
     /// Arranges `weights` when it is sparse symmetric int8 / int4 free of −128 and the padding and
     /// tables stay within bounds; nil otherwise (the weight keeps its other kernels).
@@ -90,15 +107,17 @@ final class SparseIntegerWeights: @unchecked Sendable {
         }
         guard !hasMinus128 else { return nil }
         // Steps per (slice, tile) = the most entries a row of the slice has there, in fours.
-        let steps = SliceSteps(weights, sliceRows: sliceRows, tileColumns: tileColumns, perLane: per)
+        let steps = SliceSteps(weights, sliceRows: sliceRows, tileColumns: tileColumns, perLane: per, groupWindow: Self.groupWindow)
         let order = steps.order, starts = steps.starts, total = steps.total
         let entries = total * sliceRows * per
+        // A valid index has ≤ 32 entries per row and tile (≤ 8 steps); the kernel takes ≤ 255 per byte.
+        let counts = (0..<(slices * tiles)).map { UInt8(clamping: starts[$0 + 1] - starts[$0]) }
         guard entries <= Self.maximumEntriesPerStored * stored,
+              (0..<(slices * tiles)).allSatisfy({ starts[$0 + 1] - starts[$0] <= Int(UInt8.max) }),
               UInt64(tableBytes) + UInt64(2 * entries) <= weights.maxArrangementBytes else { return nil }
 
         // Pass 2: entry n of a row in tile t goes to step start + n / 4, byte 4 · lane + n % 4.
-        var laneColumns = [UInt8](repeating: 0, count: entries)
-        var laneValues = [Int8](repeating: 0, count: entries)
+        var records = [UInt8](repeating: 0, count: total * Self.recordBytes)
         var scales = [Float](repeating: 0, count: slices * sliceRows)
         var seen = [Int](repeating: 0, count: tiles)
         for (position, r) in order.enumerated() {
@@ -108,19 +127,19 @@ final class SparseIntegerWeights: @unchecked Sendable {
             weights.forEachStoredIndex(row: r) { c, i in
                 let t = c / tileColumns, n = seen[t]
                 seen[t] += 1
-                let slot = (starts[s * tiles + t] + n / per) * sliceRows * per + lane * per + n % per
-                laneColumns[slot] = Self.columnByte(c % tileColumns)
-                laneValues[slot] = source.integer(i)
+                let slot = (starts[s * tiles + t] + n / per) * Self.recordBytes + lane * per + n % per
+                records[slot] = Self.columnByte(c % tileColumns)
+                records[slot + 32] = UInt8(bitPattern: source.integer(i))
             }
         }
         self.rows = rows
         self.columns = columns
         self.slices = slices
         self.tiles = tiles
-        self.stepStarts = OwnedBuffer(starts)
+        self.sliceStarts = OwnedBuffer((0...slices).map { starts[$0 * tiles] })
+        self.stepCounts = OwnedBuffer(counts)
         self.rowOrder = OwnedBuffer(order.map { Int32($0) })
-        self.laneColumns = OwnedBuffer(laneColumns, alignment: Self.alignment)
-        self.laneValues = OwnedBuffer(laneValues, alignment: Self.alignment)
+        self.records = OwnedBuffer(records, alignment: Self.alignment)
         self.scales = OwnedBuffer(scales, alignment: Self.alignment)
     }
 
@@ -144,8 +163,8 @@ final class SparseIntegerWeights: @unchecked Sendable {
                                              rowBytes, sampleScales, sums) == 0 else { return false }
         let parts = threads > 1 && steps * batch >= LinearWeights.parallelMinimumWork / 32 ? min(threads, slices) : 1
         forEachSliceBand(batch: batch, slices: slices, parts: parts) { b, band in
-            pare_sliced_int8_gemv_avx2(quantized + b * rowBytes, sampleScales + b * tiles, rows, tiles, stepStarts.pointer,
-                                       rowOrder.pointer, laneColumns.pointer, laneValues.pointer, scales.pointer, bias,
+            pare_sliced_int8_gemv_avx2(quantized + b * rowBytes, sampleScales + b * tiles, rows, tiles, sliceStarts.pointer,
+                                       stepCounts.pointer, records.pointer, rowOrder.pointer, scales.pointer, bias,
                                        output + b * rows, band.lowerBound, band.upperBound)
         }
         return true
@@ -158,13 +177,14 @@ final class SparseIntegerWeights: @unchecked Sendable {
         let lanes = Self.sliceRows, per = Self.entriesPerLane
         for s in 0..<slices {
             var sum = [Float](repeating: 0, count: lanes)
+            var k = sliceStarts.buffer[s]
             for t in 0..<tiles {
                 var acc = [Int32](repeating: 0, count: lanes)
-                for k in stepStarts.buffer[s * tiles + t]..<stepStarts.buffer[s * tiles + t + 1] {
+                for _ in 0..<stepCounts.buffer[s * tiles + t] {
                     for j in 0..<lanes * per {
-                        let slot = k * lanes * per + j
-                        acc[j / per] += Int32(q[t * Self.tileColumns + Self.column(laneColumns.buffer[slot])]) * Int32(laneValues.buffer[slot])
+                        acc[j / per] += Int32(q[t * Self.tileColumns + Self.column(laneColumn(step: k, j))]) * Int32(laneValue(step: k, j))
                     }
+                    k += 1
                 }
                 for j in 0..<lanes { sum[j] = sum[j].addingProduct(Float(acc[j]), sx[t]) }
             }
