@@ -7,7 +7,7 @@ import PareRuntime
 public struct RowKernelsOption: ParsableArguments {
     /// Keep the model's memory at its packed size (no batch-1 arrangement; slower at batch 1–3).
     @Flag(name: .customLong("row-kernels"),
-          help: "Run batch 1–3 on the CSR / bitmask row kernels: no sliced arrangement, memory stays at the packed size.")
+          help: "Run sparse layers on the CSR / bitmask row kernels: no sliced arrangement (batch 1–3, and sparse int8 / int4 at every batch), memory stays at the packed size.")
     public var rowKernels = false
 
     /// Keep dense int8 layers in f32 (no activation quantization).

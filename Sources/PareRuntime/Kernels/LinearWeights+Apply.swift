@@ -157,9 +157,9 @@ extension LinearWeights {
     }
 
     /// The sparse int8 × int8 arrangement when this CPU has its kernel, the weight allows integer
-    /// activations and is sparse symmetric int8 / int4 (built on first use).
+    /// activations and sliced arrangements and is sparse symmetric int8 / int4 (built on first use).
     func sparseIntegerWeights() -> SparseIntegerWeights? {
-        guard allowsIntegerActivations, SparseIntegerWeights.kernelAvailable else { return nil }
+        guard allowsIntegerActivations, allowsSlicedBatch1, SparseIntegerWeights.kernelAvailable else { return nil }
         if case .dense = layout { return nil }
         switch values {
         case .int8, .int4: return sparseInteger.get { SparseIntegerWeights(self) }

@@ -34,9 +34,10 @@ public final class LinearWeights: @unchecked Sendable {
     let integer = LazyArrangement<IntegerWeights>()
     /// The int8 × int8 arrangement of a sparse int8 / int4 weight, built on the first product that can use it.
     let sparseInteger = LazyArrangement<SparseIntegerWeights>()
-    /// Whether batch-1 products may use the sliced arrangement (`SlicedWeights`) where this CPU and
-    /// the encoding allow it; false keeps the CSR / bitmask dot-product kernels (what the benchmark
-    /// compares against). Set it before sharing the weight between threads.
+    /// Whether sparse products may use a sliced arrangement where this CPU and the encoding allow it
+    /// (`SlicedWeights` at batch 1–3, `SparseIntegerWeights` for sparse int8 / int4 at every batch);
+    /// false keeps the CSR / bitmask kernels on the packed bytes and no extra memory (`--row-kernels`,
+    /// what the benchmark compares against). Set it before sharing the weight between threads.
     public var allowsSlicedBatch1 = true
     /// The largest batch-1 arrangement this weight may build (`Limits.maxArrangementBytes` of the
     /// limits it was loaded with); past it, batch 1 runs on the CSR / bitmask kernels.

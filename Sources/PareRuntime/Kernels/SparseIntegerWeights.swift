@@ -24,7 +24,7 @@ import PareKernels
 /// above `maximumEntriesPerStored` entries per stored value and past `maxArrangementBytes`; weights with
 /// a −128 (outside the sign trick) keep the f32 kernels. A sample with no negative input (after a
 /// ReLU) skips the sign trick in the kernel: same products. Used for every batch size, so batch 1 and
-/// batch N agree; with the AVX2 kernel set only (see `kernelAvailable`).
+/// batch N agree; with the AVX2 and AVX-512 kernel sets (see `kernelAvailable`).
 final class SparseIntegerWeights: @unchecked Sendable {
     static let sliceRows = 8
     /// Columns per tile: one activation block (tiles of 16 measured 1.3–2× slower, see the kernel).
@@ -44,13 +44,13 @@ final class SparseIntegerWeights: @unchecked Sendable {
     /// Whether this CPU can run the kernel (AVX2; what the tests check).
     static var kernelSupported: Bool { KernelSet.supported >= .avx2 }
 
-    /// Whether products use it: with the AVX2 kernel set. The AVX-512 set keeps the f32 sliced
-    /// kernel (`SlicedWeights`, a two-register permute per 16 lanes; 1.1–1.3× faster than the first
-    /// version of this one side by side) and the f32 row panels for larger batches. With this version
-    /// enabled for AVX-512 too, `pare bench` on LeNet 90 % csr int8 tied at batch 1 (4.1–4.2 µs both)
-    /// and won at batch 256 (0.70–0.73× vs 0.83–0.99× of dense f32; Intel Xeon, 2026-12-02) — not
-    /// switched yet.
-    static var kernelAvailable: Bool { KernelSet.selected == .avx2 }
+    /// Whether products use it: with the AVX2 and the AVX-512 kernel sets. On AVX-512 it replaced the
+    /// f32 sliced kernel (`SlicedWeights`, still used for other sparse codings) and the f32 row panels
+    /// of larger batches: `pare bench` on LeNet (Intel Xeon, 2026-12-02, 3 interleaved runs) tied at
+    /// batch 1 (90 % csr int8 0.36× of dense f32 both) and won at batch 256 (0.68–0.69× against
+    /// 0.80–0.81×; 95 % 0.59–0.62× against 0.59–0.63×), in half the arrangement memory; the demo
+    /// files' accuracy moved by at most one test image (95 % int4: 94.5 → 94.4 %).
+    static var kernelAvailable: Bool { KernelSet.selected >= .avx2 }
 
     let rows: Int
     let columns: Int
