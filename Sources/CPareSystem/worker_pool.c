@@ -13,7 +13,8 @@
 // One word holds the job's generation (high bits) and its next unclaimed part (low bits). A
 // thread claims a part with a compare-and-swap on that word, so a worker that wakes late for a
 // job that has already finished sees a newer generation (or no parts left) and can never claim a
-// part of the next job with the old job's function.
+// part of the next job with the old job's function. Each job takes two generations: a closed one
+// (no part to claim) while its description is written, then the open one.
 #define _GNU_SOURCE
 #include "CPareSystem.h"
 
@@ -112,7 +113,7 @@ void pare_pool_run(ptrdiff_t parts, pare_part_function function, void *context) 
     // A single part, a part that itself asks for parts, another thread's job in flight, or more
     // parts than the word can count: run here, in order (the parts are independent, so the
     // results are the same).
-    if (parts == 1 || parts > (ptrdiff_t)PART_MASK || pthread_mutex_trylock(&job_lock) != 0) {
+    if (parts == 1 || parts >= (ptrdiff_t)PART_MASK || pthread_mutex_trylock(&job_lock) != 0) {
         for (ptrdiff_t p = 0; p < parts; p++) function(context, p);
         return;
     }
@@ -128,11 +129,17 @@ void pare_pool_run(ptrdiff_t parts, pare_part_function function, void *context) 
         if (failed) break;  // fewer helpers: the calling thread claims the rest
         workers++;
     }
+    // Close the previous job's word first: a worker that read it (all parts claimed) and is about to
+    // compare its part number with `job_parts` must not find the next job's larger count there and
+    // claim a part of the previous generation that the next job then runs again (seen under load:
+    // one part ran twice). A closed word offers no part whatever `job_parts` holds.
+    uint64_t generation = (atomic_load_explicit(&job_word, memory_order_relaxed) >> PART_BITS) + 1;
+    atomic_store(&job_word, generation << PART_BITS | PART_MASK);
     atomic_store_explicit(&job_parts, parts, memory_order_relaxed);
     job_function = function;
     job_context = context;
     atomic_store_explicit(&parts_done, 0, memory_order_relaxed);
-    uint64_t generation = (atomic_load_explicit(&job_word, memory_order_relaxed) >> PART_BITS) + 1;
+    generation += 1;
     atomic_store(&job_word, generation << PART_BITS);  // seq_cst: pairs with a worker's sleepers increment
     if (atomic_load(&sleepers) > 0) {
         pthread_mutex_lock(&sleep_lock);

@@ -17,7 +17,7 @@ import Testing
             #expect(runCounting(parts) == [Int](repeating: 1, count: parts), "\(parts) parts")
         }
         // Many short jobs in a row: a worker waking late for one job must never run a part of the next.
-        for round in 0..<2000 { #expect(runCounting(2 + round % 5) == [Int](repeating: 1, count: 2 + round % 5)) }
+        for round in 0..<20_000 { #expect(runCounting(2 + round % 5) == [Int](repeating: 1, count: 2 + round % 5)) }
     }
 
     @Test func aPartThatAsksForPartsRunsThemOnItsOwnThread() {
