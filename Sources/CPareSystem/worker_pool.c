@@ -60,7 +60,8 @@ static void run_parts(uint64_t generation) {
     for (;;) {
         if ((word >> PART_BITS) != generation) return;
         ptrdiff_t part = (ptrdiff_t)(word & PART_MASK);
-        if (part >= atomic_load_explicit(&job_parts, memory_order_relaxed)) return;
+        // Acquire: a count written after a later job's closed word comes with that word (the CAS fails).
+        if (part >= atomic_load_explicit(&job_parts, memory_order_acquire)) return;
         if (atomic_compare_exchange_weak_explicit(&job_word, &word, word + 1, memory_order_acq_rel, memory_order_acquire)) {
             // The job cannot finish before this part does, so its function and context stay valid.
             job_function(job_context, part);
@@ -135,7 +136,7 @@ void pare_pool_run(ptrdiff_t parts, pare_part_function function, void *context) 
     // one part ran twice). A closed word offers no part whatever `job_parts` holds.
     uint64_t generation = (atomic_load_explicit(&job_word, memory_order_relaxed) >> PART_BITS) + 1;
     atomic_store(&job_word, generation << PART_BITS | PART_MASK);
-    atomic_store_explicit(&job_parts, parts, memory_order_relaxed);
+    atomic_store_explicit(&job_parts, parts, memory_order_release);
     job_function = function;
     job_context = context;
     atomic_store_explicit(&parts_done, 0, memory_order_relaxed);
