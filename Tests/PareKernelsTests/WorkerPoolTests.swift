@@ -20,6 +20,21 @@ import Testing
         for round in 0..<20_000 { #expect(runCounting(2 + round % 5) == [Int](repeating: 1, count: 2 + round % 5)) }
     }
 
+    @Test func bandsCoverEveryItemOnceInOrder() {
+        for count in [0, 1, 7, 64, 300] {
+            for parts in [0, 1, 2, 3, 8, 500] {
+                var seen = [Int](repeating: 0, count: count)
+                seen.withUnsafeMutableBufferPointer { seen in
+                    WorkerPool.run(bands: parts, of: count) { band in for i in band { seen[i] += 1 } }
+                }
+                #expect(seen == [Int](repeating: 1, count: count), "\(count) items, \(parts) parts")
+                let bands = (0..<max(parts, 1)).map { WorkerPool.band($0, of: parts, count: count) }.filter { !$0.isEmpty }
+                #expect(bands.map(\.count).reduce(0, +) == count)
+                #expect(zip(bands, bands.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+            }
+        }
+    }
+
     @Test func aPartThatAsksForPartsRunsThemOnItsOwnThread() {
         var inner = [[Int]](repeating: [], count: 4)
         inner.withUnsafeMutableBufferPointer { inner in

@@ -23,4 +23,20 @@ public enum WorkerPool {
             }
         }
     }
+
+    /// Part `part` of `0..<count` cut into `parts` contiguous bands of ⌈count / parts⌉ items (the last
+    /// shorter; empty when the earlier bands already cover everything).
+    public static func band(_ part: Int, of parts: Int, count: Int) -> Range<Int> {
+        let size = (count + max(parts, 1) - 1) / max(parts, 1)
+        return min(count, part * size)..<min(count, (part + 1) * size)
+    }
+
+    /// Runs `body` on each non-empty `band(_:of:count:)` of `0..<count`, the bands on parallel parts
+    /// (one band, the whole range, when `parts` < 2).
+    public static func run(bands parts: Int, of count: Int, _ body: (Range<Int>) -> Void) {
+        run(parts: max(parts, 1)) { part in
+            let items = band(part, of: parts, count: count)
+            if !items.isEmpty { body(items) }
+        }
+    }
 }

@@ -209,17 +209,14 @@ final class IntegerWeights: @unchecked Sendable {
         defer { pool.give(activations.buffer) }
         let parts = threads > 1 && batch * rows * columns >= 1 << 20 ? threads : 1
         if parts > 1, batch >= 2 * parts {
-            let size = (batch + parts - 1) / parts
-            var failed = [Bool](repeating: false, count: parts)
+            // One flag per sample; a band sets its first sample's.
+            var failed = [Bool](repeating: false, count: batch)
             failed.withUnsafeMutableBufferPointer { failed in
-                WorkerPool.run(parts: parts) { part in
-                    let start = part * size
-                    guard start < batch else { return }
-                    let samples = start..<min(batch, start + size)
+                WorkerPool.run(bands: parts, of: batch) { samples in
                     if quantize(input, samples, into: activations) {
                         run(samples, 0..<panels, activations, bias, output)
                     } else {
-                        failed[part] = true
+                        failed[samples.lowerBound] = true
                     }
                 }
             }
@@ -231,11 +228,7 @@ final class IntegerWeights: @unchecked Sendable {
             run(0..<batch, 0..<panels, activations, bias, output)
         } else {
             // Bands of whole output panels: disjoint columns of the output, exact integer sums.
-            let size = (panels + bands - 1) / bands
-            WorkerPool.run(parts: bands) { part in
-                let start = part * size
-                if start < panels { run(0..<batch, start..<min(panels, start + size), activations, bias, output, offsets: false) }
-            }
+            WorkerPool.run(bands: bands, of: panels) { band in run(0..<batch, band, activations, bias, output, offsets: false) }
             addBlockOffsets(0..<batch, activations, output)
         }
         return true

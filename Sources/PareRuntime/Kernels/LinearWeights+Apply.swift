@@ -83,13 +83,8 @@ extension LinearWeights {
         let layout = layout
         let rows = rows
         func forBands(_ body: (Range<Int>) -> Void) {
-            if parts == 1 { body(0..<rows); return }
-            let size = (rows + parts - 1) / parts
             // The bands are disjoint rows of the output; the kernels only read shared state.
-            WorkerPool.run(parts: parts) { part in
-                let start = part * size
-                if start < rows { body(start..<min(rows, start + size)) }
-            }
+            WorkerPool.run(bands: parts, of: rows, body)
         }
         if batch < Self.panelMinimumBatch {
             for b in 0..<batch {
@@ -182,15 +177,7 @@ extension LinearWeights {
 /// bands that run in parallel (each band writes its own rows of the sample's output) — how both
 /// sliced arrangements (`SlicedWeights`, `SparseIntegerWeights`) run a batch.
 func forEachSliceBand(batch: Int, slices: Int, parts: Int, _ body: (Int, Range<Int>) -> Void) {
-    let size = (slices + max(parts, 1) - 1) / max(parts, 1)
     for b in 0..<batch {
-        if parts <= 1 {
-            body(b, 0..<slices)
-            continue
-        }
-        WorkerPool.run(parts: parts) { part in
-            let start = part * size
-            if start < slices { body(b, start..<min(slices, start + size)) }
-        }
+        WorkerPool.run(bands: parts, of: slices) { band in body(b, band) }
     }
 }

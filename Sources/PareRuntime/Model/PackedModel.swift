@@ -149,9 +149,8 @@ public final class PackedModel: @unchecked Sendable {
     private func forwardSplittingSamples(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int) throws -> [Float] {
         let parts = min(threads, batch / Self.samplesPerThread)
         guard parts > 1 else { return try forward(input, batch: batch, threads: threads) }
-        let size = (batch + parts - 1) / parts
         let pieces = try concurrentParts(parts) { part -> [Float] in
-            let samples = (part * size)..<min(batch, (part + 1) * size)
+            let samples = WorkerPool.band(part, of: parts, count: batch)
             guard !samples.isEmpty else { return [] }
             return try forward(UnsafeBufferPointer(rebasing: input[(samples.lowerBound * inputCount)..<(samples.upperBound * inputCount)]),
                                batch: samples.count, threads: 1)
