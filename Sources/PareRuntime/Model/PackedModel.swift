@@ -130,8 +130,8 @@ public final class PackedModel: @unchecked Sendable {
             outputs.reserveCapacity(batch * outputCount)
             for start in stride(from: 0, to: batch, by: chunk) {
                 let count = min(chunk, batch - start)
-                outputs += try forward(UnsafeBufferPointer(rebasing: input[(start * inputCount)..<((start + count) * inputCount)]),
-                                       batch: count, threads: threads)
+                outputs += try forwardSplittingSamples(UnsafeBufferPointer(rebasing: input[(start * inputCount)..<((start + count) * inputCount)]),
+                                                       batch: count, threads: threads)
             }
             return outputs
         }
