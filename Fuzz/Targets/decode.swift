@@ -1,4 +1,4 @@
-// fuzz-modules: CPareSIMD PareKernels CPareSystem PareFormat PareEncodings PareText PareRuntime
+// fuzz-modules: CPareSIMD CPareSystem PareKernels PareFormat PareEncodings PareText PareRuntime
 // fuzz-seeds: Fixtures/container Fixtures/models
 // Every decoder and the runtime's loader behind the CRC gates: checksums are repaired first, then each
 // tensor is decoded by the codecs (structure validation included) and, when the file describes a
