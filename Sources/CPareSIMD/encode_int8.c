@@ -9,18 +9,6 @@
 // Swift never fuses a · b + c; neither may this file, or its bits would differ on FMA targets.
 #pragma clang fp contract(off)
 
-static float max_magnitude(const float *x, ptrdiff_t n, int *nonFinite) {
-    int32_t most = 0;
-    for (ptrdiff_t i = 0; i < n; i++) {
-        int32_t bits = magnitude_bits(x[i]);
-        most = bits > most ? bits : most;
-    }
-    if (most >= 0x7F800000) *nonFinite = 1;
-    float m;
-    memcpy(&m, &most, 4);
-    return m;
-}
-
 // roundHalfAway(x / scale) clamped to −127…127, exactly as Int8Coding.quantizeLevel + clamp.
 static void quantize_row(const float *x, ptrdiff_t n, float scale, int8_t *q) {
     if (scale == 0) {
@@ -99,8 +87,7 @@ PARE_ENCODE_CLONES int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows
         }
         int8_t *out = q + r * columns;
         quantize_row(row, columns, scale, out);
-        // The differences and their maximum vectorize (as int32 bits: they are ≥ 0); the two sums
-        // stay sequential in double (element order), in one pass so their latency chains overlap.
+        // The differences vectorize; the sums stay sequential in double (add_errors).
         int32_t worstBits;
         memcpy(&worstBits, &worst, 4);
         for (ptrdiff_t start = 0; start < columns; start += 64) {
@@ -111,15 +98,7 @@ PARE_ENCODE_CLONES int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows
                 float v = row[start + i];
                 diffs[i] = v == decoded ? 0.0f : fabsf(v - decoded);
             }
-            for (ptrdiff_t i = 0; i < n; i++) {
-                int32_t bits = magnitude_bits(diffs[i]);
-                worstBits = bits > worstBits ? bits : worstBits;
-            }
-            for (ptrdiff_t i = 0; i < n; i++) {
-                double d = diffs[i], v = row[start + i];
-                errors += d * d;
-                signal += v * v;
-            }
+            add_errors(row + start, diffs, n, &worstBits, &errors, &signal);
         }
         memcpy(&worst, &worstBits, 4);
     }

@@ -74,15 +74,7 @@ PARE_ENCODE_CLONES int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t
             float decoded = scale * (float)((int)q[j] - 8);
             diffs[j] = v[j] == decoded ? 0.0f : fabsf(v[j] - decoded);
         }
-        for (ptrdiff_t j = 0; j < n; j++) {
-            int32_t diffBits = magnitude_bits(diffs[j]);
-            worstBits = diffBits > worstBits ? diffBits : worstBits;
-        }
-        // Sequential in double, element order (the figures ErrorStats gives for the decoded tensor).
-        for (ptrdiff_t j = 0; j < n; j++) {
-            errors += (double)diffs[j] * (double)diffs[j];
-            signal += (double)v[j] * (double)v[j];
-        }
+        add_errors(v, diffs, n, &worstBits, &errors, &signal);  // the n values of the tensor, not the padding
     }
     memcpy(&worst, &worstBits, 4);
     *maxError = worst;
