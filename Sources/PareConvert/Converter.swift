@@ -104,7 +104,7 @@ public struct Converter: Sendable {
                         error = try Self.encode(index, of: source, settings: settings, globalThreshold: &globalThreshold,
                                                 output: buffers[0], into: writer)
                     } else {
-                        try Self.copy(index, of: source, into: writer, zlibLevel: settings.zlibLevel)
+                        try Self.copy(index, of: source, into: writer, zlibLevel: settings.zlibLevel, output: buffers[0])
                     }
                     record(index, error)
                     index += 1
@@ -184,13 +184,21 @@ public struct Converter: Sendable {
     }
 
     /// Copies a tensor unchanged: encoded tensors (`.pare` encodings, GGUF Q8_0 / Q4_0 blocks) keep
-    /// their sections, others are stored dense in their dtype.
-    static func copy(_ index: Int, of source: ModelSource, into writer: PareWriter, zlibLevel: Int?) throws {
+    /// their sections, others are stored dense in their dtype. With `output`, a float safetensors
+    /// tensor is copied from the map into that reused buffer (the same bytes as `addDense`, without a
+    /// fresh tensor-sized array whose page faults cost more than the copy).
+    static func copy(_ index: Int, of source: ModelSource, into writer: PareWriter, zlibLevel: Int?,
+                     output: ReusedBytes? = nil) throws {
+        let tensor = source.tensors[index]
         if let encoding = source.storedEncoding(index) {
-            let tensor = source.tensors[index]
             let (storedCount, sections) = try source.storedSections(index)
             try writer.add(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, encoding: encoding,
                            storedCount: storedCount, sections: sections, zlibLevel: zlibLevel)
+        } else if let output, tensor.dtype.isFloat, let mapped = source as? InterchangeSource,
+                  let count = try? DenseTensor.checkedCount(tensor.shape, name: tensor.name),
+                  let bytes = try mapped.withMappedBytes(index, { $0.count == count * tensor.dtype.size ? output.copy(of: $0) : nil }) ?? nil {
+            try writer.add(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, encoding: .dense, storedCount: count,
+                           sections: [SectionPayload(kind: .values, dtype: tensor.dtype, bytes: bytes)], zlibLevel: zlibLevel)
         } else {
             try writer.addDense(try source.dense(index), zlibLevel: zlibLevel)
         }

@@ -21,6 +21,15 @@ public final class ReusedBytes: @unchecked Sendable {
         return (bytes, status)
     }
 
+    /// A copy of `raw` in this buffer's storage (see `fill`): what the converter writes for a tensor
+    /// copied unchanged, without faulting in a fresh tensor-sized array each time.
+    public func copy(of raw: UnsafeRawBufferPointer) -> [UInt8] {
+        fill(count: raw.count) { out in
+            out.copyMemory(from: raw)
+            return 0
+        }.0
+    }
+
     /// The codebook sort's buffers (`CodebookCoding.fit`), kept across tensors like `bytes`.
     private var sorted: [Float] = [], scratch: [UInt32] = [], checkpoints: [Double] = []
 
