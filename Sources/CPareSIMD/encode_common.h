@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include <math.h>
 
 // Swift never fuses a · b + c; neither may the encoders, or their bits would differ on FMA targets.
 #pragma clang fp contract(off)
@@ -67,5 +68,52 @@ PARE_ENCODE_INLINE void add_errors(const float *v, const float *diffs, ptrdiff_t
     *worstBits = worst;
     *errors = e;
     *signal = s;
+}
+// The error figures of n ≤ 64 values x whose levels q decode to q · scale (int8 / int4): add_errors
+// over |x − x'| (0 where equal).
+PARE_ENCODE_INLINE void add_level_errors(const float *x, const int8_t *q, ptrdiff_t n, float scale, int32_t *worstBits,
+                                         double *errors, double *signal) {
+    float diffs[64];
+    for (ptrdiff_t i = 0; i < n; i++) {
+        float decoded = (float)q[i] * scale;
+        diffs[i] = x[i] == decoded ? 0.0f : fabsf(x[i] - decoded);
+    }
+    add_errors(x, diffs, n, worstBits, errors, signal);
+}
+
+// Symmetric int8 / int4: sets *scale to max|x| / top of row r (per channel) or, at r = 0, of the whole
+// tensor (per tensor: the other rows keep it) and stores it in scales. Returns -1 when a value is ±∞
+// or NaN, else 0.
+PARE_ENCODE_INLINE int row_scale(const float *x, ptrdiff_t r, ptrdiff_t rows, ptrdiff_t columns, int perChannel, float top,
+                                 float *scales, float *scale) {
+    if (!perChannel && r > 0) return 0;
+    int nonFinite = 0;
+    *scale = perChannel ? max_magnitude(x + r * columns, columns, &nonFinite) / top
+                        : max_magnitude(x, rows * columns, &nonFinite) / top;
+    scales[perChannel ? r : 0] = *scale;
+    return nonFinite ? -1 : 0;
+}
+
+// Block b of 32 values for Q8_0 / Q4_0 into v, the last block zero-padded (QuantBlocks); returns how
+// many of them are the tensor's.
+PARE_ENCODE_INLINE ptrdiff_t load_block(const float *x, ptrdiff_t count, ptrdiff_t b, float *v) {
+    ptrdiff_t n = count - b * 32 < 32 ? count - b * 32 : 32;
+    if (n == 32) {
+        memcpy(v, x + b * 32, 32 * sizeof(float));
+    } else {
+        for (ptrdiff_t j = 0; j < 32; j++) v[j] = j < n ? x[b * 32 + j] : 0.0f;
+    }
+    return n;
+}
+
+// d as a block's little-endian f16 scale at out (round to nearest even, as Float16(d)); returns that
+// f16 as f32, the scale the decoder multiplies by.
+PARE_ENCODE_INLINE float store_half_scale(uint8_t *out, float d) {
+    _Float16 half = (_Float16)d;
+    uint16_t bits;
+    memcpy(&bits, &half, 2);
+    out[0] = (uint8_t)(bits & 0xFF);
+    out[1] = (uint8_t)(bits >> 8);
+    return (float)half;
 }
 #endif

@@ -41,33 +41,17 @@ PARE_ENCODE_INLINE void int4_pack(const int8_t *q, ptrdiff_t first, ptrdiff_t n,
 
 PARE_ENCODE_INLINE int int4_body(const float *x, ptrdiff_t rows, ptrdiff_t columns, int perChannel, uint8_t *packed,
                                  float *scales, float *maxError, double *errorSquares, double *signalSquares) {
-    int nonFinite = 0;
     float scale = 0;
-    if (!perChannel) {
-        scale = max_magnitude(x, rows * columns, &nonFinite) / 7.0f;
-        if (nonFinite) return -1;
-        scales[0] = scale;
-    }
     int32_t worstBits = 0;
     double errors = 0, signal = 0;
     for (ptrdiff_t r = 0; r < rows; r++) {
+        if (row_scale(x, r, rows, columns, perChannel, 7.0f, scales, &scale) != 0) return -1;
         const float *row = x + r * columns;
-        if (perChannel) {
-            scale = max_magnitude(row, columns, &nonFinite) / 7.0f;
-            if (nonFinite) return -1;
-            scales[r] = scale;
-        }
         for (ptrdiff_t start = 0; start < columns; start += 64) {
             ptrdiff_t n = columns - start < 64 ? columns - start : 64;
             int8_t q[64];
-            float diffs[64];
             int4_levels(row + start, n, scale, q);
-            for (ptrdiff_t i = 0; i < n; i++) {
-                float decoded = (float)q[i] * scale;
-                float v = row[start + i];
-                diffs[i] = v == decoded ? 0.0f : fabsf(v - decoded);
-            }
-            add_errors(row + start, diffs, n, &worstBits, &errors, &signal);
+            add_level_errors(row + start, q, n, scale, &worstBits, &errors, &signal);
             int4_pack(q, r * columns + start, n, packed);
         }
     }

@@ -34,12 +34,7 @@ PARE_ENCODE_INLINE int q8_0_body(const float *x, ptrdiff_t count, uint8_t *block
     ptrdiff_t nblocks = (count + 31) / 32;
     for (ptrdiff_t b = 0; b < nblocks; b++) {
         float v[32];
-        ptrdiff_t n = count - b * 32 < 32 ? count - b * 32 : 32;
-        if (n == 32) {
-            memcpy(v, x + b * 32, sizeof v);
-        } else {
-            for (ptrdiff_t j = 0; j < 32; j++) v[j] = j < n ? x[b * 32 + j] : 0.0f;
-        }
+        ptrdiff_t n = load_block(x, count, b, v);
         int nonFinite = 0;
         float amax = max_magnitude(v, 32, &nonFinite);
         if (magnitude_bits(amax) >= limitBits) return -1;  // also every NaN and ∞
@@ -48,20 +43,10 @@ PARE_ENCODE_INLINE int q8_0_body(const float *x, ptrdiff_t count, uint8_t *block
         int8_t q[32];
         if (isfinite(id)) q8_levels_finite(v, id, q);
         else q8_levels_general(v, id, q);
-        _Float16 half = (_Float16)d;
-        uint16_t bits;
-        memcpy(&bits, &half, 2);
         uint8_t *out = blocks + b * 34;
-        out[0] = (uint8_t)(bits & 0xFF);
-        out[1] = (uint8_t)(bits >> 8);
+        float scale = store_half_scale(out, d);
         memcpy(out + 2, q, 32);
-        float scale = (float)half;
-        float diffs[32];
-        for (int j = 0; j < 32; j++) {
-            float decoded = scale * (float)q[j];
-            diffs[j] = v[j] == decoded ? 0.0f : fabsf(v[j] - decoded);
-        }
-        add_errors(v, diffs, n, &worstBits, &errors, &signal);  // the n values of the tensor, not the padding
+        add_level_errors(v, q, n, scale, &worstBits, &errors, &signal);  // the tensor's n values, not the padding
     }
     memcpy(maxError, &worstBits, 4);
     *errorSquares = errors;

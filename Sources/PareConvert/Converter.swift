@@ -146,8 +146,9 @@ public struct Converter: Sendable {
     }
 
     /// Prunes and encodes one selected tensor without writing it; its error against the input.
-    /// With `output`, an unpruned F32 safetensors tensor headed for dense int8 / q4_0 is encoded in
-    /// place from the map into that reused buffer (`TensorEncoder.encodeFused`): the same bytes.
+    /// With `output`, an unpruned F32 safetensors tensor headed for a dense fused coding (int8, int4,
+    /// q8_0, q4_0, codebook) is encoded in place from the map into that reused buffer
+    /// (`TensorEncoder.encodeFused`): the same bytes.
     static func prepare(_ index: Int, of source: ModelSource, settings: ConvertOptions,
                         globalThreshold: inout MagnitudeThreshold?, output: ReusedBytes? = nil) throws -> (EncodedTensor, ErrorStats) {
         let tensor = source.tensors[index]
@@ -196,7 +197,9 @@ public struct Converter: Sendable {
                            storedCount: storedCount, sections: sections, zlibLevel: zlibLevel)
         } else if let output, tensor.dtype.isFloat, let mapped = source as? InterchangeSource,
                   let count = try? DenseTensor.checkedCount(tensor.shape, name: tensor.name),
-                  let bytes = try mapped.withMappedBytes(index, { $0.count == count * tensor.dtype.size ? output.copy(of: $0) : nil }) ?? nil {
+                  let bytes = try mapped.withMappedBytes(index, { raw in
+                      raw.count == count * tensor.dtype.size ? output.copy(of: raw) : nil
+                  }) ?? nil {
             try writer.add(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, encoding: .dense, storedCount: count,
                            sections: [SectionPayload(kind: .values, dtype: tensor.dtype, bytes: bytes)], zlibLevel: zlibLevel)
         } else {

@@ -166,7 +166,8 @@ extension TensorEncoder {
     private static func fusedScaled(_ values: UnsafeBufferPointer<Float>, rows: Int, columns: Int, quantization: Quantization,
                                     granularity: Encoding.Granularity, valueBytes: Int, dtype: DType, output: ReusedBytes,
                                     _ encode: (UnsafePointer<Float>, Int, Int, Int32, UnsafeMutableRawPointer, UnsafeMutablePointer<Float>,
-                                               UnsafeMutablePointer<Float>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Int32) -> EncodedTensor? {
+                                               UnsafeMutablePointer<Float>, UnsafeMutablePointer<Double>,
+                                               UnsafeMutablePointer<Double>) -> Int32) -> EncodedTensor? {
         guard granularity == .tensor || granularity == .channel, rows * columns == values.count, rows > 0, columns > 0,
               let x = values.baseAddress else { return nil }
         let perChannel = granularity == .channel
