@@ -5,8 +5,8 @@
 #include <math.h>
 
 // roundHalfAway(x · id) clamped to −128…127 (Int8Coding.quantizeLevel + clamp) where id is finite:
-// then |x · id| ≤ 127 · (1 + ε), or a few hundred when d is subnormal, so the int32 round trip
-// truncates exactly (and vectorizes, unlike truncf / roundf).
+// then d ≥ 2⁻¹²⁸, so even a subnormal d is within 2⁻²¹ of max|x| / 127 and |x · id| stays below 128;
+// the int32 round trip truncates exactly (and vectorizes, unlike truncf / roundf).
 PARE_ENCODE_INLINE void q8_levels_finite(const float *v, float id, int8_t *q) {
     for (int j = 0; j < 32; j++) {
         float s = v[j] * id;

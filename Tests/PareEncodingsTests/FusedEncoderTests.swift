@@ -134,7 +134,8 @@ struct FusedEncoderTests {
     static let shapes = [(1, 1), (3, 7), (6, 33), (5, 129), (17, 256), (64, 100)]
 
     /// q8_0 in every kernel set: the bytes of `Q8_0Coding.encode` (partial last block, subnormal block
-    /// scales whose inverse is finite or +∞, level −128) and the decoded error.
+    /// scales whose inverse is finite or +∞, level −128) and the decoded error; values the f16 scale
+    /// cannot hold fall back to the general path's error.
     @Test(arguments: kernelSets)
     func fusedQ8_0EqualsTheGeneralEncoder(kernels: Int32) throws {
         for (rows, columns) in Self.shapes {
@@ -149,6 +150,16 @@ struct FusedEncoderTests {
             #expect(fused.sections.map(\.bytes) == Q8_0Coding.encode(v).map(\.bytes), "\(rows)×\(columns)")
             #expect(fused.error == ErrorStats(original: v, decoded: try fused.decoded(shape: [rows, columns])), "\(rows)×\(columns)")
         }
+        // Subnormal values: max|x| = 305 · 2⁻¹⁴⁹ gives d = 2 · 2⁻¹⁴⁹, 1 / d = +∞: x · ∞ clamps to 127 / −128
+        // (the clamp's lower end, which only an infinite 1 / d reaches).
+        let tiny: [Float] = (0..<40).map { (j: Int) -> Float in
+            let magnitude = Float(bitPattern: UInt32(j == 0 ? 305 : j * 7))
+            return j % 2 == 0 ? -magnitude : magnitude
+        }
+        let tinyFused = try #require(tiny.withUnsafeBufferPointer { TensorEncoder.fusedQ8_0($0, kernels: kernels) })
+        let tinyBytes: [[UInt8]] = tinyFused.sections.map { $0.bytes }
+        #expect(tinyBytes == Q8_0Coding.encode(tiny).map { $0.bytes } && tinyBytes[0][2] == 0x80)
+        #expect(tinyFused.error == ErrorStats(original: tiny, decoded: try tinyFused.decoded(shape: [40])))
         var huge = Self.values(rows: 2, columns: 40, seed: 3).map { abs($0) > 1e30 ? $0 * 1e-32 : $0 }
         huge[7] = 65504 * 127
         #expect(huge.withUnsafeBufferPointer { TensorEncoder.fusedQ8_0($0, kernels: kernels) } == nil)
