@@ -6,7 +6,7 @@
 #      alternating rounds, both timed by the thread's CPU clock; ratio per round, median (goal ≥ 1.0);
 #   2. dense int8 against dense f32, LeNet-300-100, batch 256 and batch 1 (`pare bench`'s interleaved
 #      rounds, thread CPU time; goal batch 256 ≤ 0.6);
-#   3. convert of a 1 GiB f32 safetensors (16 × 4096×4096) to int8/channel and to q4_0: wall seconds of
+#   3. convert of a 1 GiB f32 safetensors (16 × 4096×4096) to int8/channel, int4/channel, q8_0 and q4_0: wall seconds of
 #      the whole process (output removed before each), median of ROUNDS, as GB/s of f32 input (goal ≥ 1);
 #   4. PARE_KERNELS=avx2 (a CPU without AVX-512): the release kernel tests (the same filter as .ci/run)
 #      and `pare bench`'s batch-1 90 % / 95 % csr int8 against dense f32 (goal ≤ 1/3).
@@ -66,13 +66,15 @@ ratios PARE_KERNELS=
 input="$dir/big-1g.safetensors"
 [ -f "$input" ] || "$venv/bin/python" Benchmarks/convert/make_big_safetensors.py "$input" --gib 1 >&2
 bytes=$(stat -c %s "$input")
-for quant in int8 q4_0; do
+for quant in int8/channel int4/channel q8_0 q4_0; do
+  args=(--quant "${quant%/*}")
+  [ "${quant#*/}" = channel ] && args+=(--granularity channel)
   times=()
-  "$pare" convert "$input" "$dir/out.pare" --quant $quant >/dev/null  # warm-up: the input in the page cache
+  "$pare" convert "$input" "$dir/out.pare" "${args[@]}" >/dev/null  # warm-up: the input in the page cache
   for round in $(seq "$rounds"); do
     rm -f "$dir/out.pare"
     start=$EPOCHREALTIME
-    "$pare" convert "$input" "$dir/out.pare" --quant $quant >/dev/null
+    "$pare" convert "$input" "$dir/out.pare" "${args[@]}" >/dev/null
     end=$EPOCHREALTIME
     times+=("$start:$end")
   done
@@ -81,7 +83,7 @@ import statistics, sys
 size, quant = int(sys.argv[1]), sys.argv[2]
 times = [float(e) - float(s) for s, e in (t.split(":") for t in sys.argv[3:])]
 t = statistics.median(times)
-print(f"3. convert 1 GiB f32 -> {quant:5}: {t:.2f} s wall (median of {len(times)}; min {min(times):.2f}, max {max(times):.2f}) = {size / t / 1e9:.2f} GB/s of f32 input (goal >= 1)")
+print(f"3. convert 1 GiB f32 -> {quant:12}: {t:.2f} s wall (median of {len(times)}; min {min(times):.2f}, max {max(times):.2f}) = {size / t / 1e9:.2f} GB/s of f32 input (goal >= 1)")
 PY
 done
 rm -f "$dir/out.pare"

@@ -9,18 +9,6 @@
 // Swift never fuses a · b + c; neither may this file, or its bits would differ on FMA targets.
 #pragma clang fp contract(off)
 
-static float max_magnitude(const float *x, ptrdiff_t n, int *nonFinite) {
-    int32_t most = 0;
-    for (ptrdiff_t i = 0; i < n; i++) {
-        int32_t bits = magnitude_bits(x[i]);
-        most = bits > most ? bits : most;
-    }
-    if (most >= 0x7F800000) *nonFinite = 1;
-    float m;
-    memcpy(&m, &most, 4);
-    return m;
-}
-
 // roundHalfAway(x / scale) clamped to −127…127, exactly as Int8Coding.quantizeLevel + clamp.
 static void quantize_row(const float *x, ptrdiff_t n, float scale, int8_t *q) {
     if (scale == 0) {
@@ -80,50 +68,21 @@ PARE_ENCODE_CLONES void pare_count_stored(const float *x, ptrdiff_t rows, ptrdif
 
 PARE_ENCODE_CLONES int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns, int perChannel, int8_t *q,
                                float *scales, float *maxError, double *errorSquares, double *signalSquares) {
-    int nonFinite = 0;
-    float tensorScale = 0;
-    if (!perChannel) {
-        tensorScale = max_magnitude(x, rows * columns, &nonFinite) / 127.0f;
-        if (nonFinite) return -1;
-        scales[0] = tensorScale;
-    }
-    float worst = 0;
+    float scale = 0;
+    int32_t worstBits = 0;
     double errors = 0, signal = 0;
     for (ptrdiff_t r = 0; r < rows; r++) {
+        if (row_scale(x, r, rows, columns, perChannel, 127.0f, scales, &scale) != 0) return -1;
         const float *row = x + r * columns;
-        float scale = tensorScale;
-        if (perChannel) {
-            scale = max_magnitude(row, columns, &nonFinite) / 127.0f;
-            if (nonFinite) return -1;
-            scales[r] = scale;
-        }
         int8_t *out = q + r * columns;
         quantize_row(row, columns, scale, out);
-        // The differences and their maximum vectorize (as int32 bits: they are ≥ 0); the two sums
-        // stay sequential in double (element order), in one pass so their latency chains overlap.
-        int32_t worstBits;
-        memcpy(&worstBits, &worst, 4);
+        // The differences vectorize; the sums stay sequential in double (add_errors).
         for (ptrdiff_t start = 0; start < columns; start += 64) {
             ptrdiff_t n = columns - start < 64 ? columns - start : 64;
-            float diffs[64];
-            for (ptrdiff_t i = 0; i < n; i++) {
-                float decoded = (float)out[start + i] * scale;
-                float v = row[start + i];
-                diffs[i] = v == decoded ? 0.0f : fabsf(v - decoded);
-            }
-            for (ptrdiff_t i = 0; i < n; i++) {
-                int32_t bits = magnitude_bits(diffs[i]);
-                worstBits = bits > worstBits ? bits : worstBits;
-            }
-            for (ptrdiff_t i = 0; i < n; i++) {
-                double d = diffs[i], v = row[start + i];
-                errors += d * d;
-                signal += v * v;
-            }
+            add_level_errors(row + start, out + start, n, scale, &worstBits, &errors, &signal);
         }
-        memcpy(&worst, &worstBits, 4);
     }
-    *maxError = worst;
+    memcpy(maxError, &worstBits, 4);
     *errorSquares = errors;
     *signalSquares = signal;
     return 0;

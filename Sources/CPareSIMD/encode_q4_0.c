@@ -36,12 +36,7 @@ PARE_ENCODE_CLONES int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t
     ptrdiff_t nblocks = (count + 31) / 32;
     for (ptrdiff_t b = 0; b < nblocks; b++) {
         float v[32];
-        ptrdiff_t n = count - b * 32 < 32 ? count - b * 32 : 32;
-        if (n == 32) {
-            memcpy(v, x + b * 32, sizeof v);
-        } else {
-            for (ptrdiff_t j = 0; j < 32; j++) v[j] = j < n ? x[b * 32 + j] : 0.0f;
-        }
+        ptrdiff_t n = load_block(x, count, b, v);
         // max |v| by bits (NaN and ∞ compare above every finite value); the first value reaching
         // it is m, as a strict "greater magnitude" scan from m = 0 finds.
         int32_t most = 0;
@@ -61,28 +56,15 @@ PARE_ENCODE_CLONES int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t
         uint8_t q[32];
         if (isfinite(id)) levels_finite(v, id, q);
         else levels_general(v, id, q);
-        _Float16 half = (_Float16)d;
-        uint16_t bits;
-        memcpy(&bits, &half, 2);
         uint8_t *out = blocks + b * 18;
-        out[0] = (uint8_t)(bits & 0xFF);
-        out[1] = (uint8_t)(bits >> 8);
+        float scale = store_half_scale(out, d);
         for (int j = 0; j < 16; j++) out[2 + j] = (uint8_t)(q[j] | q[j + 16] << 4);
-        float scale = (float)half;
         float diffs[32];
         for (int j = 0; j < 32; j++) {
             float decoded = scale * (float)((int)q[j] - 8);
             diffs[j] = v[j] == decoded ? 0.0f : fabsf(v[j] - decoded);
         }
-        for (ptrdiff_t j = 0; j < n; j++) {
-            int32_t diffBits = magnitude_bits(diffs[j]);
-            worstBits = diffBits > worstBits ? diffBits : worstBits;
-        }
-        // Sequential in double, element order (the figures ErrorStats gives for the decoded tensor).
-        for (ptrdiff_t j = 0; j < n; j++) {
-            errors += (double)diffs[j] * (double)diffs[j];
-            signal += (double)v[j] * (double)v[j];
-        }
+        add_errors(v, diffs, n, &worstBits, &errors, &signal);  // the n values of the tensor, not the padding
     }
     memcpy(&worst, &worstBits, 4);
     *maxError = worst;

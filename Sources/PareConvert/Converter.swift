@@ -104,7 +104,7 @@ public struct Converter: Sendable {
                         error = try Self.encode(index, of: source, settings: settings, globalThreshold: &globalThreshold,
                                                 output: buffers[0], into: writer)
                     } else {
-                        try Self.copy(index, of: source, into: writer, zlibLevel: settings.zlibLevel)
+                        try Self.copy(index, of: source, into: writer, zlibLevel: settings.zlibLevel, output: buffers[0])
                     }
                     record(index, error)
                     index += 1
@@ -146,8 +146,9 @@ public struct Converter: Sendable {
     }
 
     /// Prunes and encodes one selected tensor without writing it; its error against the input.
-    /// With `output`, an unpruned F32 safetensors tensor headed for dense int8 / q4_0 is encoded in
-    /// place from the map into that reused buffer (`TensorEncoder.encodeFused`): the same bytes.
+    /// With `output`, an unpruned F32 safetensors tensor headed for a dense fused coding (int8, int4,
+    /// q8_0, q4_0, codebook) is encoded in place from the map into that reused buffer
+    /// (`TensorEncoder.encodeFused`): the same bytes.
     static func prepare(_ index: Int, of source: ModelSource, settings: ConvertOptions,
                         globalThreshold: inout MagnitudeThreshold?, output: ReusedBytes? = nil) throws -> (EncodedTensor, ErrorStats) {
         let tensor = source.tensors[index]
@@ -184,13 +185,23 @@ public struct Converter: Sendable {
     }
 
     /// Copies a tensor unchanged: encoded tensors (`.pare` encodings, GGUF Q8_0 / Q4_0 blocks) keep
-    /// their sections, others are stored dense in their dtype.
-    static func copy(_ index: Int, of source: ModelSource, into writer: PareWriter, zlibLevel: Int?) throws {
+    /// their sections, others are stored dense in their dtype. With `output`, a float safetensors
+    /// tensor is copied from the map into that reused buffer (the same bytes as `addDense`, without a
+    /// fresh tensor-sized array whose page faults cost more than the copy).
+    static func copy(_ index: Int, of source: ModelSource, into writer: PareWriter, zlibLevel: Int?,
+                     output: ReusedBytes? = nil) throws {
+        let tensor = source.tensors[index]
         if let encoding = source.storedEncoding(index) {
-            let tensor = source.tensors[index]
             let (storedCount, sections) = try source.storedSections(index)
             try writer.add(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, encoding: encoding,
                            storedCount: storedCount, sections: sections, zlibLevel: zlibLevel)
+        } else if let output, tensor.dtype.isFloat, let mapped = source as? InterchangeSource,
+                  let count = try? DenseTensor.checkedCount(tensor.shape, name: tensor.name),
+                  let bytes = try mapped.withMappedBytes(index, { raw in
+                      raw.count == count * tensor.dtype.size ? output.copy(of: raw) : nil
+                  }) ?? nil {
+            try writer.add(name: tensor.name, dtype: tensor.dtype, shape: tensor.shape, encoding: .dense, storedCount: count,
+                           sections: [SectionPayload(kind: .values, dtype: tensor.dtype, bytes: bytes)], zlibLevel: zlibLevel)
         } else {
             try writer.addDense(try source.dense(index), zlibLevel: zlibLevel)
         }

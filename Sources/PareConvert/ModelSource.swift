@@ -148,16 +148,29 @@ final class InterchangeSource: ModelSource {
     /// files, or a big-endian host.
     func withMappedFloats<R>(_ index: Int, _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R? {
         #if _endian(little)
-        guard case let .safetensors(safetensors) = file, safetensors.tensors[index].dtype == .f32 else { return nil }
-        let entry = safetensors.tensors[index]
-        return try safetensors.withRawBytes(of: entry) { raw -> R? in
-            defer { MappedPages.release(raw) }
+        guard safetensorsEntry(index)?.dtype == .f32 else { return nil }
+        return try withMappedBytes(index) { raw -> R? in
             guard let base = raw.baseAddress, Int(bitPattern: base) % MemoryLayout<Float>.alignment == 0 else { return nil }
             return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: raw.count / 4))
-        }
+        } ?? nil
         #else
         return nil
         #endif
+    }
+
+    /// `body` over a safetensors tensor's little-endian bytes in place in the map, its pages released
+    /// afterwards; nil for other files.
+    func withMappedBytes<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+        guard case let .safetensors(safetensors) = file, let entry = safetensorsEntry(index) else { return nil }
+        return try safetensors.withRawBytes(of: entry) { raw in
+            defer { MappedPages.release(raw) }
+            return try body(raw)
+        }
+    }
+
+    private func safetensorsEntry(_ index: Int) -> SafetensorsFile.Entry? {
+        guard case let .safetensors(safetensors) = file else { return nil }
+        return safetensors.tensors[index]
     }
 
     func dense(_ index: Int) throws -> DenseTensor {

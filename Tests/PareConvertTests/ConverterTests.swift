@@ -21,7 +21,8 @@ import Testing
     /// figures are those of one thread (odd tensor count; a small bias is copied in between), pruned
     /// (copied values) and unpruned (encoded in place from the map into reused buffers). Unpruned,
     /// every tensor's sections and error are also exactly `TensorEncoder.encode`'s.
-    @Test(arguments: [Quantization.int8(granularity: .channel, asymmetric: false), .q4_0], [false, true])
+    @Test(arguments: [Quantization.int8(granularity: .channel, asymmetric: false), .q4_0, .q8_0, .int4(granularity: .channel)],
+          [false, true])
     func twoThreadsWriteTheSameBytes(quantization: Quantization, pruned: Bool) throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -58,6 +59,31 @@ import Testing
         #expect(reports[0].map(\.name) == reports[1].map(\.name))
         #expect(reports[0].map(\.maxAbsError) == reports[1].map(\.maxAbsError))
         #expect(reports[0].map(\.relRMSError) == reports[1].map(\.relRMSError))
+    }
+
+    /// Without transforms every tensor is copied: float safetensors tensors from the map through the
+    /// reused buffer (one after another, of different sizes and dtypes), others through `addDense`;
+    /// every tensor reads back with its input bytes, dtype and shape.
+    @Test func copiesSafetensorsTensorsUnchanged() throws {
+        let dir = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let input = dir + "/model.safetensors", output = dir + "/model.pare"
+        let tensors = [
+            try DenseTensor(name: "a.weight", shape: [64, 40], floats: weights(64 * 40)),
+            try DenseTensor(name: "b.half", dtype: .f16, shape: [3, 5], bytes: (0..<30).map { UInt8($0 * 37 % 256) }),
+            try DenseTensor(name: "c.small", shape: [7], floats: weights(7).map { -$0 }),
+            try DenseTensor(name: "d.ids", dtype: .i32, shape: [4], bytes: (0..<16).map { UInt8($0) }),
+            try DenseTensor(name: "e.weight", shape: [16, 16], floats: weights(256).map { $0 * 3 }),
+        ]
+        try SafetensorsWriter.write(tensors, to: input)
+        let report = try Converter(options: ConvertOptions()).convert(from: input, to: output)
+        #expect(report.tensors.allSatisfy { !$0.compressed })
+        let file = try PareFile(path: output)
+        for tensor in tensors {
+            let entry = try #require(file.tensors.first { $0.name == tensor.name })
+            let read = try file.readDense(entry)
+            #expect(read.bytes == tensor.bytes && read.dtype == tensor.dtype && read.shape == tensor.shape, "\(tensor.name)")
+        }
     }
 
     /// A tensor that cannot be quantized (NaN) in the middle of the run: two threads throw the error

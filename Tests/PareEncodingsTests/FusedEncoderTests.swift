@@ -3,7 +3,7 @@ import Testing
 import CPareSIMD
 import PareFormat
 
-/// The converter's fused encoders (`TensorEncoder.fusedInt8`, `fusedQ4_0`) write exactly the bytes of the
+/// The converter's fused encoders (`TensorEncoder.fusedInt8`, `fusedInt4`, `fusedQ8_0`, `fusedQ4_0`) write exactly the bytes of the
 /// general path (`Int8Coding.encode`) and exactly the error figures of decoding them and comparing.
 struct FusedEncoderTests {
     /// Values with exact halves after scaling (ties round away from zero), zero rows, tiny and huge
@@ -38,9 +38,12 @@ struct FusedEncoderTests {
         let output = ReusedBytes()
         var kept: [(EncodedTensor, EncodedTensor)] = []
         for (rows, columns, quantization) in [(17, 256, Quantization.int8(granularity: .channel, asymmetric: false)), (6, 33, .q4_0),
-                                              (64, 100, .int8(granularity: .tensor, asymmetric: false)), (64, 100, .q4_0)] {
+                                              (64, 100, .int8(granularity: .tensor, asymmetric: false)), (64, 100, .q4_0),
+                                              (7, 33, .q8_0), (7, 33, .int4(granularity: .channel)), (40, 50, .int4(granularity: .tensor)),
+                                              (40, 50, .q8_0)] {
             let v = Self.values(rows: rows, columns: columns, seed: UInt64(rows + columns)).map { abs($0) > 1e30 ? $0 * 1e-32 : $0 }
-            let options = CompressionOptions(quantization: quantization, index: .auto)
+            // The zero row makes a bitmask smaller than dense q8_0 here: the structure is given.
+            let options = CompressionOptions(quantization: quantization, index: quantization == .q8_0 ? .dense : .auto)
             let fused = try #require(v.withUnsafeBufferPointer { TensorEncoder.encodeFused($0, shape: [rows, columns], options: options, output: output) })
             kept.append((fused, try TensorEncoder.encode(v, shape: [rows, columns], options: options)))
         }
@@ -124,14 +127,91 @@ struct FusedEncoderTests {
         #expect(throws: PareError.self) { try TensorEncoder.encode(huge, shape: [2, 40], options: CompressionOptions(quantization: .q4_0, index: .dense)) }
     }
 
+    /// Every kernel set this CPU runs (the fused q8_0 / int4 encoders take the set as an argument).
+    static var kernelSets: [Int32] { Array(PARE_KERNELS_GENERIC...pare_kernels_supported()) }
+
+    /// Shapes with partial q8_0 blocks, odd row lengths (int4 rows sharing a byte) and one value.
+    static let shapes = [(1, 1), (3, 7), (6, 33), (5, 129), (17, 256), (64, 100)]
+
+    /// q8_0 in every kernel set: the bytes of `Q8_0Coding.encode` (partial last block, subnormal block
+    /// scales whose inverse is finite or +∞, level −128) and the decoded error; values the f16 scale
+    /// cannot hold fall back to the general path's error.
+    @Test(arguments: kernelSets)
+    func fusedQ8_0EqualsTheGeneralEncoder(kernels: Int32) throws {
+        for (rows, columns) in Self.shapes {
+            // Q8_0's f16 block scale cannot hold the huge row (that case is below): bring it to ~3e5.
+            var v = Self.values(rows: rows, columns: columns, seed: UInt64(rows * 31 + columns)).map { abs($0) > 1e30 ? $0 * 1e-32 : $0 }
+            if v.count >= 96 {
+                for j in 32..<64 { v[j] *= 1e-37 }  // d ≈ 8e-40 (subnormal): 1 / d overflows to +∞
+                for j in 64..<96 { v[j] *= 1e-36 }  // d ≈ 8e-39 (subnormal), 1 / d finite but far from 127 / max|x|
+                v[40] = 0
+            }
+            let fused = try #require(v.withUnsafeBufferPointer { TensorEncoder.fusedQ8_0($0, kernels: kernels) })
+            #expect(fused.sections.map(\.bytes) == Q8_0Coding.encode(v).map(\.bytes), "\(rows)×\(columns)")
+            #expect(fused.error == ErrorStats(original: v, decoded: try fused.decoded(shape: [rows, columns])), "\(rows)×\(columns)")
+        }
+        // Subnormal values: max|x| = 305 · 2⁻¹⁴⁹ gives d = 2 · 2⁻¹⁴⁹, 1 / d = +∞: x · ∞ clamps to 127 / −128
+        // (the clamp's lower end, which only an infinite 1 / d reaches).
+        let tiny: [Float] = (0..<40).map { (j: Int) -> Float in
+            let magnitude = Float(bitPattern: UInt32(j == 0 ? 305 : j * 7))
+            return j % 2 == 0 ? -magnitude : magnitude
+        }
+        let tinyFused = try #require(tiny.withUnsafeBufferPointer { TensorEncoder.fusedQ8_0($0, kernels: kernels) })
+        let tinyBytes: [[UInt8]] = tinyFused.sections.map { $0.bytes }
+        #expect(tinyBytes == Q8_0Coding.encode(tiny).map { $0.bytes } && tinyBytes[0][2] == 0x80)
+        #expect(tinyFused.error == ErrorStats(original: tiny, decoded: try tinyFused.decoded(shape: [40])))
+        var huge = Self.values(rows: 2, columns: 40, seed: 3).map { abs($0) > 1e30 ? $0 * 1e-32 : $0 }
+        huge[7] = 65504 * 127
+        #expect(huge.withUnsafeBufferPointer { TensorEncoder.fusedQ8_0($0, kernels: kernels) } == nil)
+        #expect(throws: PareError.self) { try TensorEncoder.encode(huge, shape: [2, 40], options: CompressionOptions(quantization: .q8_0, index: .dense)) }
+    }
+
+    /// int4 per tensor and per channel in every kernel set: the bytes of `Int4Coding.encode` (rows
+    /// starting on a high nibble, an odd count's zero padding nibble, zero and subnormal rows) and
+    /// the decoded error.
+    @Test(arguments: kernelSets)
+    func fusedInt4EqualsTheGeneralEncoder(kernels: Int32) throws {
+        for granularity in [Encoding.Granularity.channel, .tensor] {
+            for (rows, columns) in Self.shapes {
+                var v = Self.values(rows: rows, columns: columns, seed: UInt64(rows * 53 + columns))
+                if rows > 5 { for c in 0..<columns { v[5 * columns + c] *= 1e-44 } }  // subnormal scale
+                let quantization = Quantization.int4(granularity: granularity)
+                let fused = try #require(v.withUnsafeBufferPointer {
+                    TensorEncoder.fusedInt4($0, rows: rows, columns: columns, quantization: quantization, kernels: kernels)
+                })
+                let general = Int4Coding.encode(v, rowStarts: (0...rows).map { $0 * columns }, perChannel: granularity == .channel)
+                #expect(fused.sections.map(\.bytes) == general.map(\.bytes), "\(granularity) \(rows)×\(columns)")
+                #expect(fused.sections.map(\.kind) == general.map(\.kind))
+                let decoded = try fused.decoded(shape: [rows, columns])
+                #expect(fused.error == ErrorStats(original: v, decoded: decoded), "\(granularity) \(rows)×\(columns)")
+            }
+        }
+        // Granularities the coding does not take are not the fused path's.
+        let v = Self.values(rows: 4, columns: 64, seed: 2)
+        #expect(v.withUnsafeBufferPointer {
+            TensorEncoder.fusedInt4($0, rows: 4, columns: 64, quantization: .int4(granularity: .block), kernels: kernels)
+        } == nil)
+    }
+
     /// Non-finite values are not encoded by the fused path: the general path throws its error.
     @Test func nonFiniteValuesFallBackToTheGeneralError() {
         for bad in [Float.nan, .infinity, -.infinity] {
             var v = Self.values(rows: 4, columns: 8, seed: 1)
             v[13] = bad
             #expect(Self.fusedInt8(v, rows: 4, columns: 8, quantization: .int8(granularity: .channel, asymmetric: false)) == nil)
-            #expect(throws: PareError.self) {
-                try TensorEncoder.encode(v, shape: [4, 8], options: CompressionOptions(quantization: .int8(granularity: .channel, asymmetric: false), index: .dense))
+            for kernels in Self.kernelSets {
+                #expect(v.withUnsafeBufferPointer { TensorEncoder.fusedQ8_0($0, kernels: kernels) } == nil)
+                for granularity in [Encoding.Granularity.channel, .tensor] {
+                    #expect(v.withUnsafeBufferPointer {
+                        TensorEncoder.fusedInt4($0, rows: 4, columns: 8, quantization: .int4(granularity: granularity), kernels: kernels)
+                    } == nil)
+                }
+            }
+            for quantization in [Quantization.int8(granularity: .channel, asymmetric: false), .q8_0, .int4(granularity: .channel),
+                                 .int4(granularity: .tensor)] {
+                #expect(throws: PareError.self) {
+                    try TensorEncoder.encode(v, shape: [4, 8], options: CompressionOptions(quantization: quantization, index: .dense))
+                }
             }
         }
     }

@@ -131,6 +131,28 @@ int pare_encode_int8_symmetric(const float *x, ptrdiff_t rows, ptrdiff_t columns
 int pare_encode_q4_0(const float *x, ptrdiff_t count, uint8_t *blocks, float *maxError, double *errorSquares,
                      double *signalSquares);
 
+/// The kernel set the fused encoders below use by default: pare_kernels_supported(), lowered by
+/// PARE_KERNELS=avx2|generic like PareKernels' KernelSet (read once; an unknown value is ignored).
+int pare_encoder_kernels(void);
+
+/// GGUF Q8_0 blocks of `count` f32 values (34 bytes per 32: f16 d = max|x| / 127, then
+/// q = clamp(roundHalfAway(x · (1 / d)), −128, 127); the last block zero-padded), as PareEncodings'
+/// Q8_0Coding writes them, with the error figures of decoding them (as pare_encode_int8_symmetric).
+/// `kernels` (PARE_KERNELS_*) picks the compiled set, lowered to what the CPU runs; every set gives the
+/// same bytes and figures. Returns 0, or -1 when a value is not finite or too large for the f16 scale.
+int pare_encode_q8_0(int kernels, const float *x, ptrdiff_t count, uint8_t *blocks, float *maxError,
+                     double *errorSquares, double *signalSquares);
+
+/// Symmetric int4 of a dense rows × columns f32 tensor, as PareEncodings' Int4Coding writes it (scale =
+/// max|x| / 7 per row or per tensor, q = clamp(roundHalfAway(x / scale), −7, 7), 0 when the scale is 0,
+/// stored as nibbles q + 8, element 2i low and 2i + 1 high in byte i, an odd count's last high nibble 0),
+/// with the error figures of decoding it (as pare_encode_int8_symmetric). packed holds
+/// ⌈rows · columns / 2⌉ bytes, scales rows (per channel) or 1. `kernels` as for pare_encode_q8_0.
+/// Returns 0, or -1 when a value is infinite or NaN (outputs undefined).
+int pare_encode_int4_symmetric(int kernels, const float *x, ptrdiff_t rows, ptrdiff_t columns, int perChannel,
+                               uint8_t *packed, float *scales, float *maxError, double *errorSquares,
+                               double *signalSquares);
+
 /// The codebook sort's first digit: the top 11 bits of the order keys; pare_codebook_scan's histogram
 /// has one entry per value of it.
 #define PARE_CODEBOOK_TOP_BITS 11

@@ -21,6 +21,15 @@ public final class ReusedBytes: @unchecked Sendable {
         return (bytes, status)
     }
 
+    /// A copy of `raw` in this buffer's storage (see `fill`): what the converter writes for a tensor
+    /// copied unchanged, without faulting in a fresh tensor-sized array each time.
+    public func copy(of raw: UnsafeRawBufferPointer) -> [UInt8] {
+        fill(count: raw.count) { out in
+            out.copyMemory(from: raw)
+            return 0
+        }.0
+    }
+
     /// The codebook sort's buffers (`CodebookCoding.fit`), kept across tensors like `bytes`.
     private var sorted: [Float] = [], scratch: [UInt32] = [], checkpoints: [Double] = []
 
@@ -56,7 +65,7 @@ public final class ReusedBytes: @unchecked Sendable {
 
 extension TensorEncoder {
     /// `encode` for values read in place (a mapped f32 tensor) when the result is dense symmetric int8
-    /// (per tensor or per channel), q4_0 or codebook: the same bytes and error figures, with the values
+    /// or int4 (per tensor or per channel), q8_0, q4_0 or codebook: the same bytes and error figures, with the values
     /// section (and the codebook's sort) in `output`. Nil when `encode` would take another path (a sparse structure, given
     /// scales, other codings, values the coding cannot take): the caller then copies the values and
     /// calls `encode`, which also throws whatever error applies.
@@ -70,31 +79,37 @@ extension TensorEncoder {
         return fused(values, rows: rows, columns: columns, quantization: options.quantization, output: output)
     }
 
-    /// Dense codebook (`fusedCodebook`), or dense symmetric int8 (per tensor or per channel,
-    /// `pare_encode_int8_symmetric`) or q4_0 in one pass: the same bytes as `Int8Coding` / `Q4_0Coding` and the same error figures as decoding them
-    /// and comparing (`ErrorStats`, sums in element order), without the gather copy, the decode or the
-    /// separate finiteness check — the converter's common cases at several times the speed. Nil for
-    /// other codings, or for values the coding cannot take (the general path then throws its error).
+    /// Dense codebook (`fusedCodebook`), symmetric int8 / int4 per tensor or per channel (`fusedInt8`,
+    /// `fusedInt4`), q8_0 or q4_0 (`fusedQ8_0`, `fusedQ4_0`) in one pass: the same bytes as the codings'
+    /// `encode` and the same error figures as decoding them and comparing (`ErrorStats`, sums in element
+    /// order), without the gather copy, the decode or the separate finiteness check — the converter's
+    /// common cases at several times the speed. Nil for other codings, or for values the coding cannot
+    /// take (the general path then throws its error).
     static func fused(_ values: UnsafeBufferPointer<Float>, rows: Int, columns: Int, quantization: Quantization,
                       output: ReusedBytes = ReusedBytes()) -> EncodedTensor? {
-        if quantization == .q4_0 { return fusedQ4_0(values, output: output) }
-        if case let .codebook(bits) = quantization { return fusedCodebook(values, bits: bits, output: output) }
-        return fusedInt8(values, rows: rows, columns: columns, quantization: quantization, output: output)
+        switch quantization {
+        case .q4_0: return fusedQ4_0(values, output: output)
+        case .q8_0: return fusedQ8_0(values, output: output)
+        case let .codebook(bits): return fusedCodebook(values, bits: bits, output: output)
+        case .int4: return fusedInt4(values, rows: rows, columns: columns, quantization: quantization, output: output)
+        default: return fusedInt8(values, rows: rows, columns: columns, quantization: quantization, output: output)
+        }
     }
 
     /// Dense q4_0 in one pass (`pare_encode_q4_0`): the bytes of `Q4_0Coding.encode` and the error
     /// figures of decoding them. Nil when a value is not finite or too large for the block scale.
     static func fusedQ4_0(_ values: UnsafeBufferPointer<Float>, output: ReusedBytes = ReusedBytes()) -> EncodedTensor? {
-        guard let x = values.baseAddress, !values.isEmpty else { return nil }
-        var maxError: Float = 0, errorSquares = 0.0, signalSquares = 0.0
-        let (blocks, status) = output.fill(count: (values.count + 31) / 32 * Q4_0Coding.layout.bytes) { b in
-            pare_encode_q4_0(x, values.count, b.baseAddress!.assumingMemoryBound(to: UInt8.self),
-                             &maxError, &errorSquares, &signalSquares)
+        fusedBlocks(values, coding: .q4_0, layout: Q4_0Coding.layout, output: output) { pare_encode_q4_0($0, $1, $2, $3, $4, $5) }
+    }
+
+    /// Dense q8_0 in one pass (`pare_encode_q8_0` in the kernel set `kernels`, by default
+    /// `pare_encoder_kernels()`): the bytes of `Q8_0Coding.encode` and the error figures of decoding
+    /// them. Nil when a value is not finite or too large for the block scale.
+    static func fusedQ8_0(_ values: UnsafeBufferPointer<Float>, output: ReusedBytes = ReusedBytes(),
+                          kernels: Int32 = pare_encoder_kernels()) -> EncodedTensor? {
+        fusedBlocks(values, coding: .q8_0, layout: Q8_0Coding.layout, output: output) {
+            pare_encode_q8_0(kernels, $0, $1, $2, $3, $4, $5)
         }
-        guard status == 0 else { return nil }
-        return EncodedTensor(encoding: Encoding(structure: .dense, coding: .q4_0), storedCount: values.count,
-                             sections: [SectionPayload(kind: .values, dtype: .u8, bytes: blocks)],
-                             error: ErrorStats(maxAbsError: maxError, errorSquares: errorSquares, signalSquares: signalSquares))
     }
 
     /// Dense codebook (`CodebookCoding.fit` on the values in place, the error measured in the same
@@ -106,26 +121,68 @@ extension TensorEncoder {
         return EncodedTensor(encoding: encoding, storedCount: values.count, sections: CodebookCoding.sections(fitted), error: fitted.error)
     }
 
-    /// Dense symmetric int8 (see `fused`).
+    /// Dense symmetric int8 per tensor or per channel (`pare_encode_int8_symmetric`).
     static func fusedInt8(_ values: UnsafeBufferPointer<Float>, rows: Int, columns: Int, quantization: Quantization,
                           output: ReusedBytes = ReusedBytes()) -> EncodedTensor? {
-        guard case let .int8(granularity, false) = quantization, granularity == .tensor || granularity == .channel,
-              rows * columns == values.count, rows > 0, columns > 0, let x = values.baseAddress else { return nil }
+        guard case let .int8(granularity, false) = quantization else { return nil }
+        return fusedScaled(values, rows: rows, columns: columns, quantization: quantization, granularity: granularity,
+                           valueBytes: values.count, dtype: .i8, output: output) {
+            pare_encode_int8_symmetric($0, $1, $2, $3, $4.assumingMemoryBound(to: Int8.self), $5, $6, $7, $8)
+        }
+    }
+
+    /// Dense symmetric int4 per tensor or per channel (`pare_encode_int4_symmetric`, kernels as
+    /// `fusedQ8_0`): the bytes of `Int4Coding.encode` and the error figures of decoding them.
+    static func fusedInt4(_ values: UnsafeBufferPointer<Float>, rows: Int, columns: Int, quantization: Quantization,
+                          output: ReusedBytes = ReusedBytes(), kernels: Int32 = pare_encoder_kernels()) -> EncodedTensor? {
+        guard case let .int4(granularity) = quantization else { return nil }
+        return fusedScaled(values, rows: rows, columns: columns, quantization: quantization, granularity: granularity,
+                           valueBytes: (values.count + 1) / 2, dtype: .u8, output: output) {
+            pare_encode_int4_symmetric(kernels, $0, $1, $2, $3, $4.assumingMemoryBound(to: UInt8.self), $5, $6, $7, $8)
+        }
+    }
+
+    /// The block codings' frame: `encode(x, count, blocks, maxError, errorSquares, signalSquares)` fills
+    /// the values section in `output`; nil when it returns nonzero.
+    private static func fusedBlocks(_ values: UnsafeBufferPointer<Float>, coding: Encoding.Coding, layout: QuantBlockLayout,
+                                    output: ReusedBytes,
+                                    _ encode: (UnsafePointer<Float>, Int, UnsafeMutablePointer<UInt8>, UnsafeMutablePointer<Float>,
+                                               UnsafeMutablePointer<Double>, UnsafeMutablePointer<Double>) -> Int32) -> EncodedTensor? {
+        guard let x = values.baseAddress, !values.isEmpty else { return nil }
+        var maxError: Float = 0, errorSquares = 0.0, signalSquares = 0.0
+        let (blocks, status) = output.fill(count: layout.blockCount(values: values.count) * layout.bytes) { b in
+            encode(x, values.count, b.baseAddress!.assumingMemoryBound(to: UInt8.self), &maxError, &errorSquares, &signalSquares)
+        }
+        guard status == 0 else { return nil }
+        return EncodedTensor(encoding: Encoding(structure: .dense, coding: coding), storedCount: values.count,
+                             sections: [SectionPayload(kind: .values, dtype: .u8, bytes: blocks)],
+                             error: ErrorStats(maxAbsError: maxError, errorSquares: errorSquares, signalSquares: signalSquares))
+    }
+
+    /// The scaled codings' frame (int8 / int4, a scale per tensor or per row): `encode(x, rows, columns,
+    /// perChannel, values, scales, maxError, errorSquares, signalSquares)` fills `valueBytes` bytes in
+    /// `output` and the scales; nil for other granularities, a shape not matching the values, or a
+    /// nonzero return.
+    private static func fusedScaled(_ values: UnsafeBufferPointer<Float>, rows: Int, columns: Int, quantization: Quantization,
+                                    granularity: Encoding.Granularity, valueBytes: Int, dtype: DType, output: ReusedBytes,
+                                    _ encode: (UnsafePointer<Float>, Int, Int, Int32, UnsafeMutableRawPointer, UnsafeMutablePointer<Float>,
+                                               UnsafeMutablePointer<Float>, UnsafeMutablePointer<Double>,
+                                               UnsafeMutablePointer<Double>) -> Int32) -> EncodedTensor? {
+        guard granularity == .tensor || granularity == .channel, rows * columns == values.count, rows > 0, columns > 0,
+              let x = values.baseAddress else { return nil }
         let perChannel = granularity == .channel
         var scales = [Float](repeating: 0, count: perChannel ? rows : 1)
         var maxError: Float = 0, errorSquares = 0.0, signalSquares = 0.0
-        let (q, status) = output.fill(count: values.count) { q in
+        let (bytes, status) = output.fill(count: valueBytes) { q in
             scales.withUnsafeMutableBufferPointer { s in
-                pare_encode_int8_symmetric(x, rows, columns, perChannel ? 1 : 0,
-                                           q.baseAddress!.assumingMemoryBound(to: Int8.self), s.baseAddress!,
-                                           &maxError, &errorSquares, &signalSquares)
+                encode(x, rows, columns, perChannel ? 1 : 0, q.baseAddress!, s.baseAddress!, &maxError, &errorSquares, &signalSquares)
             }
         }
         guard status == 0 else { return nil }
         var encoding = Encoding(structure: .dense, coding: quantization.coding)
         encoding.granularity = granularity
         let sections = [
-            SectionPayload(kind: .values, dtype: .i8, bytes: q),
+            SectionPayload(kind: .values, dtype: dtype, bytes: bytes),
             SectionPayload(kind: .scales, dtype: .f32, bytes: DenseTensor.bytes(of: scales, as: .f32)),
         ]
         return EncodedTensor(encoding: encoding, storedCount: values.count, sections: sections,

@@ -21,8 +21,8 @@ public enum TensorEncoder {
         guard !overflow, UInt64(tableBytes) <= limits.maxDecodedBytes else {
             throw PareError.limitExceeded(file: "encoding", message: "shape \(shape) has \(rows) rows; their row tables would take \(overflow ? "more than 2^63" : String(tableBytes)) bytes, more than \(limits.maxDecodedBytes) (PARE_MAX_DECODED_BYTES)")
         }
-        // The structure first (it has no side effects), so the fused dense int8 / q4_0 path can skip the
-        // separate finiteness check: it detects non-finite values itself and then returns nil.
+        // The structure first (it has no side effects), so the fused dense paths (int8, int4, q8_0, q4_0,
+        // codebook) can skip the separate finiteness check: they detect non-finite values and return nil.
         // Given scales always take the general path (the fused one applies the coding's own rule).
         var structure = options.index.structure ?? values.withUnsafeBufferPointer {
             smallestStructure($0, rows: rows, columns: columns, quantization: quantization)
