@@ -1,4 +1,4 @@
-// fuzz-modules: PareFormat PareEncodings PareInterchange
+// fuzz-modules: CPareSystem CPareSIMD PareFormat PareEncodings PareInterchange
 // fuzz-seeds: Fixtures/gguf
 // The GGUF reader: header, metadata of every type (nested arrays included), tensor infos, then every
 // tensor dequantized and the metadata mapped to Pare's and back. Malformed input must end in a typed

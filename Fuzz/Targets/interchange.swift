@@ -1,4 +1,4 @@
-// fuzz-modules: CPareSystem PareFormat PareEncodings PareInterchange
+// fuzz-modules: CPareSystem CPareSIMD PareFormat PareEncodings PareInterchange
 // fuzz-seeds: Fixtures/interop
 // The importers: safetensors, .npy and .npz (zip + deflate) parsed from arbitrary bytes, every tensor
 // read. Malformed input must end in a typed `PareError`.

@@ -1,4 +1,4 @@
-// fuzz-modules: PareFormat PareText
+// fuzz-modules: CPareSystem PareFormat PareText
 // fuzz-seeds: Fixtures/tokenizer
 // PareText on arbitrary bytes: as tokenizer.json, as vocab.txt, and as text through the real
 // all-MiniLM-L6-v2 tokenizer (uncased) and a cased one with accent stripping. Malformed files must end in
