@@ -83,8 +83,8 @@ public final class PackedModel: @unchecked Sendable {
     /// No dense copy of any packed weight is made.
     public var residentBytes: Int { layers.reduce(0) { $0 + $1.residentBytes } }
 
-    /// `residentBytes` without the derived arrangements (batch-1, integer): what loading alone costs.
-    public var encodedResidentBytes: Int { residentBytes - batch1ArrangementBytes - integerArrangementBytes }
+    /// `residentBytes` without the derived arrangements (batch-1, integer, packed f32): what loading alone costs.
+    public var encodedResidentBytes: Int { residentBytes - batch1ArrangementBytes - integerArrangementBytes - packedFloatBytes }
 
     /// Bytes of the batch-1 arrangements built so far (0 before the first batch-1 prediction).
     public var batch1ArrangementBytes: Int {
@@ -95,6 +95,13 @@ public final class PackedModel: @unchecked Sendable {
     /// as the int8 weights, built on the first product of a dense int8 layer).
     public var integerArrangementBytes: Int {
         layers.reduce(0) { $0 + ($1.linearWeights?.integerArrangementBytes ?? 0) }
+    }
+
+    /// Bytes of dense f32 weights packed for batched products so far (`LinearWeights.packedFloatBytes`:
+    /// about the weights' size, built on the first product of more than four samples with the AVX2 /
+    /// AVX-512 kernels, so that threads share one packing instead of each repacking per call).
+    public var packedFloatBytes: Int {
+        layers.reduce(0) { $0 + ($1.linearWeights?.packedFloatBytes ?? 0) }
     }
 
     /// Whether dense int8 layers multiply int8-quantized activations in int32 (default true; see
