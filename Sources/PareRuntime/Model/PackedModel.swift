@@ -145,12 +145,13 @@ public final class PackedModel: @unchecked Sendable {
     }
 
     /// Fewest samples per thread for the split by samples. Measured on LeNet-300-100 (eval, 2
-    /// threads, 6 interleaved rounds): at batch 256 the split by samples ran 1.64× / 1.42× / 1.48×
-    /// of one thread (dense f32 / dense int8 / 90 % int8) against 1.29× / 1.11× / 1.40× for the
-    /// split of each layer; at batch 64 dense f32 lost (1.04× against 1.34×: each thread repacks
-    /// the whole weight for its sgemm). Must stay above 4: smaller parts would run the batch-1 and
-    /// few-row kernels, whose sums are ordered differently.
-    static let samplesPerThread = 64
+    /// threads, batches of 1 and 2 threads alternating in one process): at batch 64 the split by
+    /// samples (32 each) ran 1.70× / 1.69× / 1.74× of one thread (dense f32 / dense int8 / 90 % int8)
+    /// against 1.13× / 1.07× / 0.62× for the split of each layer, whose hand-offs, shared activations
+    /// and per-layer quantization did not pay at 32 samples a side (dense f32 once its weights are
+    /// packed once, `GemmPackedB`: before, each thread repacked the whole weight and lost). Must stay
+    /// above 4: smaller parts would run the batch-1 and few-row kernels, whose sums are ordered differently.
+    static let samplesPerThread = 32
 
     /// `forward` with the samples cut between threads when there are enough of them.
     private func forwardSplittingSamples(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int) throws -> [Float] {
