@@ -170,12 +170,14 @@ public final class PackedModel: @unchecked Sendable {
     private func forward(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int) throws -> [Float] {
         // Two activation buffers reused between calls (see `ActivationBuffers`).
         var (data, spare) = activations.take()
-        data.resizeReusingCapacity(input.count)
+        // Emptied, then one copy of the input (resizing first wrote zeros over it: a third pass).
+        data.removeAll(keepingCapacity: true)
+        data.append(contentsOf: input)
         let scale = modelDescription.inputScale
-        data.withUnsafeMutableBufferPointer { to in
-            guard let t = to.baseAddress, let f = input.baseAddress else { return }
-            t.update(from: f, count: input.count)
-            if scale != 1 { Vector.scale(t, count: input.count, by: scale) }
+        if scale != 1 {
+            data.withUnsafeMutableBufferPointer { to in
+                if let t = to.baseAddress { Vector.scale(t, count: to.count, by: scale) }
+            }
         }
         for layer in layers { layer.forward(&data, spare: &spare, batch: batch, threads: max(threads, 1)) }
         let output = Array(data)
