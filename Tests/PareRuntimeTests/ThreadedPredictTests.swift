@@ -1,3 +1,4 @@
+import Foundation
 import PareEncodings
 import PareFormat
 import PareKernels
@@ -60,5 +61,36 @@ import PareTestSupport
         #expect(model.packedFloatBytes >= weights && model.packedFloatBytes < weights + 4 * 32 * (784 + 300 + 100))
         #expect(model.residentBytes == before + model.packedFloatBytes)
         #expect(model.encodedResidentBytes == before)
+    }
+
+    /// Kept activation pairs and scratch buffers go back to the thread that gave them, even when
+    /// another thread gave one back since (each thread of a split batch then writes memory its own
+    /// core holds); with none of its own, a thread takes any.
+    @Test func keptBuffersPreferTheThreadThatGaveThem() {
+        let pairs = ActivationBuffers(), scratch = ScratchPool()
+        pairs.give([1], [1])
+        onAnotherThread {
+            pairs.give([2], [2])
+            scratch.give(scratch.take(16))
+        }
+        // Larger than the other thread's buffer, so "smallest that fits" alone would pick that one.
+        let mine = scratch.take(64)
+        scratch.give(mine)
+        #expect(pairs.take().0 == [1])
+        #expect(scratch.take(10).baseAddress == mine.baseAddress)
+        #expect(scratch.take(10).count == 16)
+        #expect(pairs.take().0 == [2])
+        #expect(pairs.take().0 == [])
+    }
+
+    /// Runs `body` on a new thread and waits for it.
+    private func onAnotherThread(_ body: @escaping @Sendable () -> Void) {
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            body()
+            done.signal()
+        }
+        thread.start()
+        done.wait()
     }
 }
