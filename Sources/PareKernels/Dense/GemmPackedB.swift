@@ -101,10 +101,6 @@ extension Gemm {
     /// The most parts (≤ `threads`) whose `WorkerPool.band`s of `m` rows all hold more than
     /// `GemmSmallRows.maxRows` rows (fewer would run the few-row products, whose sums are ordered differently).
     static func packedRowParts(m: Int, threads: Int) -> Int {
-        var parts = max(1, min(threads, m))
-        while parts > 1, (0..<parts).contains(where: { (1...GemmSmallRows.maxRows).contains(WorkerPool.band($0, of: parts, count: m).count) }) {
-            parts -= 1
-        }
-        return parts
+        WorkerPool.parts(threads, of: m, minimum: GemmSmallRows.maxRows + 1)
     }
 }

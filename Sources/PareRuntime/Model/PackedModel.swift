@@ -122,8 +122,9 @@ public final class PackedModel: @unchecked Sendable {
     /// Runs `batch` samples (`batch × inputCount` raw values, multiplied by the description's
     /// `inputScale` first) and returns `batch × outputCount` outputs. A batch larger than `maxBatch`
     /// runs in chunks of `maxBatch` samples. With `threads` > 1 and at least
-    /// `samplesPerThread` samples for each, every thread runs the whole network on its own samples
-    /// (one hand-off per batch, and the steps between layers run in parallel too); smaller batches
+    /// `samplesPerThread` samples for each, the batch is cut into parts of about that many samples
+    /// (up to `partsPerThread` per thread) and each thread runs the whole network on the parts it
+    /// claims (one hand-off per batch, and the steps between layers run in parallel too); smaller batches
     /// split each layer's work instead (see `LinearWeights.apply`). Same outputs either way.
     /// Throws `PareError.io` if the file was truncated while its weights were being read.
     public func predict(_ input: [Float], batch: Int, threads: Int = 1) throws -> [Float] {
@@ -153,9 +154,17 @@ public final class PackedModel: @unchecked Sendable {
     /// above 4: smaller parts would run the batch-1 and few-row kernels, whose sums are ordered differently.
     static let samplesPerThread = 32
 
+    /// The most parts per thread a batch is cut into (each of about `samplesPerThread` samples or
+    /// more): the threads claim parts as they finish, so a core running slower takes fewer, where
+    /// halves left the batch waiting on the slow one (this VM's two cores differ by up to 1.5× for
+    /// minutes at a time: measured, the same one-thread eval pinned to each in turn).
+    static let partsPerThread = 4
+
     /// `forward` with the samples cut between threads when there are enough of them.
     private func forwardSplittingSamples(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int) throws -> [Float] {
-        let parts = min(threads, batch / Self.samplesPerThread)
+        let wanted = threads > 1 ? min(batch / Self.samplesPerThread, Self.partsPerThread * threads) : 1
+        // A last band shorter than the others still keeps half of `samplesPerThread` (far above 4).
+        let parts = WorkerPool.parts(wanted, of: batch, minimum: Self.samplesPerThread / 2)
         guard parts > 1 else { return try forward(input, batch: batch, threads: threads) }
         let pieces = try concurrentParts(parts) { part -> [Float] in
             let samples = WorkerPool.band(part, of: parts, count: batch)
