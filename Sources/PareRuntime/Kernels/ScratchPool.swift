@@ -8,9 +8,8 @@ import Foundation
 /// page-faulted) a fresh one on every call.
 final class ScratchPool: @unchecked Sendable {
     private let lock = NSLock()
-    private var spares: [UnsafeMutableBufferPointer<Float>] = []
-    /// The thread that gave each of `spares` back.
-    private var owners: [pthread_t] = []
+    /// Kept buffers, each with the thread that gave it back.
+    private var spares: [(buffer: UnsafeMutableBufferPointer<Float>, owner: pthread_t)] = []
     /// Buffers kept at most (one per concurrent caller is enough).
     static let kept = 4
 
@@ -24,17 +23,14 @@ final class ScratchPool: @unchecked Sendable {
         defer { lock.unlock() }
         let me = pthread_self()
         var best = -1, bestMine = false
-        for i in spares.indices where spares[i].count >= count {
-            let mine = pthread_equal(owners[i], me) != 0
-            if best < 0 || (mine && !bestMine) || (mine == bestMine && spares[i].count < spares[best].count) {
+        for i in spares.indices where spares[i].buffer.count >= count {
+            let mine = pthread_equal(spares[i].owner, me) != 0
+            if best < 0 || (mine && !bestMine) || (mine == bestMine && spares[i].buffer.count < spares[best].buffer.count) {
                 best = i
                 bestMine = mine
             }
         }
-        if best >= 0 {
-            owners.remove(at: best)
-            return spares.remove(at: best)
-        }
+        if best >= 0 { return spares.remove(at: best).buffer }
         return .allocate(capacity: max(count, 1))
     }
 
@@ -42,15 +38,13 @@ final class ScratchPool: @unchecked Sendable {
     func give(_ buffer: UnsafeMutableBufferPointer<Float>) {
         lock.lock()
         defer { lock.unlock() }
-        spares.append(buffer)
-        owners.append(pthread_self())
-        if spares.count > Self.kept, let smallest = spares.indices.min(by: { spares[$0].count < spares[$1].count }) {
-            owners.remove(at: smallest)
-            spares.remove(at: smallest).deallocate()
+        spares.append((buffer, pthread_self()))
+        if spares.count > Self.kept, let smallest = spares.indices.min(by: { spares[$0].buffer.count < spares[$1].buffer.count }) {
+            spares.remove(at: smallest).buffer.deallocate()
         }
     }
 
-    deinit { for buffer in spares { buffer.deallocate() } }
+    deinit { for spare in spares { spare.buffer.deallocate() } }
 }
 
 /// A batch's quantized activations in one scratch buffer from a `ScratchPool`: per-block scales,

@@ -162,9 +162,10 @@ public final class PackedModel: @unchecked Sendable {
 
     /// `forward` with the samples cut between threads when there are enough of them.
     private func forwardSplittingSamples(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int) throws -> [Float] {
-        let wanted = threads > 1 ? min(batch / Self.samplesPerThread, Self.partsPerThread * threads) : 1
+        guard threads > 1, batch >= 2 * Self.samplesPerThread else { return try forward(input, batch: batch, threads: threads) }
         // A last band shorter than the others still keeps half of `samplesPerThread` (far above 4).
-        let parts = WorkerPool.parts(wanted, of: batch, minimum: Self.samplesPerThread / 2)
+        let parts = WorkerPool.parts(min(batch / Self.samplesPerThread, Self.partsPerThread * threads), of: batch,
+                                     minimum: Self.samplesPerThread / 2)
         guard parts > 1 else { return try forward(input, batch: batch, threads: threads) }
         let pieces = try concurrentParts(parts) { part -> [Float] in
             let samples = WorkerPool.band(part, of: parts, count: batch)
