@@ -79,8 +79,9 @@ public final class PackedModel: @unchecked Sendable {
     public var outputCount: Int { outputShape.reduce(1, *) }
 
     /// Bytes the loaded model keeps in memory: packed weight sections (mapped or inflated), the small
-    /// tables derived at load, biases, and the batch-1 arrangements (`SlicedWeights`) built so far.
-    /// No dense copy of any packed weight is made.
+    /// tables derived at load, biases, and the arrangements built so far (batch-1 `SlicedWeights`, integer
+    /// kernels' packed weights, dense f32 weights packed for the sgemm). No encoded weight is ever
+    /// expanded to dense f32.
     public var residentBytes: Int { layers.reduce(0) { $0 + $1.residentBytes } }
 
     /// `residentBytes` without the derived arrangements (batch-1, integer, packed f32): what loading alone costs.
