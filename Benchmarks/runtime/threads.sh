@@ -3,8 +3,9 @@
 # alternating in every round, so the ratio (1-thread time / 2-thread time, per round, median) survives
 # a shared machine's drift. Portable release build (`swift build -c release`), as users build it.
 #
-#   [ENCODER=minilm-int8.pare] Benchmarks/runtime/threads.sh [DEMO_DIR] [ROUNDS]
+#   [ENCODER=minilm-int8.pare] [PARE=path/to/pare] Benchmarks/runtime/threads.sh [DEMO_DIR] [ROUNDS]
 #
+# PARE times another binary (e.g. a saved copy of the previous build; default .build/release/pare).
 # DEMO_DIR holds `pare demo --out DIR` files (made here if missing); a dense int8 file is converted
 # from dense-f32.pare. With ENCODER (a converted sentence encoder, e.g. `pare convert MiniLM-folder
 # OUT --quant int8`), `pare embed` of Benchmarks/transformer/texts.txt repeated 16 times (1,024 texts)
@@ -14,8 +15,8 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DEMO=${1:-/tmp/pare-demo}
 ROUNDS=${2:-7}
-[[ -n ${SKIP_BUILD:-} ]] || swift build -c release >&2
-P=.build/release/pare
+[[ -n ${SKIP_BUILD:-} || -n ${PARE:-} ]] || swift build -c release >&2
+P=${PARE:-.build/release/pare}
 # The bundled test set (1,000 images) repeated 20 times: a run of 1,000 samples times ~10 ms, too short
 # to tell 1 from 2 threads on a VM whose speed drifts by ±30 % from one 10 ms to the next.
 M=$DEMO/mnist-test-x20

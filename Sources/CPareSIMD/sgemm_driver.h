@@ -214,31 +214,39 @@ static int small_rows(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_
     return 0;
 }
 
-int FN(pare_sgemm_accumulate)(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
-                              const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
-    if (m <= 0 || n <= 0 || k <= 0) return 0;
-    if (m <= SMALL_ROWS) return small_rows(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+// Where op(B)'s block (jc, pc) sits in a whole-matrix packing (pack_b's panels for every column block
+// jc and depth block pc, the blocks of one jc side by side in pc order): the same blocking the
+// product uses, which depends on n and k only, so one packing serves every m.
+static ptrdiff_t packed_block_offset(ptrdiff_t jc, ptrdiff_t nc, ptrdiff_t pc, ptrdiff_t k) {
+    return jc * k + (nc + NR - 1) / NR * NR * pc;
+}
+
+// The blocked product; `prepacked` (a whole-matrix packing of op(B), or NULL) replaces pack_b.
+static int blocked(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha, const float *a,
+                   ptrdiff_t lda, const float *b, ptrdiff_t ldb, const float *prepacked, float *c, ptrdiff_t ldc) {
     ptrdiff_t kcBlock = balanced(k, KC_MAX, 1);
     ptrdiff_t mcBlock = balanced(m, MC_MAX, MR);
     ptrdiff_t ncBlock = balanced(n, NC_MAX, NR);
     // B panels are read with aligned loads: start them on a cache line (each panel is NR·kc floats).
     ptrdiff_t aFloats = (mcBlock * kcBlock + 15) / 16 * 16;
     size_t capacity;
-    float *packedA = pare_scratch_take((size_t)aFloats + (size_t)ncBlock * (size_t)kcBlock, &capacity);
+    float *packedA = pare_scratch_take((size_t)aFloats + (prepacked ? 0 : (size_t)ncBlock * (size_t)kcBlock), &capacity);
     if (!packedA) return -1;
     float *packedB = packedA + aFloats;
     for (ptrdiff_t jc = 0; jc < n; jc += ncBlock) {
         ptrdiff_t nc = min_pd(ncBlock, n - jc);
         for (ptrdiff_t pc = 0; pc < k; pc += kcBlock) {
             ptrdiff_t kc = min_pd(kcBlock, k - pc);
-            pack_b(transB, b, ldb, pc, kc, jc, nc, packedB);
+            const float *bBlock = packedB;
+            if (prepacked) bBlock = prepacked + packed_block_offset(jc, nc, pc, k);
+            else pack_b(transB, b, ldb, pc, kc, jc, nc, packedB);
             for (ptrdiff_t ic = 0; ic < m; ic += mcBlock) {
                 ptrdiff_t mc = min_pd(mcBlock, m - ic);
                 pack_a(transA, a, lda, ic, mc, pc, kc, alpha, packedA);
                 for (ptrdiff_t jr = 0; jr < nc; jr += NR) {
                     ptrdiff_t ncols = min_pd(NR, nc - jr);
                     int nv = (int)((ncols + VL - 1) / VL);
-                    const float *bPanel = packedB + jr * kc;
+                    const float *bPanel = bBlock + jr * kc;
                     for (ptrdiff_t ir = 0; ir < mc; ir += MR) {
                         int mr = (int)min_pd(MR, mc - ir);
                         tiles[mr - 1][nv - 1](kc, packedA + ir * kc, bPanel, c + (ic + ir) * ldc + jc + jr, ldc, ncols);
@@ -249,4 +257,34 @@ int FN(pare_sgemm_accumulate)(int transA, int transB, ptrdiff_t m, ptrdiff_t n, 
     }
     pare_scratch_give(packedA, capacity);
     return 0;
+}
+
+int FN(pare_sgemm_accumulate)(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                              const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc) {
+    if (m <= 0 || n <= 0 || k <= 0) return 0;
+    if (m <= SMALL_ROWS) return small_rows(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+    return blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, NULL, c, ldc);
+}
+
+ptrdiff_t FN(pare_sgemm_packed_b_floats)(ptrdiff_t n, ptrdiff_t k) {
+    return n <= 0 || k <= 0 ? 0 : (n + NR - 1) / NR * NR * k;
+}
+
+void FN(pare_sgemm_pack_b)(int transB, ptrdiff_t n, ptrdiff_t k, const float *b, ptrdiff_t ldb, float *packed) {
+    if (n <= 0 || k <= 0) return;
+    ptrdiff_t kcBlock = balanced(k, KC_MAX, 1);
+    ptrdiff_t ncBlock = balanced(n, NC_MAX, NR);
+    for (ptrdiff_t jc = 0; jc < n; jc += ncBlock) {
+        ptrdiff_t nc = min_pd(ncBlock, n - jc);
+        for (ptrdiff_t pc = 0; pc < k; pc += kcBlock)
+            pack_b(transB, b, ldb, pc, min_pd(kcBlock, k - pc), jc, nc, packed + packed_block_offset(jc, nc, pc, k));
+    }
+}
+
+int FN(pare_sgemm_accumulate_packed_b)(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                                       const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                                       const float *packed, float *c, ptrdiff_t ldc) {
+    if (m <= 0 || n <= 0 || k <= 0) return 0;
+    if (m <= SMALL_ROWS) return small_rows(transA, transB, m, n, k, alpha, a, lda, b, ldb, c, ldc);
+    return blocked(transA, transB, m, n, k, alpha, a, lda, b, ldb, packed, c, ldc);
 }

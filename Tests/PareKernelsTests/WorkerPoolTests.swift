@@ -52,4 +52,23 @@ import Testing
         }
         #expect(totals == 4 * 200 * 5)
     }
+
+    /// `parts(_:of:minimum:)` never leaves a band of 1 ..< minimum items (a batch part that small would
+    /// run other kernels than the whole), never exceeds what was wanted, and keeps it when it can.
+    @Test func partsKeepEveryBandAtTheMinimum() {
+        for count in 0...300 {
+            for wanted in 1...12 {
+                for minimum in [1, 5, 16] {
+                    let parts = WorkerPool.parts(wanted, of: count, minimum: minimum)
+                    #expect(parts >= 1 && parts <= wanted)
+                    let sizes = (0..<parts).map { WorkerPool.band($0, of: parts, count: count).count }
+                    #expect(sizes.reduce(0, +) == count)
+                    #expect(parts == 1 || sizes.allSatisfy { $0 == 0 || $0 >= minimum }, "count \(count) wanted \(wanted) minimum \(minimum): \(sizes)")
+                }
+            }
+        }
+        #expect(WorkerPool.parts(8, of: 256, minimum: 16) == 8)
+        #expect(WorkerPool.parts(2, of: 9, minimum: 5) == 1)
+        #expect(WorkerPool.parts(3, of: 13, minimum: 5) == 2)
+    }
 }

@@ -52,6 +52,28 @@ int pare_sgemm_accumulate_avx512(int transA, int transB, ptrdiff_t m, ptrdiff_t 
 int pare_sgemm_accumulate_avx2(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
                                const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb, float *c, ptrdiff_t ldc);
 
+/// Floats of a whole-matrix packing of op(B) (k × n) for the AVX-512 sgemm: n rounded up to its
+/// register tile's width, times k.
+ptrdiff_t pare_sgemm_packed_b_floats_avx512(ptrdiff_t n, ptrdiff_t k);
+/// The same for AVX2.
+ptrdiff_t pare_sgemm_packed_b_floats_avx2(ptrdiff_t n, ptrdiff_t k);
+/// Packs op(B) (k × n; B[j][p] when transB) into `packed` (pare_sgemm_packed_b_floats floats, 64-byte
+/// aligned) as the blocked product packs it per call: every column block's depth blocks of panels.
+/// The blocking depends on n and k only, so a weight packed once serves products of every m.
+void pare_sgemm_pack_b_avx512(int transB, ptrdiff_t n, ptrdiff_t k, const float *b, ptrdiff_t ldb, float *packed);
+/// The same for AVX2 (its own panel width: a packing is for the set that made it).
+void pare_sgemm_pack_b_avx2(int transB, ptrdiff_t n, ptrdiff_t k, const float *b, ptrdiff_t ldb, float *packed);
+/// pare_sgemm_accumulate_avx512 with op(B) already packed (pare_sgemm_pack_b_avx512 of the same b, n, k):
+/// the blocked product reads `packed` instead of packing B per call, so threads that each take rows
+/// of C share one packing; bit for bit the same C. m ≤ 4 still runs the few-row products on `b`.
+int pare_sgemm_accumulate_packed_b_avx512(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                                          const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                                          const float *packed, float *c, ptrdiff_t ldc);
+/// The same for AVX2.
+int pare_sgemm_accumulate_packed_b_avx2(int transA, int transB, ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, float alpha,
+                                        const float *a, ptrdiff_t lda, const float *b, ptrdiff_t ldb,
+                                        const float *packed, float *c, ptrdiff_t ldc);
+
 // MARK: int8 × int8 products (dense integer weights, dynamically quantized activations)
 //
 // Activations (llama.cpp's Q8_0 activations): each row (sample) i of x is quantized on the fly in

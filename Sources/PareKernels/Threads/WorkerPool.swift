@@ -31,6 +31,17 @@ public enum WorkerPool {
         return min(count, part * size)..<min(count, (part + 1) * size)
     }
 
+    /// The most parts, at most `wanted` (and at least 1), whose `band(_:of:count:)`s of `count` items
+    /// each hold at least `minimum` items or none: callers whose kernels change with the number of
+    /// items (few-row products below 5) keep every band on the same kernel as the whole.
+    public static func parts(_ wanted: Int, of count: Int, minimum: Int) -> Int {
+        var parts = max(1, min(wanted, count))
+        while parts > 1, (0..<parts).contains(where: { (1..<minimum).contains(band($0, of: parts, count: count).count) }) {
+            parts -= 1
+        }
+        return parts
+    }
+
     /// Runs `body` on each non-empty `band(_:of:count:)` of `0..<count`, the bands on parallel parts
     /// (one band, the whole range, when `parts` < 2).
     public static func run(bands parts: Int, of count: Int, _ body: (Range<Int>) -> Void) {

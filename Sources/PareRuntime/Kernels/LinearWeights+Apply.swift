@@ -31,8 +31,13 @@ extension LinearWeights {
         switch values {
         case let .float(v):
             if case .dense = layout {
-                Gemm.sgemmParallel(threads: max(threads, 1), transA: false, transB: true, m: batch, n: rows, k: columns,
-                                   alpha: 1, a: input, lda: columns, b: v.base, ldb: columns, beta: 0, c: output, ldc: rows)
+                if batch >= GemmPackedB.minimumRows, let packed = packedFloatWeights(v) {
+                    Gemm.sgemmParallel(threads: max(threads, 1), transA: false, m: batch, alpha: 1, a: input, lda: columns,
+                                       packed: packed, b: v.base, ldb: columns, beta: 0, c: output, ldc: rows)
+                } else {
+                    Gemm.sgemmParallel(threads: max(threads, 1), transA: false, transB: true, m: batch, n: rows, k: columns,
+                                       alpha: 1, a: input, lda: columns, b: v.base, ldb: columns, beta: 0, c: output, ldc: rows)
+                }
                 if let bias { Vector.add(bias: bias, to: output, rows: batch, cols: rows) }
                 return
             }
@@ -149,6 +154,13 @@ extension LinearWeights {
             made.releasedFileBytes = keepAlive.reduce(0) { $0 + (($1 as? SectionHolder)?.bytes.releaseMappedPages() ?? 0) }
             return made
         }
+    }
+
+    /// A dense f32 weight packed once in the selected sgemm's panel layout (`GemmPackedB`), built on the
+    /// first product of more than `GemmSmallRows.maxRows` samples; nil for the generic kernel set. Its
+    /// products skip the per-call packing, and threads taking bands of samples share it.
+    fileprivate func packedFloatWeights(_ v: FloatValues) -> GemmPackedB? {
+        packedFloat.get { GemmPackedB(transB: true, n: rows, k: columns, b: v.base, ldb: columns) }
     }
 
     /// The sparse int8 × int8 arrangement when this CPU has its kernel, the weight allows integer

@@ -1,4 +1,5 @@
 import PareFormat
+import PareKernels
 
 /// The weight of a dense (or convolution) layer, kept in its stored encoding and multiplied
 /// without ever being expanded to dense f32: `y = x · Wᵀ (+ bias)`.
@@ -34,6 +35,9 @@ public final class LinearWeights: @unchecked Sendable {
     let integer = LazyArrangement<IntegerWeights>()
     /// The int8 × int8 arrangement of a sparse int8 / int4 weight, built on the first product that can use it.
     let sparseInteger = LazyArrangement<SparseIntegerWeights>()
+    /// A dense f32 weight packed in the sgemm's panel layout, built on the first product of more than
+    /// four samples (see `packedFloatWeights`).
+    let packedFloat = LazyArrangement<GemmPackedB>()
     /// Whether sparse products may use a sliced arrangement where this CPU and the encoding allow it
     /// (`SlicedWeights` at batch 1–3, `SparseIntegerWeights` for sparse int8 / int4 at every batch);
     /// false keeps the CSR / bitmask kernels on the packed bytes and no extra memory (`--row-kernels`,
@@ -57,12 +61,16 @@ public final class LinearWeights: @unchecked Sendable {
         (integer.builtValue?.residentBytes ?? 0) + (sparseInteger.builtValue?.residentBytes ?? 0)
     }
 
+    /// Bytes of a dense f32 weight's packed copy for batched products (0 until one has built it; about
+    /// the weight's own size, its outputs rounded up to the sgemm tile's width).
+    public var packedFloatBytes: Int { packedFloat.builtValue?.bytes ?? 0 }
+
     /// Bytes of mapped file pages given back after the integer arrangement took over the values.
     public var releasedBytes: Int { integer.builtValue?.releasedFileBytes ?? 0 }
 
     /// Bytes the weight occupies in memory: the encoding (less released pages) plus, once built,
-    /// the derived arrangements.
-    public var residentBytes: Int { encodedResidentBytes - releasedBytes + batch1ArrangementBytes + integerArrangementBytes }
+    /// the derived arrangements (batch-1, integer, packed f32).
+    public var residentBytes: Int { encodedResidentBytes - releasedBytes + batch1ArrangementBytes + integerArrangementBytes + packedFloatBytes }
 
     /// Where stored values sit in the 2-D view.
     enum Layout {

@@ -8,19 +8,29 @@ import Foundation
 /// page-faulted) a fresh one on every call.
 final class ScratchPool: @unchecked Sendable {
     private let lock = NSLock()
-    private var spares: [UnsafeMutableBufferPointer<Float>] = []
+    /// Kept buffers, each with the thread that gave it back.
+    private var spares: [(buffer: UnsafeMutableBufferPointer<Float>, owner: pthread_t)] = []
     /// Buffers kept at most (one per concurrent caller is enough).
     static let kept = 4
 
-    /// A buffer of at least `count` floats (uninitialised contents): the smallest kept one that fits.
-    /// One pass, no allocation: a batch-1 product calls this for every layer (a filtered index array
-    /// here cost ~0.1 µs a call, a fifth of LeNet's sparse batch-1 overhead outside the kernels).
+    /// A buffer of at least `count` floats (uninitialised contents): the smallest kept one that fits,
+    /// among those this thread gave back if any fits (threads splitting a batch would otherwise take
+    /// each other's buffers, whose lines sit in the other core's cache). One pass, no allocation: a
+    /// batch-1 product calls this for every layer (a filtered index array here cost ~0.1 µs a call, a
+    /// fifth of LeNet's sparse batch-1 overhead outside the kernels).
     func take(_ count: Int) -> UnsafeMutableBufferPointer<Float> {
         lock.lock()
         defer { lock.unlock() }
-        var best = -1
-        for i in spares.indices where spares[i].count >= count && (best < 0 || spares[i].count < spares[best].count) { best = i }
-        if best >= 0 { return spares.remove(at: best) }
+        let me = pthread_self()
+        var best = -1, bestMine = false
+        for i in spares.indices where spares[i].buffer.count >= count {
+            let mine = pthread_equal(spares[i].owner, me) != 0
+            if best < 0 || (mine && !bestMine) || (mine == bestMine && spares[i].buffer.count < spares[best].buffer.count) {
+                best = i
+                bestMine = mine
+            }
+        }
+        if best >= 0 { return spares.remove(at: best).buffer }
         return .allocate(capacity: max(count, 1))
     }
 
@@ -28,13 +38,13 @@ final class ScratchPool: @unchecked Sendable {
     func give(_ buffer: UnsafeMutableBufferPointer<Float>) {
         lock.lock()
         defer { lock.unlock() }
-        spares.append(buffer)
-        if spares.count > Self.kept, let smallest = spares.indices.min(by: { spares[$0].count < spares[$1].count }) {
-            spares.remove(at: smallest).deallocate()
+        spares.append((buffer, pthread_self()))
+        if spares.count > Self.kept, let smallest = spares.indices.min(by: { spares[$0].buffer.count < spares[$1].buffer.count }) {
+            spares.remove(at: smallest).buffer.deallocate()
         }
     }
 
-    deinit { for buffer in spares { buffer.deallocate() } }
+    deinit { for spare in spares { spare.buffer.deallocate() } }
 }
 
 /// A batch's quantized activations in one scratch buffer from a `ScratchPool`: per-block scales,

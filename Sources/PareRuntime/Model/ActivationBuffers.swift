@@ -6,22 +6,29 @@ import Foundation
 /// LeNet-300-100 forward pass itself. Safe to share: concurrent callers each take their own pair.
 final class ActivationBuffers: @unchecked Sendable {
     private let lock = NSLock()
-    private var spare: [([Float], [Float])] = []
+    /// Kept pairs, each with the thread that gave it back.
+    private var spare: [(owner: pthread_t, a: [Float], b: [Float])] = []
     /// Pairs kept at most (one per concurrent caller is enough).
     static let kept = 4
 
-    /// A pair (empty arrays when none is kept); the caller owns it until `give`.
+    /// A pair (empty arrays when none is kept); the caller owns it until `give`. The pair this thread
+    /// gave back last comes first: when threads split a batch, a pair taken in turns sits in the other
+    /// core's cache, and writing it moves every line across (as sgemm's shared packing buffers did).
     func take() -> ([Float], [Float]) {
         lock.lock()
         defer { lock.unlock() }
-        return spare.popLast() ?? ([], [])
+        let me = pthread_self()
+        let index = spare.lastIndex { pthread_equal($0.owner, me) != 0 } ?? spare.indices.last
+        guard let index else { return ([], []) }
+        let pair = spare.remove(at: index)
+        return (pair.a, pair.b)
     }
 
     /// Returns a pair from `take`.
     func give(_ a: [Float], _ b: [Float]) {
         lock.lock()
         defer { lock.unlock() }
-        if spare.count < Self.kept { spare.append((a, b)) }
+        if spare.count < Self.kept { spare.append((pthread_self(), a, b)) }
     }
 }
 

@@ -79,12 +79,13 @@ public final class PackedModel: @unchecked Sendable {
     public var outputCount: Int { outputShape.reduce(1, *) }
 
     /// Bytes the loaded model keeps in memory: packed weight sections (mapped or inflated), the small
-    /// tables derived at load, biases, and the batch-1 arrangements (`SlicedWeights`) built so far.
-    /// No dense copy of any packed weight is made.
+    /// tables derived at load, biases, and the arrangements built so far (batch-1 `SlicedWeights`, integer
+    /// kernels' packed weights, dense f32 weights packed for the sgemm). No encoded weight is ever
+    /// expanded to dense f32.
     public var residentBytes: Int { layers.reduce(0) { $0 + $1.residentBytes } }
 
-    /// `residentBytes` without the derived arrangements (batch-1, integer): what loading alone costs.
-    public var encodedResidentBytes: Int { residentBytes - batch1ArrangementBytes - integerArrangementBytes }
+    /// `residentBytes` without the derived arrangements (batch-1, integer, packed f32): what loading alone costs.
+    public var encodedResidentBytes: Int { residentBytes - batch1ArrangementBytes - integerArrangementBytes - packedFloatBytes }
 
     /// Bytes of the batch-1 arrangements built so far (0 before the first batch-1 prediction).
     public var batch1ArrangementBytes: Int {
@@ -95,6 +96,13 @@ public final class PackedModel: @unchecked Sendable {
     /// as the int8 weights, built on the first product of a dense int8 layer).
     public var integerArrangementBytes: Int {
         layers.reduce(0) { $0 + ($1.linearWeights?.integerArrangementBytes ?? 0) }
+    }
+
+    /// Bytes of dense f32 weights packed for batched products so far (`LinearWeights.packedFloatBytes`:
+    /// about the weights' size, built on the first product of more than four samples with the AVX2 /
+    /// AVX-512 kernels, so that threads share one packing instead of each repacking per call).
+    public var packedFloatBytes: Int {
+        layers.reduce(0) { $0 + ($1.linearWeights?.packedFloatBytes ?? 0) }
     }
 
     /// Whether dense int8 layers multiply int8-quantized activations in int32 (default true; see
@@ -115,8 +123,9 @@ public final class PackedModel: @unchecked Sendable {
     /// Runs `batch` samples (`batch × inputCount` raw values, multiplied by the description's
     /// `inputScale` first) and returns `batch × outputCount` outputs. A batch larger than `maxBatch`
     /// runs in chunks of `maxBatch` samples. With `threads` > 1 and at least
-    /// `samplesPerThread` samples for each, every thread runs the whole network on its own samples
-    /// (one hand-off per batch, and the steps between layers run in parallel too); smaller batches
+    /// `samplesPerThread` samples for each, the batch is cut into parts of about that many samples
+    /// (up to `partsPerThread` per thread) and each thread runs the whole network on the parts it
+    /// claims (one hand-off per batch, and the steps between layers run in parallel too); smaller batches
     /// split each layer's work instead (see `LinearWeights.apply`). Same outputs either way.
     /// Throws `PareError.io` if the file was truncated while its weights were being read.
     public func predict(_ input: [Float], batch: Int, threads: Int = 1) throws -> [Float] {
@@ -138,16 +147,26 @@ public final class PackedModel: @unchecked Sendable {
     }
 
     /// Fewest samples per thread for the split by samples. Measured on LeNet-300-100 (eval, 2
-    /// threads, 6 interleaved rounds): at batch 256 the split by samples ran 1.64× / 1.42× / 1.48×
-    /// of one thread (dense f32 / dense int8 / 90 % int8) against 1.29× / 1.11× / 1.40× for the
-    /// split of each layer; at batch 64 dense f32 lost (1.04× against 1.34×: each thread repacks
-    /// the whole weight for its sgemm). Must stay above 4: smaller parts would run the batch-1 and
-    /// few-row kernels, whose sums are ordered differently.
-    static let samplesPerThread = 64
+    /// threads, batches of 1 and 2 threads alternating in one process): at batch 64 the split by
+    /// samples (32 each) ran 1.70× / 1.69× / 1.74× of one thread (dense f32 / dense int8 / 90 % int8)
+    /// against 1.13× / 1.07× / 0.62× for the split of each layer, whose hand-offs, shared activations
+    /// and per-layer quantization did not pay at 32 samples a side (dense f32 once its weights are
+    /// packed once, `GemmPackedB`: before, each thread repacked the whole weight and lost). Must stay
+    /// above 4: smaller parts would run the batch-1 and few-row kernels, whose sums are ordered differently.
+    static let samplesPerThread = 32
+
+    /// The most parts per thread a batch is cut into (each of about `samplesPerThread` samples or
+    /// more): the threads claim parts as they finish, so a core running slower takes fewer, where
+    /// halves left the batch waiting on the slow one (this VM's two cores differ by up to 1.5× for
+    /// minutes at a time: measured, the same one-thread eval pinned to each in turn).
+    static let partsPerThread = 4
 
     /// `forward` with the samples cut between threads when there are enough of them.
     private func forwardSplittingSamples(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int) throws -> [Float] {
-        let parts = min(threads, batch / Self.samplesPerThread)
+        guard threads > 1, batch >= 2 * Self.samplesPerThread else { return try forward(input, batch: batch, threads: threads) }
+        // A last band shorter than the others still keeps half of `samplesPerThread` (far above 4).
+        let parts = WorkerPool.parts(min(batch / Self.samplesPerThread, Self.partsPerThread * threads), of: batch,
+                                     minimum: Self.samplesPerThread / 2)
         guard parts > 1 else { return try forward(input, batch: batch, threads: threads) }
         let pieces = try concurrentParts(parts) { part -> [Float] in
             let samples = WorkerPool.band(part, of: parts, count: batch)
@@ -162,12 +181,14 @@ public final class PackedModel: @unchecked Sendable {
     private func forward(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int) throws -> [Float] {
         // Two activation buffers reused between calls (see `ActivationBuffers`).
         var (data, spare) = activations.take()
-        data.resizeReusingCapacity(input.count)
+        // Emptied, then one copy of the input (resizing first wrote zeros over it: a third pass).
+        data.removeAll(keepingCapacity: true)
+        data.append(contentsOf: input)
         let scale = modelDescription.inputScale
-        data.withUnsafeMutableBufferPointer { to in
-            guard let t = to.baseAddress, let f = input.baseAddress else { return }
-            t.update(from: f, count: input.count)
-            if scale != 1 { Vector.scale(t, count: input.count, by: scale) }
+        if scale != 1 {
+            data.withUnsafeMutableBufferPointer { to in
+                if let t = to.baseAddress { Vector.scale(t, count: to.count, by: scale) }
+            }
         }
         for layer in layers { layer.forward(&data, spare: &spare, batch: batch, threads: max(threads, 1)) }
         let output = Array(data)
