@@ -48,6 +48,14 @@ import PareInterchange
         let labels = try Dataset.idx(folder: digits, split: "test", scale: 1).labels
         let hits = zip(predictions, labels).filter { $0 == $1 }.count
         #expect(abs(Double(hits) / Double(labels.count) - accuracy) < 1e-9, "run's predictions score what eval reported")
+
+        // --warm-up runs the first samples once, untimed: same outputs, its own time reported.
+        let warm = runPare(["run", model, "--input", digits + "/test-images-idx3-ubyte.gz", "--threads", "2", "--warm-up", "--json"])
+        #expect(warm.status == 0, "\(warm.err)")
+        let warmed = try warm.object()
+        #expect(warmed["outputs"] as? [[Double]] == (try run.object()["outputs"] as? [[Double]]))
+        #expect((warmed["warm_up_seconds"] as? Double ?? 0) > 0)
+        #expect(try run.object()["warm_up_seconds"] == nil)
     }
 
     @Test func runWritesNpyAndRejectsInputsOfTheWrongWidth() throws {

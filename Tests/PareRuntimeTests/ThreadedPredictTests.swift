@@ -63,6 +63,45 @@ import PareTestSupport
         #expect(model.encodedResidentBytes == before)
     }
 
+    /// A batch larger than `samplesPerPart` runs in cache-sized parts, on one thread in order and on
+    /// several claimed by the threads: each sample's outputs stay those of a batch of 64 holding it.
+    @Test func batchesBeyondAPartGiveThePerSampleOutputs() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("dense-f32.pare")
+        try Network.mlp("784-300-100-10", seed: 11).write(to: path, options: PackingOptions(compression: CompressionOptions()), inputScale: 1.0 / 255)
+        let model = try PackedModel(path: path)
+        let batch = 2 * model.samplesPerPart + 64 + 7
+        #expect(model.samplesPerPart >= PackedModel.samplesPerThread && model.samplesPerPart < 4_000)
+        var random = SeededGenerator(seed: 14)
+        let inputs: [Float] = (0..<(batch * 784)).map { _ in Float(Int(random.uniform(0, 255))) }
+        var pieces: [Float] = []
+        for start in stride(from: 0, to: batch, by: 64) {
+            let count = min(64, batch - start)
+            pieces += try model.predict(Array(inputs[(start * 784)..<((start + count) * 784)]), batch: count, threads: 1)
+        }
+        for threads in [1, 2, 3] {
+            #expect(try model.predict(inputs, batch: batch, threads: threads) == pieces, "threads \(threads)")
+        }
+    }
+
+    /// `warmUp` runs a prefix of the batch (at most `warmUpSamples` a thread) through the same path,
+    /// so the arrangements a timed call of the whole batch needs exist before it starts.
+    @Test func warmUpBuildsWhatTheBatchUses() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("dense-f32.pare")
+        try Network.mlp("784-300-100-10", seed: 10).write(to: path, options: PackingOptions(compression: CompressionOptions()), inputScale: 1.0 / 255)
+        let cold = try PackedModel(path: path), warmed = try PackedModel(path: path)
+        var random = SeededGenerator(seed: 13)
+        let batch = 3 * PackedModel.warmUpSamples
+        let inputs: [Float] = (0..<(batch * 784)).map { _ in Float(Int(random.uniform(0, 255))) }
+        try warmed.warmUp(inputs, batch: batch, threads: 2)
+        #expect(warmed.packedFloatBytes > 0 || KernelSet.selected == .generic)
+        let packed = warmed.packedFloatBytes
+        #expect(try warmed.predict(inputs, batch: batch, threads: 2) == (try cold.predict(inputs, batch: batch, threads: 2)))
+        #expect(warmed.packedFloatBytes == packed, "the timed call built nothing more")
+        try warmed.warmUp([], batch: 0)  // nothing to run
+    }
+
     /// Kept activation pairs and scratch buffers go back to the thread that gave them, even when
     /// another thread gave one back since (each thread of a split batch then writes memory its own
     /// core holds); with none of its own, a thread takes any.

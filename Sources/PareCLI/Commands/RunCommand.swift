@@ -37,6 +37,10 @@ public struct RunCommand: ConsoleCommand {
     @Option(help: "Worker threads.")
     public var threads: Int = 1
 
+    /// Whether to run a first, untimed pass so `seconds` measures inference alone.
+    @Flag(help: "Run the first samples once, untimed, before the timed run: `seconds` then leaves out first-use setup (weight packing, threads, buffers, mapped pages), reported as warm_up_seconds.")
+    public var warmUp = false
+
     @OptionGroup public var rowKernelsOption: RowKernelsOption
 
     @OptionGroup public var jsonOption: JSONOption
@@ -59,6 +63,12 @@ public struct RunCommand: ConsoleCommand {
             throw CLIError("\(input): \(values.count) values are not a whole number of samples of \(packed.inputShape) (\(width) values each) for \(model)")
         }
         let count = values.count / width
+        var warmUpSeconds: Double?
+        if warmUp {
+            let began = DispatchTime.now().uptimeNanoseconds
+            try packed.warmUp(values, batch: count, threads: threads)
+            warmUpSeconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
+        }
         let began = DispatchTime.now().uptimeNanoseconds
         let outputs = try packed.predict(values, batch: count, threads: threads)
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
@@ -83,6 +93,7 @@ public struct RunCommand: ConsoleCommand {
             }
             fields.append(("predictions", .array(predictions.map { .integer($0) })))
             fields.append(("seconds", .number(seconds)))
+            if let warmUpSeconds { fields.append(("warm_up_seconds", .number(warmUpSeconds))) }
             console.printJSON(.object(fields))
         } else if let output {
             console.print("\(count) sample\(count == 1 ? "" : "s") → \(output) (\(classes) outputs each, \(Formatting.fixed(seconds * 1000, 3)) ms)")

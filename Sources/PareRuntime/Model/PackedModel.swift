@@ -122,11 +122,12 @@ public final class PackedModel: @unchecked Sendable {
 
     /// Runs `batch` samples (`batch × inputCount` raw values, multiplied by the description's
     /// `inputScale` first) and returns `batch × outputCount` outputs. A batch larger than `maxBatch`
-    /// runs in chunks of `maxBatch` samples. With `threads` > 1 and at least
-    /// `samplesPerThread` samples for each, the batch is cut into parts of about that many samples
-    /// (up to `partsPerThread` per thread) and each thread runs the whole network on the parts it
-    /// claims (one hand-off per batch, and the steps between layers run in parallel too); smaller batches
-    /// split each layer's work instead (see `LinearWeights.apply`). Same outputs either way.
+    /// runs in chunks of `maxBatch` samples, and each chunk in parts of at most `samplesPerPart` (whose
+    /// activations stay in cache). With `threads` > 1 and at least `samplesPerThread` samples for each,
+    /// the batch is cut into parts of about that many samples (up to `partsPerThread` per thread) and
+    /// each thread runs the whole network on the parts it claims (one hand-off per batch, and the steps
+    /// between layers run in parallel too); smaller batches split each layer's work instead (see
+    /// `LinearWeights.apply`). Same outputs either way.
     /// Throws `PareError.io` if the file was truncated while its weights were being read.
     public func predict(_ input: [Float], batch: Int, threads: Int = 1) throws -> [Float] {
         guard batch >= 0, input.count == batch * inputCount else {
@@ -146,6 +147,23 @@ public final class PackedModel: @unchecked Sendable {
         }
     }
 
+    /// Runs `predict` once on the first samples of `input`, outputs discarded, so that a call timed
+    /// after it measures inference alone. A first call also pays for what a model sets up on first use:
+    /// the arrangements its batches take (int8 packing, dense f32 packed for the sgemm), the worker
+    /// threads, the activation buffers and the first touch of the mapped weights — measured on
+    /// LeNet-300-100, ~2 ms of a 2.5 ms first call of 256 samples, which hid any gain from threads.
+    /// Runs at most `warmUpSamples` × `threads` samples (all of them when fewer), enough to take the
+    /// same split and kernels as larger batches.
+    public func warmUp(_ input: [Float], batch: Int, threads: Int = 1) throws {
+        let samples = min(batch, maxBatch, Self.warmUpSamples * max(threads, 1))
+        guard samples > 0, input.count >= samples * inputCount else { return }
+        _ = try predict(Array(input.prefix(samples * inputCount)), batch: samples, threads: threads)
+    }
+
+    /// Samples per thread in `warmUp`: every part of the split by samples at its largest
+    /// (`samplesPerThread` × `partsPerThread`).
+    static let warmUpSamples = samplesPerThread * partsPerThread
+
     /// Fewest samples per thread for the split by samples. Measured on LeNet-300-100 (eval, 2
     /// threads, batches of 1 and 2 threads alternating in one process): at batch 64 the split by
     /// samples (32 each) ran 1.70× / 1.69× / 1.74× of one thread (dense f32 / dense int8 / 90 % int8)
@@ -161,19 +179,36 @@ public final class PackedModel: @unchecked Sendable {
     /// minutes at a time: measured, the same one-thread eval pinned to each in turn).
     static let partsPerThread = 4
 
-    /// `forward` with the samples cut between threads when there are enough of them.
+    /// Activation bytes one part of a batch should stay within: one core's L2 on the machines measured
+    /// (2 MiB). `pare run` of 20,000 MNIST samples on LeNet-300-100 took 9.7 µs a sample in one
+    /// forward pass against 3.4 µs in batches of 256 (the activations of the whole input passed
+    /// through memory at every layer), and two threads gained only 1.3–1.4× on it.
+    static let partActivationBytes: UInt64 = 2 << 20
+
+    /// Most samples one part of a batch runs at once: `partActivationBytes` of activations, and at
+    /// least `samplesPerThread`.
+    var samplesPerPart: Int {
+        max(Self.samplesPerThread, Int(clamping: Self.partActivationBytes / max(activationBytesPerSample, 1)))
+    }
+
+    /// `forward` on the batch cut into parts of at most `samplesPerPart` samples, run in order on one
+    /// thread or claimed by the threads: with `threads` > 1 and at least `samplesPerThread` samples for
+    /// each, also into at least `threads` parts (up to `partsPerThread` a thread). Smaller batches on
+    /// several threads split each layer's work instead.
     private func forwardSplittingSamples(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int) throws -> [Float] {
-        guard threads > 1, batch >= 2 * Self.samplesPerThread else { return try forward(input, batch: batch, threads: threads) }
+        let cacheParts = (batch + samplesPerPart - 1) / samplesPerPart
+        let splitsByThreads = threads > 1 && batch >= 2 * Self.samplesPerThread
+        let wanted = max(cacheParts, splitsByThreads ? min(batch / Self.samplesPerThread, Self.partsPerThread * threads) : 1)
         // A last band shorter than the others still keeps half of `samplesPerThread` (far above 4).
-        let parts = WorkerPool.parts(min(batch / Self.samplesPerThread, Self.partsPerThread * threads), of: batch,
-                                     minimum: Self.samplesPerThread / 2)
+        let parts = WorkerPool.parts(wanted, of: batch, minimum: Self.samplesPerThread / 2)
         guard parts > 1 else { return try forward(input, batch: batch, threads: threads) }
-        let pieces = try concurrentParts(parts) { part -> [Float] in
-            let samples = WorkerPool.band(part, of: parts, count: batch)
+        func part(_ index: Int) throws -> [Float] {
+            let samples = WorkerPool.band(index, of: parts, count: batch)
             guard !samples.isEmpty else { return [] }
             return try forward(UnsafeBufferPointer(rebasing: input[(samples.lowerBound * inputCount)..<(samples.upperBound * inputCount)]),
-                               batch: samples.count, threads: 1)
+                               batch: samples.count, threads: splitsByThreads ? 1 : threads)
         }
+        let pieces = splitsByThreads ? try concurrentParts(parts, part) : try (0..<parts).map(part)
         return Array(pieces.joined())
     }
 
