@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Thread scaling of the runtime: `pare eval --threads 1` and `--threads 2` on the same file and batch,
 # alternating in every round, so the ratio (1-thread time / 2-thread time, per round, median) survives
-# a shared machine's drift. Portable release build (`swift build -c release`), as users build it.
+# a shared machine's drift; then `pare run --warm-up` of the same 20,000 samples in one call. Portable release build (`swift build -c release`), as users build it.
 #
 #   [ENCODER=minilm-int8.pare] [PARE=path/to/pare] Benchmarks/runtime/threads.sh [DEMO_DIR] [ROUNDS]
 #
@@ -37,6 +37,13 @@ for round in $(seq "$ROUNDS"); do
         out=$($P eval "$DEMO/$f.pare" --data $M --batch $b --threads $t --json 2>/dev/null)
         echo "$round $f $b $t $(python3 -c "$field" <<<"$out")"
       done
+    done
+  done
+  # `pare run` of all 20,000 samples in one call (cut into cache-sized parts), after its untimed warm-up.
+  for f in dense-f32 dense-int8 sparse90-int8; do
+    for t in 1 2; do
+      out=$($P run "$DEMO/$f.pare" --input $M/test-images-idx3-ubyte.gz --threads $t --warm-up --json)
+      echo "$round run:$f 20000 $t $(python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["seconds"] / d["samples"] * 1e6)' <<<"$out")"
     done
   done
   if [[ -n ${ENCODER:-} ]]; then
