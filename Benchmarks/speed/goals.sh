@@ -9,7 +9,9 @@
 #   3. convert of a 1 GiB f32 safetensors (16 × 4096×4096) to int8/channel, int4/channel, q8_0 and q4_0: wall seconds of
 #      the whole process (output removed before each), median of ROUNDS, as GB/s of f32 input (goal ≥ 1);
 #   4. PARE_KERNELS=avx2 (a CPU without AVX-512): the release kernel tests (the same filter as .ci/run)
-#      and `pare bench`'s batch-1 90 % / 95 % csr int8 against dense f32 (goal ≤ 1/3).
+#      and `pare bench`'s batch-1 90 % / 95 % csr int8 against dense f32 (goal ≤ 1/3);
+#   5. --threads 2 against 1: Benchmarks/runtime/threads.sh's rounds (goal ≥ 1.7 for batch ≥ 64; set
+#      ENCODER=FILE for the `pare embed` row).
 #
 #   Benchmarks/speed/goals.sh [ROUNDS]      (default 5; files in ${PARE_BENCH_DIR:-/tmp/pare-speed-goals})
 #
@@ -99,4 +101,9 @@ else
 fi
 ratios PARE_KERNELS=avx2
 echo "   (goal: batch-1 90 % / 95 % csr int8 <= 0.33x of dense f32)"
+
+# 5. threads: `pare eval` at batch 64 / 256 and `pare run --warm-up` (and `pare embed` with ENCODER=FILE),
+#    --threads 2 against 1 in alternating rounds (Benchmarks/runtime/threads.sh).
+echo "5. --threads 2 vs 1 (goal >= 1.7 for batch >= 64):"
+SKIP_BUILD=1 PARE="$pare" Benchmarks/runtime/threads.sh "$dir/demo" "$rounds" 2>/dev/null | sed -n '/^file /,$p' | sed 's/^/   /'
 echo "load after: $(uptime)"
