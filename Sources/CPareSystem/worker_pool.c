@@ -20,7 +20,6 @@
 
 #include <pthread.h>
 #include <sched.h>
-#include <stdlib.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
@@ -110,25 +109,6 @@ static int online_cpus(void) {
     return known;
 }
 
-// Worker `index` is started on the index-th allowed CPU other than the caller's (PARE_POOL_AFFINITY=0
-// leaves placement to the scheduler). Why: left to itself, a new worker sometimes ran on the caller's
-// CPU for a whole run; measured (LeNet int8 eval, batch 64, 2 threads, 16 runs each, interleaved):
-// 1.13–1.71 µs/sample unplaced, 1.13–1.23 placed, against 1.85–1.95 on one thread.
-static void place_worker(pthread_attr_t *attributes, int index) {
-    const char *setting = getenv("PARE_POOL_AFFINITY");
-    if (setting && setting[0] == '0') return;
-    cpu_set_t allowed, one;
-    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return;
-    int here = sched_getcpu();
-    for (int cpu = 0; cpu < CPU_SETSIZE; cpu++) {
-        if (!CPU_ISSET(cpu, &allowed) || cpu == here || index-- > 0) continue;
-        CPU_ZERO(&one);
-        CPU_SET(cpu, &one);
-        pthread_attr_setaffinity_np(attributes, sizeof one, &one);
-        return;
-    }
-}
-
 void pare_pool_run(ptrdiff_t parts, pare_part_function function, void *context) {
     if (parts <= 0) return;
     // A single part, a part that itself asks for parts, another thread's job in flight, or more
@@ -145,7 +125,6 @@ void pare_pool_run(ptrdiff_t parts, pare_part_function function, void *context) 
         pthread_attr_t attributes;
         pthread_attr_init(&attributes);
         pthread_attr_setdetachstate(&attributes, PTHREAD_CREATE_DETACHED);
-        place_worker(&attributes, workers);
         int failed = pthread_create(&thread, &attributes, worker_main, NULL);
         pthread_attr_destroy(&attributes);
         if (failed) break;  // fewer helpers: the calling thread claims the rest
