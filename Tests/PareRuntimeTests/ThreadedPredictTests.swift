@@ -46,8 +46,7 @@ import PareTestSupport
     /// the weights with their outputs rounded up to the sgemm tile.
     @Test func densePackingIsBuiltForBatchesAndCounted() throws {
         let directory = TemporaryDirectory()
-        let path = directory.file("dense-f32.pare")
-        try Network.mlp("784-300-100-10", seed: 9).write(to: path, options: PackingOptions(compression: CompressionOptions()), inputScale: 1.0 / 255)
+        let path = try Self.denseLeNet(in: directory, seed: 9)
         let model = try PackedModel(path: path)
         _ = try model.predict([Float](repeating: 1, count: 784), batch: 1)
         #expect(model.packedFloatBytes == 0)
@@ -67,13 +66,11 @@ import PareTestSupport
     /// several claimed by the threads: each sample's outputs stay those of a batch of 64 holding it.
     @Test func batchesBeyondAPartGiveThePerSampleOutputs() throws {
         let directory = TemporaryDirectory()
-        let path = directory.file("dense-f32.pare")
-        try Network.mlp("784-300-100-10", seed: 11).write(to: path, options: PackingOptions(compression: CompressionOptions()), inputScale: 1.0 / 255)
+        let path = try Self.denseLeNet(in: directory, seed: 11)
         let model = try PackedModel(path: path)
         let batch = 2 * model.samplesPerPart + 64 + 7
         #expect(model.samplesPerPart >= PackedModel.samplesPerThread && model.samplesPerPart < 4_000)
-        var random = SeededGenerator(seed: 14)
-        let inputs: [Float] = (0..<(batch * 784)).map { _ in Float(Int(random.uniform(0, 255))) }
+        let inputs = Self.pixels(samples: batch, seed: 14)
         var pieces: [Float] = []
         for start in stride(from: 0, to: batch, by: 64) {
             let count = min(64, batch - start)
@@ -88,12 +85,10 @@ import PareTestSupport
     /// so the arrangements a timed call of the whole batch needs exist before it starts.
     @Test func warmUpBuildsWhatTheBatchUses() throws {
         let directory = TemporaryDirectory()
-        let path = directory.file("dense-f32.pare")
-        try Network.mlp("784-300-100-10", seed: 10).write(to: path, options: PackingOptions(compression: CompressionOptions()), inputScale: 1.0 / 255)
+        let path = try Self.denseLeNet(in: directory, seed: 10)
         let cold = try PackedModel(path: path), warmed = try PackedModel(path: path)
-        var random = SeededGenerator(seed: 13)
         let batch = 3 * PackedModel.warmUpSamples
-        let inputs: [Float] = (0..<(batch * 784)).map { _ in Float(Int(random.uniform(0, 255))) }
+        let inputs = Self.pixels(samples: batch, seed: 13)
         try warmed.warmUp(inputs, batch: batch, threads: 2)
         #expect(warmed.packedFloatBytes > 0 || KernelSet.selected == .generic)
         let packed = warmed.packedFloatBytes
@@ -123,6 +118,19 @@ import PareTestSupport
     }
 
     /// Runs `body` on a new thread and waits for it.
+    /// A dense f32 LeNet-300-100 file in `directory`.
+    private static func denseLeNet(in directory: TemporaryDirectory, seed: UInt64) throws -> String {
+        let path = directory.file("dense-f32.pare")
+        try Network.mlp("784-300-100-10", seed: seed).write(to: path, options: PackingOptions(compression: CompressionOptions()), inputScale: 1.0 / 255)
+        return path
+    }
+
+    /// `samples` MNIST-like inputs: whole pixel values 0…254.
+    private static func pixels(samples: Int, seed: UInt64) -> [Float] {
+        var random = SeededGenerator(seed: seed)
+        return (0..<(samples * 784)).map { _ in Float(Int(random.uniform(0, 255))) }
+    }
+
     private func onAnotherThread(_ body: @escaping @Sendable () -> Void) {
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {
