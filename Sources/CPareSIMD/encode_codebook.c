@@ -4,9 +4,6 @@
 #include "encode_common.h"
 #include <math.h>
 
-// Swift never fuses a · b + c; neither may this file, or its bits would differ on FMA targets.
-#pragma clang fp contract(off)
-
 int pare_codebook_nearest(float x, const float *centroids, int count) {
     int low = 0, high = count - 1;
     while (low < high) {  // first centroid ≥ x (or the last)

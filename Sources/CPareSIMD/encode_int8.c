@@ -6,9 +6,6 @@
 #include "encode_common.h"
 #include <math.h>
 
-// Swift never fuses a · b + c; neither may this file, or its bits would differ on FMA targets.
-#pragma clang fp contract(off)
-
 // roundHalfAway(x / scale) clamped to −127…127, exactly as Int8Coding.quantizeLevel + clamp.
 static void quantize_row(const float *x, ptrdiff_t n, float scale, int8_t *q) {
     if (scale == 0) {

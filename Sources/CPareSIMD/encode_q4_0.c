@@ -4,9 +4,6 @@
 #include "encode_common.h"
 #include <math.h>
 
-// Swift never fuses a · b + c; neither may this file, or its bits would differ on FMA targets.
-#pragma clang fp contract(off)
-
 // The levels of one block where 1/d is finite: |x · id| ≤ 8 · (1 + ε), so x · id + 8.5 lies well
 // inside int32 and the truncating conversion is the general path's (float)(int32_t)t.
 static inline void levels_finite(const float *v, float id, uint8_t *q) {
