@@ -26,33 +26,16 @@ static inline PARE_AVX512 __mmask16 first_lanes(ptrdiff_t n) {
         ACC = _mm512_fmadd_ps(_mm512_load_ps(values + 16 * (K)), _mm512_permutex2var_ps(lo, c, hi), ACC); \
     } while (0)
 
-// The slice / tile walk shared by both encodings. Four sums, so four steps in flight do not wait on
-// one another's multiply-add (latency 4); the tile's input is loaded once into lo / hi.
-#define SLICED_WALK(STEP)                                                                          \
-    for (ptrdiff_t s = sliceBegin; s < sliceEnd; s++) {                                            \
-        __m512 a0 = _mm512_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;                                \
-        for (ptrdiff_t t = 0; t < tiles; t++) {                                                    \
-            ptrdiff_t k = stepStarts[s * tiles + t], end = stepStarts[s * tiles + t + 1];          \
-            if (k == end) continue;                                                                \
-            ptrdiff_t left = columns - t * 32; /* the last tile may be short: masked loads */      \
-            __m512 lo = _mm512_maskz_loadu_ps(first_lanes(left), x + t * 32);                      \
-            __m512 hi = _mm512_maskz_loadu_ps(first_lanes(left - 16), x + t * 32 + 16);            \
-            for (; k + 4 <= end; k += 4) {                                                         \
-                STEP(k, a0); STEP(k + 1, a1); STEP(k + 2, a2); STEP(k + 3, a3);                    \
-            }                                                                                      \
-            if (k < end) STEP(k, a0);                                                              \
-            if (k + 1 < end) STEP(k + 1, a1);                                                      \
-            if (k + 2 < end) STEP(k + 2, a2);                                                      \
-        }                                                                                          \
-        __m512 sum = _mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3));                  \
-        float out[16] __attribute__((aligned(64)));                                                \
-        _mm512_store_ps(out, _mm512_mul_ps(sum, _mm512_load_ps(scales + s * 16)));                 \
-        ptrdiff_t lanesUsed = rows - s * 16 < 16 ? rows - s * 16 : 16;                             \
-        for (ptrdiff_t j = 0; j < lanesUsed; j++) { /* back to row order */                        \
-            int32_t r = rowOrder[s * 16 + j];                                                      \
-            y[r] = bias ? out[j] + bias[r] : out[j];                                               \
-        }                                                                                          \
-    }
+#define WALK_VEC __m512
+#define WALK_LANES 16
+#define WALK_TILE 32
+#define WALK_ZERO() _mm512_setzero_ps()
+#define WALK_ADD(a, b) _mm512_add_ps(a, b)
+#define WALK_MUL(a, b) _mm512_mul_ps(a, b)
+#define WALK_LOAD(p) _mm512_load_ps(p)
+#define WALK_STORE(p, v) _mm512_store_ps(p, v)
+#define WALK_LOAD_FIRST(p, n) _mm512_maskz_loadu_ps(first_lanes(n), p)
+#include "sliced_walk.h"
 
 PARE_AVX512 void pare_sliced_gemv_packed_avx512(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
                                          const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint32_t *packed,

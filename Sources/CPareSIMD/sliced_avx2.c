@@ -31,45 +31,30 @@ static inline PARE_AVX2 __m256 pick(__m256 lo, __m256 hi, __m256i d) {
         ACC = _mm256_fmadd_ps(_mm256_load_ps(values + 8 * (K)), pick(lo, hi, c), ACC);             \
     } while (0)
 
-#define SLICED_WALK8(STEP)                                                                         \
-    for (ptrdiff_t s = sliceBegin; s < sliceEnd; s++) {                                            \
-        __m256 a0 = _mm256_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;                                \
-        for (ptrdiff_t t = 0; t < tiles; t++) {                                                    \
-            ptrdiff_t k = stepStarts[s * tiles + t], end = stepStarts[s * tiles + t + 1];          \
-            if (k == end) continue;                                                                \
-            ptrdiff_t left = columns - t * 16; /* the last tile may be short: masked loads */      \
-            __m256 lo = _mm256_maskload_ps(x + t * 16, first_lanes8(left));                        \
-            __m256 hi = _mm256_maskload_ps(x + t * 16 + 8, first_lanes8(left - 8));                \
-            for (; k + 4 <= end; k += 4) {                                                         \
-                STEP(k, a0); STEP(k + 1, a1); STEP(k + 2, a2); STEP(k + 3, a3);                    \
-            }                                                                                      \
-            if (k < end) STEP(k, a0);                                                              \
-            if (k + 1 < end) STEP(k + 1, a1);                                                      \
-            if (k + 2 < end) STEP(k + 2, a2);                                                      \
-        }                                                                                          \
-        __m256 sum = _mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3));                  \
-        float out[8] __attribute__((aligned(32)));                                                 \
-        _mm256_store_ps(out, _mm256_mul_ps(sum, _mm256_load_ps(scales + s * 8)));                  \
-        ptrdiff_t lanesUsed = rows - s * 8 < 8 ? rows - s * 8 : 8;                                 \
-        for (ptrdiff_t j = 0; j < lanesUsed; j++) { /* back to row order */                        \
-            int32_t r = rowOrder[s * 8 + j];                                                       \
-            y[r] = bias ? out[j] + bias[r] : out[j];                                               \
-        }                                                                                          \
-    }
+#define WALK_VEC __m256
+#define WALK_LANES 8
+#define WALK_TILE 16
+#define WALK_ZERO() _mm256_setzero_ps()
+#define WALK_ADD(a, b) _mm256_add_ps(a, b)
+#define WALK_MUL(a, b) _mm256_mul_ps(a, b)
+#define WALK_LOAD(p) _mm256_load_ps(p)
+#define WALK_STORE(p, v) _mm256_store_ps(p, v)
+#define WALK_LOAD_FIRST(p, n) _mm256_maskload_ps(p, first_lanes8(n))
+#include "sliced_walk.h"
 
 PARE_AVX2 void pare_sliced_gemv_packed_avx2(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
                                             const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint32_t *packed,
                                             const float *scales, const float *bias, float *y,
                                             ptrdiff_t sliceBegin, ptrdiff_t sliceEnd) {
     const __m256i valueBits = _mm256_set1_epi32((int)0xFFFF0000u);
-    SLICED_WALK8(PACKED_STEP8)
+    SLICED_WALK(PACKED_STEP8)
 }
 
 PARE_AVX2 void pare_sliced_gemv_f32_avx2(const float *x, ptrdiff_t columns, ptrdiff_t rows, ptrdiff_t tiles,
                                          const ptrdiff_t *stepStarts, const int32_t *rowOrder, const uint8_t *lanes, const float *values,
                                          const float *scales, const float *bias, float *y,
                                          ptrdiff_t sliceBegin, ptrdiff_t sliceEnd) {
-    SLICED_WALK8(F32_STEP8)
+    SLICED_WALK(F32_STEP8)
 }
 
 #else
