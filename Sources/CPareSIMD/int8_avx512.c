@@ -1,6 +1,6 @@
 // int8 × int8 products for AVX-512 with VNNI: vpdpbusd multiplies unsigned weight bytes (q + 128) by
 // signed activation bytes and adds four products into each int32 lane; the +128 is removed per
-// activation block with the block's 128 · Σ q. Each block's exact int32 sum is converted and
+// activation block by starting the block's sums at −128 · Σ q. Each block's exact int32 sum is converted and
 // multiply-added into f32 sums with its scales (see CPareSIMD.h). Register tile: 6 samples × 32
 // outputs (12 int32 and 12 f32 accumulators).
 #include "CPareSIMD.h"
@@ -32,9 +32,14 @@ static inline __attribute__((always_inline)) void tile(const int mr, const int p
                                                 _mm512_set1_epi32((int)nb));
     ptrdiff_t g = 0;
     for (ptrdiff_t b = 0; b < nb; b++) {
+        // Each sum starts at minus the weight offset times the block's Σ q (128 · Σ q for bytes,
+        // 8 · Σ q for nibbles), so it ends as the exact product with no subtraction per output panel.
         __m512i acc[MR][2];
-        _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++)
-            _Pragma("clang loop unroll(full)") for (int j = 0; j < panels; j++) acc[i][j] = _mm512_setzero_si512();
+        _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
+            int32_t offsetSum = nibbles ? xsums[i * nb + b] >> 4 : xsums[i * nb + b];
+            __m512i start = _mm512_set1_epi32(-offsetSum);
+            _Pragma("clang loop unroll(full)") for (int j = 0; j < panels; j++) acc[i][j] = start;
+        }
         ptrdiff_t end = g + blockGroups < groups ? g + blockGroups : groups;
         if (nibbles) {
             // Two groups per 64 bytes: low nibbles group g, high nibbles g + 1, each q + 8 (u8).
@@ -73,12 +78,9 @@ static inline __attribute__((always_inline)) void tile(const int mr, const int p
             __m512 d = ss ? _mm512_mask_i32gather_ps(_mm512_setzero_ps(), rowsMask, rowIndex, ss + 16 * j * nb + b, 4)
                           : _mm512_set1_ps(1.0f);
             _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
-                // The weight offset times the block's Σ q: 128 · Σ q for bytes, 8 · Σ q for nibbles.
-                int32_t offsetSum = nibbles ? xsums[i * nb + b] >> 4 : xsums[i * nb + b];
-                __m512i exact = _mm512_sub_epi32(acc[i][j], _mm512_set1_epi32(offsetSum));
                 __m512 scale = _mm512_set1_ps(xs[i * nb + b]);
                 if (ss) scale = _mm512_mul_ps(d, scale);
-                sum[i][j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(exact), scale, sum[i][j]);
+                sum[i][j] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(acc[i][j]), scale, sum[i][j]);
             }
         }
     }
