@@ -4,7 +4,9 @@
 # (`PARE_TARGET_CPU=native`, scratch path .build-native) on the same files in the same rounds:
 #   1. Pare's demo files through `pare eval` at batch 1 and 256 on the bundled 1,000 test images
 #      repeated COPIES times (default 20: one run of 1,000 samples lasts 2-20 ms, shorter than the VM's
-#      speed swings; accuracy is the 1,000 images'), and the 90 % int8 file again with --row-kernels;
+#      speed swings; accuracy is the 1,000 images'), the 90 % int8 file again with --row-kernels, and
+#      the dense model converted to dense int8 (int8 × int8, the row to read beside PyTorch's
+#      quantize_dynamic in 4.);
 #   2. `pare train` of the reference recipe (20 epochs; TRAIN_ROUNDS rounds, default 3, 0 skips);
 #   3. `pare bench` of each build, then of the portable build with each lower kernel set forced
 #      (KERNEL_SETS, default "avx2 generic"; empty skips);
@@ -42,9 +44,10 @@ COPIES=${COPIES:-20}
 M=$DEMO/mnist-test-x$COPIES
 [[ -f $M/test-labels-idx1-ubyte.gz ]] || python3 "$ROOT/Benchmarks/runtime/repeat_test_set.py" "$ROOT/Fixtures/datasets/mnist5k" "$M" "$COPIES"
 [[ -f $DEMO/sparse90-int8.pare ]] || $P demo --out "$DEMO" >&2
+[[ -f $DEMO/dense-int8.pare ]] || $P convert "$DEMO/dense-f32.pare" "$DEMO/dense-int8.pare" --quant int8 --index dense >/dev/null
 raw=$(mktemp -d)
 trap 'rm -rf "$raw"' EXIT
-files="dense-f32 sparse90-int8 sparse95-int8 sparse95-int4 sparse90-codebook4 sparse98-int8"
+files="dense-f32 dense-int8 sparse90-int8 sparse95-int8 sparse95-int4 sparse90-codebook4 sparse98-int8"
 for round in $(seq "$ROUNDS"); do
   echo "round $round of $ROUNDS" >&2
   for f in $files; do
@@ -63,7 +66,7 @@ done
 python3 - "$raw" "$ROUNDS" "${builds[@]}" <<'PY'
 import json, statistics, sys
 raw, rounds, builds = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-names = ["dense-f32", "sparse90-int8", "sparse90-int8-rows", "sparse95-int8", "sparse95-int4",
+names = ["dense-f32", "dense-int8", "sparse90-int8", "sparse90-int8-rows", "sparse95-int8", "sparse95-int4",
          "sparse90-codebook4", "sparse98-int8"]
 def runs(build, name, batch):
     out = []
