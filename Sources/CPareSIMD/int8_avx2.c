@@ -29,7 +29,6 @@ static inline __attribute__((always_inline)) void tile(const int mr, const int n
                                                        ptrdiff_t ldy, ptrdiff_t ncols) {
     __m256 sum[MR][2];
     const __m256i ones = _mm256_set1_epi16(1);
-    const __m256i rowIndex = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)nb));
     _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
         sum[i][0] = _mm256_setzero_ps();
         sum[i][1] = _mm256_setzero_ps();
@@ -70,10 +69,8 @@ static inline __attribute__((always_inline)) void tile(const int mr, const int n
                 }
         }
         _Pragma("clang loop unroll(full)") for (int j = 0; j < 2; j++) {
-            // Block scales [row][block]: lane l's is ss[(8j + l) · nb + b] (rows past the edge not read).
-            __m256 d = ss ? _mm256_mask_i32gather_ps(_mm256_setzero_ps(), ss + 8 * j * nb + b, rowIndex,
-                                                     _mm256_castsi256_ps(first_lanes(ncols - 8 * j)), 4)
-                          : _mm256_set1_ps(1.0f);
+            // Block scales [panel][block][lane] (zeros past the last row): lanes 8j…8j+7 of the panel's 16.
+            __m256 d = ss ? _mm256_load_ps(ss + 16 * b + 8 * j) : _mm256_set1_ps(1.0f);
             _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
                 __m256 scale = _mm256_set1_ps(xs[i * nb + b]);
                 if (ss) scale = _mm256_mul_ps(d, scale);

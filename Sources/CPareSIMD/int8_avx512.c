@@ -28,8 +28,6 @@ static inline __attribute__((always_inline)) void tile(const int mr, const int p
     _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++)
         _Pragma("clang loop unroll(full)") for (int j = 0; j < panels; j++) sum[i][j] = _mm512_setzero_ps();
     const uint8_t *w1 = w + panelBytes;
-    const __m512i rowIndex = _mm512_mullo_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
-                                                _mm512_set1_epi32((int)nb));
     ptrdiff_t g = 0;
     for (ptrdiff_t b = 0; b < nb; b++) {
         // Each sum starts at minus the weight offset times the block's Σ q (128 · Σ q for bytes,
@@ -72,11 +70,8 @@ static inline __attribute__((always_inline)) void tile(const int mr, const int p
             }
         }
         _Pragma("clang loop unroll(full)") for (int j = 0; j < panels; j++) {
-            // Block scales [row][block]: lane l's is ss[(16j + l) · nb + b] (rows past the edge not read).
-            ptrdiff_t left = ncols - 16 * j;
-            __mmask16 rowsMask = left >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << left) - 1u);
-            __m512 d = ss ? _mm512_mask_i32gather_ps(_mm512_setzero_ps(), rowsMask, rowIndex, ss + 16 * j * nb + b, 4)
-                          : _mm512_set1_ps(1.0f);
+            // Block scales [panel][block][lane] (zeros past the last row): one aligned load.
+            __m512 d = ss ? _mm512_load_ps(ss + 16 * (j * nb + b)) : _mm512_set1_ps(1.0f);
             _Pragma("clang loop unroll(full)") for (int i = 0; i < mr; i++) {
                 __m512 scale = _mm512_set1_ps(xs[i * nb + b]);
                 if (ss) scale = _mm512_mul_ps(d, scale);

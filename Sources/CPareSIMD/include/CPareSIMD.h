@@ -90,9 +90,9 @@ int pare_sgemm_accumulate_packed_b_avx2(int transA, int transB, ptrdiff_t m, ptr
 // VNNI the bytes are q + 128 (u8; vpdpbusd takes the unsigned operand from the weights).
 // Output, per block b: acc = Σ_block q_x · q_w (exact int32); d = ss ? ss[p][b][lane] · xs[i][b] : xs[i][b];
 // sum = fma(float(acc), d, sum) from 0 in block order; y = (ws ? sum · ws[j] : sum) + bias[j]
-// (bias 0 when NULL). ss holds a block coding's weight scales per [row][block] (n × ⌈k / block⌉, read
-// by gathers, so a q8_0 / q4_0 weight's own f32 block scales serve when its blocks do not straddle
-// rows), ws a per-row coding's (whole panels). IntegerReference computes the same operations in the same order.
+// (bias 0 when NULL). ss holds a block coding's weight scales per [panel][block][lane] (16 floats per
+// panel and block, zeros past the last row, 64-byte aligned: one vector load per block), ws a per-row
+// coding's (whole panels). IntegerReference computes the same operations in the same order.
 
 /// Blocks quantize below this max |x| to zero (avoids 127 / m overflowing to infinity).
 #define PARE_INT8_MIN_RANGE 1e-30f

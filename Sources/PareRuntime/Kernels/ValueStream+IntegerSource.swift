@@ -22,8 +22,6 @@ protocol IntegerSource: ValueStream {
     func blockScale(_ i: Int) -> Float
     /// The offset of stored value `i`'s block (`hasBlockOffsets` only): w = scale · q + offset.
     func blockOffset(_ i: Int) -> Float
-    /// The loaded f32 scale of every weight block in stream order, when the weight keeps one.
-    var blockScales: UnsafePointer<Float>? { get }
 }
 
 extension IntegerSource {
@@ -34,7 +32,6 @@ extension IntegerSource {
     static var hasBlockOffsets: Bool { false }
     func blockScale(_ i: Int) -> Float { 1 }
     func blockOffset(_ i: Int) -> Float { 0 }
-    var blockScales: UnsafePointer<Float>? { nil }
 }
 
 extension Int8Values: IntegerSource {
@@ -49,7 +46,6 @@ extension Q8BlockValues: IntegerSource {
     static var hasBlockScales: Bool { true }
     func integer(_ i: Int) -> Int8 { Int8(bitPattern: blocks[(i >> 5) * 34 + 2 + (i & 31)]) }
     func blockScale(_ i: Int) -> Float { scales[i >> 5] }
-    var blockScales: UnsafePointer<Float>? { scales }
 }
 
 extension Q4BlockValues: IntegerSource {
@@ -61,7 +57,6 @@ extension Q4BlockValues: IntegerSource {
         return Int8(Int(j < 16 ? byte & 0x0F : byte >> 4) - 8)
     }
     func blockScale(_ i: Int) -> Float { scales[i >> 5] }
-    var blockScales: UnsafePointer<Float>? { scales }
 }
 
 /// Q5_0: levels −16…15 times the block's f16 d are int8 values with a block scale, as q8_0 (ggml runs
@@ -70,7 +65,6 @@ extension Q5BlockValues: IntegerSource {
     static var hasBlockScales: Bool { true }
     func integer(_ i: Int) -> Int8 { Int8(Q5_0Layout.level(blocks, block: (i >> 5) * Q5_0Layout.bytes, element: i & 31)) }
     func blockScale(_ i: Int) -> Float { scales[i >> 5] }
-    var blockScales: UnsafePointer<Float>? { scales }
 }
 
 /// Q6_K: levels −32…31 with the factor `d · scale` of every 16 values; Q8_K activations (ggml's
@@ -81,7 +75,6 @@ extension Q6KBlockValues: IntegerSource {
     static var activationSuperBlock: Int { 256 }
     func integer(_ i: Int) -> Int8 { Int8(Q6_KLayout.level(blocks, block: (i >> 8) * Q6_KLayout.bytes, element: i & 255)) }
     func blockScale(_ i: Int) -> Float { scales[i >> 4] }
-    var blockScales: UnsafePointer<Float>? { scales }
 }
 
 /// Q4_K: `(d·sc) · q − dmin·m` with q in 0…15 is `(d·sc) · (q − 8) + (8·d·sc − dmin·m)`: nibbles as q4_0
@@ -95,7 +88,6 @@ extension Q4KBlockValues: IntegerSource {
     func integer(_ i: Int) -> Int8 { Int8(Q4_KLayout.level(blocks, block: (i >> 8) * Q4_KLayout.bytes, element: i & 255) - 8) }
     func blockScale(_ i: Int) -> Float { scales[i >> 5] }
     func blockOffset(_ i: Int) -> Float { 8 * scales[i >> 5] - mins[i >> 5] }
-    var blockScales: UnsafePointer<Float>? { scales }
 }
 
 extension LinearWeights {
