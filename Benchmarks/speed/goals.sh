@@ -11,7 +11,9 @@
 #   4. PARE_KERNELS=avx2 (a CPU without AVX-512): the release kernel tests (the same filter as .ci/run)
 #      and `pare bench`'s batch-1 90 % / 95 % csr int8 against dense f32 (goal ≤ 1/3);
 #   5. --threads 2 against 1: Benchmarks/runtime/threads.sh's rounds (goal ≥ 1.7 for batch ≥ 64; set
-#      ENCODER=FILE for the `pare embed` row).
+#      ENCODER=FILE for the `pare embed` row);
+#   6. dense int8 against PyTorch quantize_dynamic, batch 256 (Benchmarks/peers/int8_vs_pytorch.sh; goal
+#      Pare faster), when the venv has PyTorch (Benchmarks/peers/run.sh installs it), else skipped.
 #
 #   Benchmarks/speed/goals.sh [ROUNDS]      (default 5; files in ${PARE_BENCH_DIR:-/tmp/pare-speed-goals})
 #
@@ -106,4 +108,10 @@ echo "   (goal: batch-1 90 % / 95 % csr int8 <= 0.33x of dense f32)"
 #    --threads 2 against 1 in alternating rounds (Benchmarks/runtime/threads.sh).
 echo "5. --threads 2 vs 1 (goal >= 1.7 for batch >= 64):"
 SKIP_BUILD=1 PARE="$pare" Benchmarks/runtime/threads.sh "$dir/demo" "$rounds" 2>/dev/null | sed -n '/^file /,$p' | sed 's/^/   /'
+echo "6. dense int8 against PyTorch quantize_dynamic (goal: Pare faster at batch 256):"
+if "$venv/bin/python" -c "import torch" 2>/dev/null; then
+  PARE="$pare" PARE_BENCH_VENV="$venv" Benchmarks/peers/int8_vs_pytorch.sh "$rounds" 2>/dev/null | sed -n '/^medians/,$p' | sed 's/^/   /'
+else
+  echo "   skipped: no PyTorch in $venv (Benchmarks/peers/run.sh installs it)"
+fi
 echo "load after: $(uptime)"
