@@ -14,16 +14,7 @@ import argparse, json, time
 import numpy as np
 import torch
 
-
-def median_time(fn, repeats, inner):
-    times = []
-    for _ in range(repeats):
-        start = time.thread_time()
-        for _ in range(inner):
-            fn()
-        times.append((time.thread_time() - start) / inner)
-    times.sort()
-    return times[len(times) // 2]
+from peers import median_time  # this folder is on sys.path when run as a script
 
 
 def main():
@@ -50,8 +41,8 @@ def main():
     with torch.no_grad():
         for _ in range(20):
             model(x)
-        b1 = median_time(lambda: model(x1), 31, 50)
-        b256 = median_time(lambda: model(x), 21, 3) / 256
+        b1 = median_time(lambda: model(x1), 31, 50, clock=time.thread_time)
+        b256 = median_time(lambda: model(x), 21, 3, clock=time.thread_time) / 256
     print(json.dumps({"torch": torch.__version__, "threads": args.threads,
                       "batch1_us": b1 * 1e6, "batch256_us_per_sample": b256 * 1e6}))
 
