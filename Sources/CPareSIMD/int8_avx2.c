@@ -11,9 +11,9 @@
 #pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
 #include "int8_quantize.h"
 
-int pare_int8_quantize_blocks_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block, ptrdiff_t super,
+int pare_int8_quantize_blocks_avx2(const float *x, float prescale, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block, ptrdiff_t super,
                                    int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums) {
-    return quantize_blocks(x, m, k, ldx, block, super, q, ldq, scales, sums);
+    return quantize_blocks(x, prescale, m, k, ldx, block, super, q, ldq, scales, sums);
 }
 
 #define MR 2
@@ -132,7 +132,7 @@ void pare_int8_add_block_offsets_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t nb, co
 
 #pragma clang attribute pop
 #else
-int pare_int8_quantize_blocks_avx2(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block, ptrdiff_t super,
+int pare_int8_quantize_blocks_avx2(const float *x, float prescale, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block, ptrdiff_t super,
                                    int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums) { return -1; }
 void pare_int8_gemm_blocks_avx2(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, int nibbles, const int8_t *xq,
                                 ptrdiff_t ldq, const float *xs, const int8_t *packed, const float *ss,

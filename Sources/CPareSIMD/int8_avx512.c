@@ -10,9 +10,9 @@
 #pragma clang attribute push(__attribute__((target("avx512f,avx512dq,avx512bw,avx512vl,avx512vnni"))), apply_to = function)
 #include "int8_quantize.h"
 
-int pare_int8_quantize_blocks_avx512(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block, ptrdiff_t super,
+int pare_int8_quantize_blocks_avx512(const float *x, float prescale, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block, ptrdiff_t super,
                                      int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums) {
-    return quantize_blocks(x, m, k, ldx, block, super, q, ldq, scales, sums);
+    return quantize_blocks(x, prescale, m, k, ldx, block, super, q, ldq, scales, sums);
 }
 
 #define MR 6
@@ -130,7 +130,7 @@ void pare_int8_gemm_blocks_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t
 
 #pragma clang attribute pop
 #else
-int pare_int8_quantize_blocks_avx512(const float *x, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block, ptrdiff_t super,
+int pare_int8_quantize_blocks_avx512(const float *x, float prescale, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block, ptrdiff_t super,
                                      int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums) { return -1; }
 void pare_int8_gemm_blocks_vnni(ptrdiff_t m, ptrdiff_t n, ptrdiff_t k, ptrdiff_t block, int nibbles, const int8_t *xq,
                                 ptrdiff_t ldq, const float *xs, const int32_t *xsums, const uint8_t *packed,

@@ -221,8 +221,8 @@ struct IntegerWeightsTests {
     func quantizeWithKernel(_ variant: IntegerWeights.Variant, _ x: [Float], rows: Int, columns: Int, superBlock: Int,
                             _ q: inout [Int8], _ scales: inout [Float], _ sums: inout [Int32]) -> Int32 {
         switch variant {
-        case .vnni: pare_int8_quantize_blocks_avx512(x, rows, columns, columns, 32, superBlock, &q, columns, &scales, &sums)
-        case .avx2: pare_int8_quantize_blocks_avx2(x, rows, columns, columns, 32, superBlock, &q, columns, &scales, &sums)
+        case .vnni: pare_int8_quantize_blocks_avx512(x, 1, rows, columns, columns, 32, superBlock, &q, columns, &scales, &sums)
+        case .avx2: pare_int8_quantize_blocks_avx2(x, 1, rows, columns, columns, 32, superBlock, &q, columns, &scales, &sums)
         }
     }
 

@@ -117,7 +117,6 @@ import PareTestSupport
         #expect(pairs.take().0 == [])
     }
 
-    /// Runs `body` on a new thread and waits for it.
     /// A dense f32 LeNet-300-100 file in `directory`.
     private static func denseLeNet(in directory: TemporaryDirectory, seed: UInt64) throws -> String {
         let path = directory.file("dense-f32.pare")
@@ -131,6 +130,7 @@ import PareTestSupport
         return (0..<(samples * 784)).map { _ in Float(Int(random.uniform(0, 255))) }
     }
 
+    /// Runs `body` on a new thread and waits for it.
     private func onAnotherThread(_ body: @escaping @Sendable () -> Void) {
         let done = DispatchSemaphore(value: 0)
         let thread = Thread {

@@ -179,7 +179,9 @@ final class IntegerWeights: @unchecked Sendable {
     /// With threads, each thread takes whole samples when there are at least two per thread: it
     /// quantizes its own activations and runs every output panel (the weights are packed once, so
     /// nothing is duplicated); with fewer samples, bands of output panels share one quantization.
-    func apply(input: UnsafePointer<Float>, batch: Int, output: UnsafeMutablePointer<Float>,
+    /// `inputScale` multiplies each input as the quantizer reads it (the model's input scale, saving a
+    /// scaled copy of the input; the same f32 products, so the same outputs).
+    func apply(input: UnsafePointer<Float>, inputScale: Float = 1, batch: Int, output: UnsafeMutablePointer<Float>,
                bias: UnsafePointer<Float>?, threads: Int, pool: ScratchPool) -> Bool {
         let activations = QuantizedActivations(batch: batch, blocks: blocks, rowBytes: rowBytes, from: pool)
         defer { pool.give(activations.buffer) }
@@ -189,7 +191,7 @@ final class IntegerWeights: @unchecked Sendable {
             var failed = [Bool](repeating: false, count: batch)
             failed.withUnsafeMutableBufferPointer { failed in
                 WorkerPool.run(bands: parts, of: batch) { samples in
-                    if quantize(input, samples, into: activations) {
+                    if quantize(input, inputScale, samples, into: activations) {
                         run(samples, 0..<panels, activations, bias, output)
                     } else {
                         failed[samples.lowerBound] = true
@@ -198,7 +200,7 @@ final class IntegerWeights: @unchecked Sendable {
             }
             return !failed.contains(true)
         }
-        guard quantize(input, 0..<batch, into: activations) else { return false }
+        guard quantize(input, inputScale, 0..<batch, into: activations) else { return false }
         let bands = min(parts, panels)
         if bands <= 1 {
             run(0..<batch, 0..<panels, activations, bias, output)
@@ -212,13 +214,13 @@ final class IntegerWeights: @unchecked Sendable {
 
     /// Quantizes the activations of `samples` into their rows of `activations`; false when a value
     /// is not finite.
-    private func quantize(_ input: UnsafePointer<Float>, _ samples: Range<Int>, into activations: QuantizedActivations) -> Bool {
+    private func quantize(_ input: UnsafePointer<Float>, _ inputScale: Float, _ samples: Range<Int>, into activations: QuantizedActivations) -> Bool {
         let x = input + samples.lowerBound * columns, count = samples.count
         let q = activations.rows + samples.lowerBound * rowBytes
         let scales = activations.scales + samples.lowerBound * blocks, sums = activations.sums + samples.lowerBound * blocks
         let status = switch variant {
-        case .vnni: pare_int8_quantize_blocks_avx512(x, count, columns, columns, block, superBlock, q, rowBytes, scales, sums)
-        case .avx2: pare_int8_quantize_blocks_avx2(x, count, columns, columns, block, superBlock, q, rowBytes, scales, sums)
+        case .vnni: pare_int8_quantize_blocks_avx512(x, inputScale, count, columns, columns, block, superBlock, q, rowBytes, scales, sums)
+        case .avx2: pare_int8_quantize_blocks_avx2(x, inputScale, count, columns, columns, block, superBlock, q, rowBytes, scales, sums)
         }
         return status == 0
     }

@@ -134,6 +134,16 @@ extension LinearWeights {
         return sliced.get { SlicedWeights(self) }
     }
 
+    /// `apply` on `input × inputScale` without a scaled copy of the input, when this weight runs the
+    /// dense int8 × int8 kernels: their quantizer multiplies each value as it reads it (the same f32
+    /// products as a scaled copy, so the same outputs). False when it cannot (another coding or layout,
+    /// no integer kernel on this CPU, a non-finite input): the caller then scales a copy and calls `apply`.
+    func applyToScaledInput(_ input: UnsafePointer<Float>, inputScale: Float, batch: Int, output: UnsafeMutablePointer<Float>,
+                            bias: UnsafePointer<Float>?, threads: Int) -> Bool {
+        guard batch > 0, rows > 0, hasIntegerCoding, let arrangement = integerWeights() else { return false }
+        return arrangement.apply(input: input, inputScale: inputScale, batch: batch, output: output, bias: bias, threads: threads, pool: scratch)
+    }
+
     /// The int8 × int8 product when this weight has one (see `integerWeights`); false when it has
     /// none or an input was not finite, so the caller runs the f32 kernels.
     private func runInteger(input: UnsafePointer<Float>, batch: Int, output: UnsafeMutablePointer<Float>,

@@ -159,7 +159,7 @@ final class SparseIntegerWeights: @unchecked Sendable {
         let activations = QuantizedActivations(batch: batch, blocks: tiles, rowBytes: rowBytes, from: pool)
         defer { pool.give(activations.buffer) }
         let sampleScales = activations.scales, sums = activations.sums, quantized = activations.rows
-        guard pare_int8_quantize_blocks_avx2(input, batch, columns, columns, IntegerWeights.activationBlock, 0, quantized,
+        guard pare_int8_quantize_blocks_avx2(input, 1, batch, columns, columns, IntegerWeights.activationBlock, 0, quantized,
                                              rowBytes, sampleScales, sums) == 0 else { return false }
         let parts = threads > 1 && steps * batch >= LinearWeights.parallelMinimumWork / 32 ? min(threads, slices) : 1
         forEachSliceBand(batch: batch, slices: slices, parts: parts) { b, band in

@@ -26,6 +26,18 @@ struct DenseLayer: RuntimeLayer {
         swap(&data, &spare)
     }
 
+    /// The layer on a model's raw input (`input × inputScale`), written into `output`, when the weight
+    /// reads the input in place (`LinearWeights.applyToScaledInput`: dense int8 × int8); false otherwise.
+    func forward(rawInput input: UnsafeBufferPointer<Float>, inputScale: Float, into output: inout [Float], batch: Int, threads: Int) -> Bool {
+        guard let x = input.baseAddress else { return false }
+        output.resizeReusingCapacity(batch * weight.rows)
+        return output.withUnsafeMutableBufferPointer { y in
+            guard let yBase = y.baseAddress else { return false }
+            guard let bias else { return weight.applyToScaledInput(x, inputScale: inputScale, batch: batch, output: yBase, bias: nil, threads: threads) }
+            return bias.withUnsafeBufferPointer { weight.applyToScaledInput(x, inputScale: inputScale, batch: batch, output: yBase, bias: $0.baseAddress, threads: threads) }
+        }
+    }
+
     /// `input · Wᵀ + b` into a new array (every element is written, so it starts uninitialised).
     func product(_ input: [Float], batch: Int, threads: Int) -> [Float] {
         let count = batch * weight.rows

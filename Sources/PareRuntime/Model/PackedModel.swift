@@ -217,16 +217,24 @@ public final class PackedModel: @unchecked Sendable {
     private func forward(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int) throws -> [Float] {
         // Two activation buffers reused between calls (see `ActivationBuffers`).
         var (data, spare) = activations.take()
-        // Emptied, then one copy of the input (resizing first wrote zeros over it: a third pass).
-        data.removeAll(keepingCapacity: true)
-        data.append(contentsOf: input)
         let scale = modelDescription.inputScale
-        if scale != 1 {
-            data.withUnsafeMutableBufferPointer { to in
-                if let t = to.baseAddress { Vector.scale(t, count: to.count, by: scale) }
+        var remaining = layers[...]
+        // A dense int8 first layer reads the input where it is (its quantizer applies the scale);
+        // the copy and the scaling pass cost LeNet-300-100 ~0.2 µs a sample of ~2 at batch 256.
+        if let first = layers.first as? DenseLayer,
+           first.forward(rawInput: input, inputScale: scale, into: &data, batch: batch, threads: max(threads, 1)) {
+            remaining = layers.dropFirst()
+        } else {
+            // Emptied, then one copy of the input (resizing first wrote zeros over it: a third pass).
+            data.removeAll(keepingCapacity: true)
+            data.append(contentsOf: input)
+            if scale != 1 {
+                data.withUnsafeMutableBufferPointer { to in
+                    if let t = to.baseAddress { Vector.scale(t, count: to.count, by: scale) }
+                }
             }
         }
-        for layer in layers { layer.forward(&data, spare: &spare, batch: batch, threads: max(threads, 1)) }
+        for layer in remaining { layer.forward(&data, spare: &spare, batch: batch, threads: max(threads, 1)) }
         let output = Array(data)
         activations.give(data, spare)
         // Weights used in place from the map read zeros if the file was truncated meanwhile.
