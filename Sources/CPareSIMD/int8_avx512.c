@@ -1,8 +1,8 @@
 // int8 × int8 products for AVX-512 with VNNI: vpdpbusd multiplies unsigned weight bytes (q + 128) by
 // signed activation bytes and adds four products into each int32 lane; the +128 is removed per
-// activation block by starting the block's sums at −128 · Σ q. Each block's exact int32 sum is converted and
-// multiply-added into f32 sums with its scales (see CPareSIMD.h). Register tile: 6 samples × 32
-// outputs (12 int32 and 12 f32 accumulators).
+// activation block by starting the block's sums at −128 · Σ q. Each block's exact int32 sum is
+// converted and multiply-added into f32 sums with its scales (see CPareSIMD.h). Register tile:
+// 6 samples × 32 outputs (12 int32 and 12 f32 accumulators).
 #include "CPareSIMD.h"
 
 #if defined(__x86_64__) && defined(__clang__)

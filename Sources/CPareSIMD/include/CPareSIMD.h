@@ -111,8 +111,9 @@ ptrdiff_t pare_q4_packed_bytes(ptrdiff_t rows, ptrdiff_t columns);
 void pare_q4_pack(const int8_t *w, ptrdiff_t rows, ptrdiff_t columns, uint8_t *packed);
 
 /// Quantizes m rows of k floats (row stride ldx), each multiplied by `prescale` first (a model's input
-/// scale, so the input need not be copied and scaled; 1 leaves x as it is), in blocks as above. Returns 0, or -1 when some value
-/// is infinite or NaN or an f16 scale overflows (q is then incomplete; the caller keeps the f32 path).
+/// scale, so the input need not be copied and scaled; 1 leaves x as it is), in blocks as above. Returns
+/// 0, or -1 when some value is infinite or NaN or an f16 scale overflows (q is then incomplete; the
+/// caller keeps the f32 path).
 int pare_int8_quantize_blocks_avx512(const float *x, float prescale, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx, ptrdiff_t block, ptrdiff_t super,
                                      int8_t *q, ptrdiff_t ldq, float *scales, int32_t *sums);
 /// The same compiled for AVX2 (identical results).
