@@ -112,7 +112,7 @@ static inline __attribute__((always_inline)) int quantize_block32(const float *x
 // |x| by bits, d = round_to_half(max / 127), one multiply by 127 / max, round half to even, clamp), with
 // the per-block scalar steps (reductions, two divisions, the f16 rounding) done for the 8 blocks in one
 // vector — 784 inputs 0.35 → ~0.2 µs (C harness). Same bits; returns -1 as quantize_block32 would.
-static __attribute__((noinline)) int quantize_8blocks32(const float *x, float pre, int8_t *out, float *scales, int32_t *sums) {
+static inline __attribute__((always_inline)) int quantize_8blocks32(const float *x, float pre, int8_t *out, float *scales, int32_t *sums) {
     const __m256i magnitude = _mm256_set1_epi32(0x7FFFFFFF);
     const __m256 prescale = _mm256_set1_ps(pre);
     __m256i most[8];
@@ -229,6 +229,11 @@ static inline __attribute__((always_inline)) int quantize_q8_K(const float *x, f
 static inline __attribute__((always_inline)) int quantize_blocks(const float *x, float pre, ptrdiff_t m, ptrdiff_t k, ptrdiff_t ldx,
                                                                  ptrdiff_t block, ptrdiff_t super, int8_t *q,
                                                                  ptrdiff_t ldq, float *scales, int32_t *sums) {
+    // Most calls (every layer after the first) have no prescale: a literal 1 lets the compiler drop
+    // the multiplies, which otherwise cost 784-input rows ~17 % (143 → 167 ns a row, C harness).
+    if (pre == 1.0f)
+        return super > 0 ? quantize_q8_K(x, 1.0f, m, k, ldx, block, super, q, ldq, scales, sums)
+                         : quantize_q8_0(x, 1.0f, m, k, ldx, block, q, ldq, scales, sums);
     return super > 0 ? quantize_q8_K(x, pre, m, k, ldx, block, super, q, ldq, scales, sums)
                      : quantize_q8_0(x, pre, m, k, ldx, block, q, ldq, scales, sums);
 }
