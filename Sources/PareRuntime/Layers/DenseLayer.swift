@@ -16,11 +16,7 @@ struct DenseLayer: RuntimeLayer {
         data.withUnsafeBufferPointer { x in
             spare.withUnsafeMutableBufferPointer { y in
                 guard let xBase = x.baseAddress, let yBase = y.baseAddress else { return }
-                if let bias {
-                    bias.withUnsafeBufferPointer { weight.apply(input: xBase, batch: batch, output: yBase, bias: $0.baseAddress, threads: threads) }
-                } else {
-                    weight.apply(input: xBase, batch: batch, output: yBase, threads: threads)
-                }
+                withBias { weight.apply(input: xBase, batch: batch, output: yBase, bias: $0, threads: threads) }
             }
         }
         swap(&data, &spare)
@@ -33,8 +29,7 @@ struct DenseLayer: RuntimeLayer {
         output.resizeReusingCapacity(batch * weight.rows)
         return output.withUnsafeMutableBufferPointer { y in
             guard let yBase = y.baseAddress else { return false }
-            guard let bias else { return weight.applyToScaledInput(x, inputScale: inputScale, batch: batch, output: yBase, bias: nil, threads: threads) }
-            return bias.withUnsafeBufferPointer { weight.applyToScaledInput(x, inputScale: inputScale, batch: batch, output: yBase, bias: $0.baseAddress, threads: threads) }
+            return withBias { weight.applyToScaledInput(x, inputScale: inputScale, batch: batch, output: yBase, bias: $0, threads: threads) }
         }
     }
 
@@ -44,16 +39,18 @@ struct DenseLayer: RuntimeLayer {
         return [Float](unsafeUninitializedCapacity: count) { y, initialized in
             input.withUnsafeBufferPointer { x in
                 if let xBase = x.baseAddress, let yBase = y.baseAddress {
-                    if let bias {
-                        bias.withUnsafeBufferPointer { weight.apply(input: xBase, batch: batch, output: yBase, bias: $0.baseAddress, threads: threads) }
-                    } else {
-                        weight.apply(input: xBase, batch: batch, output: yBase, threads: threads)
-                    }
+                    withBias { weight.apply(input: xBase, batch: batch, output: yBase, bias: $0, threads: threads) }
                 } else if let yBase = y.baseAddress {
                     yBase.initialize(repeating: 0, count: count)
                 }
             }
             initialized = count
         }
+    }
+
+    /// `body` with the bias's storage, or nil when the layer has none.
+    private func withBias<R>(_ body: (UnsafePointer<Float>?) -> R) -> R {
+        guard let bias else { return body(nil) }
+        return bias.withUnsafeBufferPointer { body($0.baseAddress) }
     }
 }
