@@ -45,6 +45,7 @@ public final class PackedModel: @unchecked Sendable {
         outputShape = planner.shape
         operationsPerSample = planner.operations
         activationBytesPerSample = planner.peakValues * UInt64(MemoryLayout<Float>.size)
+        widestOutputValues = planner.widestOutputValues
         maxActivationBytes = limits.maxActivationBytes
         guard operationsPerSample <= limits.maxOperationsPerSample else {
             throw PareError.limitExceeded(file: file.path, message: "one sample costs \(operationsPerSample) operations, more than \(limits.maxOperationsPerSample) (PARE_MAX_OPERATIONS)")
@@ -60,6 +61,9 @@ public final class PackedModel: @unchecked Sendable {
     /// Bytes of activations one sample needs at the widest layer (its input, output, im2col patches
     /// and products together).
     public let activationBytesPerSample: UInt64
+    /// Values in one sample's widest layer output (what each activation array holds at most, per sample,
+    /// besides the input copy).
+    let widestOutputValues: Int
     /// The activation budget of one forward pass (`Limits.maxActivationBytes` at load).
     public let maxActivationBytes: UInt64
 
@@ -133,17 +137,17 @@ public final class PackedModel: @unchecked Sendable {
         guard batch >= 0, input.count == batch * inputCount else {
             throw RuntimeError.invalidArgument("\(file.path): input of \(input.count) values is not \(batch) samples of \(inputShape)")
         }
+        // Every part writes its outputs straight into the result (no per-part arrays to join).
         return try input.withUnsafeBufferPointer { input in
-            let chunk = maxBatch
-            if batch <= chunk { return try forwardSplittingSamples(input, batch: batch, threads: threads) }
-            var outputs: [Float] = []
-            outputs.reserveCapacity(batch * outputCount)
-            for start in stride(from: 0, to: batch, by: chunk) {
-                let count = min(chunk, batch - start)
-                outputs += try forwardSplittingSamples(UnsafeBufferPointer(rebasing: input[(start * inputCount)..<((start + count) * inputCount)]),
-                                                       batch: count, threads: threads)
+            try [Float](unsafeUninitializedCapacity: batch * outputCount) { outputs, initialized in
+                for start in stride(from: 0, to: batch, by: maxBatch) {
+                    let count = min(maxBatch, batch - start)
+                    try forwardSplittingSamples(UnsafeBufferPointer(rebasing: input[(start * inputCount)..<((start + count) * inputCount)]),
+                                                batch: count, threads: threads,
+                                                into: UnsafeMutableBufferPointer(rebasing: outputs[(start * outputCount)..<((start + count) * outputCount)]))
+                }
+                initialized = batch * outputCount
             }
-            return outputs
         }
     }
 
@@ -152,17 +156,20 @@ public final class PackedModel: @unchecked Sendable {
     /// the arrangements its batches take (int8 packing, dense f32 packed for the sgemm), the worker
     /// threads, the activation buffers and the first touch of the mapped weights — measured on
     /// LeNet-300-100, ~2 ms of a 2.5 ms first call of 256 samples, which hid any gain from threads.
-    /// Runs at most `warmUpSamples` × `threads` samples (all of them when fewer), enough to take the
-    /// same split and kernels as larger batches.
+    /// Runs at most `warmUpSamples` × `threads` samples (all of them when fewer): `partsPerThread`
+    /// parts a thread of the largest size the split by samples takes, so every thread's activation
+    /// pair and scratch buffers reach the size a larger batch needs. (With parts of 32 samples,
+    /// `pare run --warm-up` of 20,000 LeNet int8 samples, 1 thread, grew them in the timed call:
+    /// 2.63–2.69 µs a sample, 2.09–2.14 when warmed on all of them; 3 alternating rounds.)
     public func warmUp(_ input: [Float], batch: Int, threads: Int = 1) throws {
-        let samples = min(batch, maxBatch, Self.warmUpSamples * max(threads, 1))
+        let samples = min(batch, maxBatch, warmUpSamples * max(threads, 1))
         guard samples > 0, input.count >= samples * inputCount else { return }
         _ = try predict(Array(input.prefix(samples * inputCount)), batch: samples, threads: threads)
     }
 
-    /// Samples per thread in `warmUp`: every part of the split by samples at its largest
-    /// (`samplesPerThread` × `partsPerThread`).
-    static let warmUpSamples = samplesPerThread * partsPerThread
+    /// Samples per thread in `warmUp`: `partsPerThread` parts of `samplesPerPart` (a batch that large
+    /// cuts into parts of `samplesPerPart`, and larger batches into parts no longer).
+    var warmUpSamples: Int { samplesPerPart * Self.partsPerThread }
 
     /// Fewest samples per thread for the split by samples. Measured on LeNet-300-100 (eval, 2
     /// threads, batches of 1 and 2 threads alternating in one process): at batch 64 the split by
@@ -196,27 +203,32 @@ public final class PackedModel: @unchecked Sendable {
     /// thread or claimed by the threads: with `threads` > 1 and at least `samplesPerThread` samples for
     /// each, also into at least `threads` parts (up to `partsPerThread` a thread). Smaller batches on
     /// several threads split each layer's work instead.
-    private func forwardSplittingSamples(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int) throws -> [Float] {
+    private func forwardSplittingSamples(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int,
+                                         into output: UnsafeMutableBufferPointer<Float>) throws {
         let cacheParts = (batch + samplesPerPart - 1) / samplesPerPart
         let splitsByThreads = threads > 1 && batch >= 2 * Self.samplesPerThread
         let wanted = max(cacheParts, splitsByThreads ? min(batch / Self.samplesPerThread, Self.partsPerThread * threads) : 1)
         // A last band shorter than the others still keeps half of `samplesPerThread` (far above 4).
         let parts = WorkerPool.parts(wanted, of: batch, minimum: Self.samplesPerThread / 2)
-        guard parts > 1 else { return try forward(input, batch: batch, threads: threads) }
-        func part(_ index: Int) throws -> [Float] {
+        guard parts > 1 else { return try forward(input, batch: batch, threads: threads, into: output) }
+        func part(_ index: Int) throws {
             let samples = WorkerPool.band(index, of: parts, count: batch)
-            guard !samples.isEmpty else { return [] }
-            return try forward(UnsafeBufferPointer(rebasing: input[(samples.lowerBound * inputCount)..<(samples.upperBound * inputCount)]),
-                               batch: samples.count, threads: splitsByThreads ? 1 : threads)
+            guard !samples.isEmpty else { return }
+            try forward(UnsafeBufferPointer(rebasing: input[(samples.lowerBound * inputCount)..<(samples.upperBound * inputCount)]),
+                        batch: samples.count, threads: splitsByThreads ? 1 : threads,
+                        into: UnsafeMutableBufferPointer(rebasing: output[(samples.lowerBound * outputCount)..<(samples.upperBound * outputCount)]))
         }
-        let pieces = splitsByThreads ? try concurrentParts(parts, part) : try (0..<parts).map(part)
-        return Array(pieces.joined())
+        if splitsByThreads { _ = try concurrentParts(parts, part) } else { for index in 0..<parts { try part(index) } }
     }
 
-    /// One forward pass of `batch` samples (within the activation budget).
-    private func forward(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int) throws -> [Float] {
+    /// One forward pass of `batch` samples (within the activation budget), its outputs written to `output`.
+    private func forward(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int, into output: UnsafeMutableBufferPointer<Float>) throws {
         // Two activation buffers reused between calls (see `ActivationBuffers`).
         var (data, spare) = activations.take()
+        // Room for the widest layer output, touched once when it grows (a warm-up's job), not page by page
+        // in a timed call whose parts are larger than the warm-up's were.
+        data.reserveTouched(batch * widestOutputValues)
+        spare.reserveTouched(batch * widestOutputValues)
         let scale = modelDescription.inputScale
         var remaining = layers[...]
         // A dense int8 first layer reads the input where it is (its quantizer applies the scale);
@@ -226,6 +238,7 @@ public final class PackedModel: @unchecked Sendable {
             remaining = layers.dropFirst()
         } else {
             // Emptied, then one copy of the input (resizing first wrote zeros over it: a third pass).
+            data.reserveTouched(input.count)
             data.removeAll(keepingCapacity: true)
             data.append(contentsOf: input)
             if scale != 1 {
@@ -235,11 +248,12 @@ public final class PackedModel: @unchecked Sendable {
             }
         }
         for layer in remaining { layer.forward(&data, spare: &spare, batch: batch, threads: max(threads, 1)) }
-        let output = Array(data)
+        // Copied out rather than returned: an `Array(data)` shared data's storage, so the next part to write
+        // the kept array copied it (copy on write) into a fresh, page-faulting allocation.
+        _ = output.update(fromContentsOf: data)
         activations.give(data, spare)
         // Weights used in place from the map read zeros if the file was truncated meanwhile.
         try file.checkIntact()
-        return output
     }
 }
 
@@ -252,6 +266,8 @@ private struct Planner {
     var operations: UInt64 = 0
     /// The most activation values one sample holds at once at any layer.
     var peakValues: UInt64 = 0
+    /// The most values of one sample any layer outputs.
+    var widestOutputValues = 0
 
     init(file: PareFile, shape: [Int]) {
         self.file = file
@@ -268,6 +284,7 @@ private struct Planner {
             throw RuntimeError.invalidModel("\(file.path): a layer's output shape \(shape) exceeds \(PackedModel.maxSampleValues) values per sample")
         }
         let outputValues = UInt64(count)
+        widestOutputValues = max(widestOutputValues, count)
         // Element-wise work and the live input + output buffers, for every layer.
         var work = inputValues + outputValues
         var live = inputValues + outputValues
