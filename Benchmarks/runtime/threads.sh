@@ -10,7 +10,9 @@
 # from dense-f32.pare. With ENCODER (a converted sentence encoder, e.g. `pare convert MiniLM-folder
 # OUT --quant int8`), `pare embed` of Benchmarks/transformer/texts.txt repeated 16 times (1,024 texts)
 # at --batch 64 is timed too (its own "seconds", model load excluded). Prints raw lines
-# "round file batch threads µs/sample", then the summary.
+# "round file batch threads µs/sample [median µs/sample]", then the summary: per round the ratio of
+# mean latencies, median over rounds; for `eval` also the ratio of its per-batch medians, which a
+# host stalling one vCPU for a few ms during a ~20 ms run moves less (whole slow phases move both).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DEMO=${1:-/tmp/pare-demo}
@@ -23,7 +25,7 @@ M=$DEMO/mnist-test-x20
 [[ -f $M/test-labels-idx1-ubyte.gz ]] || python3 Benchmarks/runtime/repeat_test_set.py Fixtures/datasets/mnist5k "$M" 20
 [[ -f $DEMO/sparse90-int8.pare ]] || $P demo --out "$DEMO" >&2
 [[ -f $DEMO/dense-int8.pare ]] || $P convert "$DEMO/dense-f32.pare" "$DEMO/dense-int8.pare" --quant int8 --index dense >/dev/null
-field='import json,sys; print(json.load(sys.stdin)["latency_ms_per_sample"]*1000)'
+field='import json,sys; d=json.load(sys.stdin); print(d["latency_ms_per_sample"]*1000, d["median_latency_ms_per_sample"]*1000)'
 raw=$(mktemp)
 if [[ -n ${ENCODER:-} ]]; then
   TEXTS=$raw.texts
@@ -57,11 +59,12 @@ python3 - "$raw" <<'PY'
 import collections, statistics, sys
 runs = collections.defaultdict(dict)
 for line in open(sys.argv[1]):
-    r, f, b, t, us = line.split()
-    runs[(f, int(b))].setdefault(int(t), []).append(float(us))
-print(f"{'file':16} {'batch':>5} {'1 thread µs':>12} {'2 threads µs':>13} {'speed-up (median of rounds)':>28}")
+    r, f, b, t, us, *median = line.split()
+    runs[(f, int(b))].setdefault(int(t), []).append((float(us), float(median[0]) if median else None))
+print(f"{'file':16} {'batch':>5} {'1 thread µs':>12} {'2 threads µs':>13} {'speed-up (median of rounds)':>28} {'of per-batch medians':>21}")
 for (f, b), t in runs.items():
-    ratio = statistics.median(a / c for a, c in zip(t[1], t[2]))
-    print(f"{f:16} {b:5d} {statistics.median(t[1]):12.2f} {statistics.median(t[2]):13.2f} {ratio:28.2f}")
+    ratio = statistics.median(a[0] / c[0] for a, c in zip(t[1], t[2]))
+    medians = "" if t[1][0][1] is None else f"{statistics.median(a[1] / c[1] for a, c in zip(t[1], t[2])):21.2f}"
+    print(f"{f:16} {b:5d} {statistics.median(a[0] for a in t[1]):12.2f} {statistics.median(c[0] for c in t[2]):13.2f} {ratio:28.2f} {medians}")
 PY
 rm -f "$raw" "$raw.texts" "$raw.npy"
