@@ -250,6 +250,7 @@ public final class PackedModel: @unchecked Sendable {
         for layer in remaining { layer.forward(&data, spare: &spare, batch: batch, threads: max(threads, 1)) }
         // Copied out rather than returned: an `Array(data)` shared data's storage, so the next part to write
         // the kept array copied it (copy on write) into a fresh, page-faulting allocation.
+        precondition(data.count == output.count, "the last layer left \(data.count) values for \(output.count) outputs")
         _ = output.update(fromContentsOf: data)
         activations.give(data, spare)
         // Weights used in place from the map read zeros if the file was truncated meanwhile.
