@@ -25,8 +25,9 @@ public final class LinearWeights: @unchecked Sendable {
     let values: Values
     /// Section bytes and derived buffers the pointers above point into.
     let keepAlive: [AnyObject]
-    /// The transposed-input buffer kept between batched calls (not counted in `residentBytes`).
-    let scratch = ScratchPool()
+    /// Where batched products take their transposed or quantized inputs (shared by every weight; not
+    /// counted in `residentBytes`).
+    var scratch: ScratchPool { .shared }
     /// Bytes of the stored encoding in memory (mapped or inflated sections plus derived tables).
     public let encodedResidentBytes: Int
     /// The batch-1 arrangement, built on the first batch-1 product that can use it.

@@ -14,7 +14,7 @@ public final class PackedModel: @unchecked Sendable {
     public let outputShape: [Int]
     var layers: [RuntimeLayer]
     /// Activation buffers kept between `predict` calls.
-    let activations = ActivationBuffers()
+    let activations = KeptPerThread<ActivationPair>()
 
     /// Opens `path` and builds the plan (see `init(file:)`).
     public convenience init(path: String) throws {
@@ -223,8 +223,8 @@ public final class PackedModel: @unchecked Sendable {
 
     /// One forward pass of `batch` samples (within the activation budget), its outputs written to `output`.
     private func forward(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int, into output: UnsafeMutableBufferPointer<Float>) throws {
-        // Two activation buffers reused between calls (see `ActivationBuffers`).
-        var (data, spare) = activations.take()
+        // Two activation arrays reused between calls (see `KeptPerThread`).
+        var (data, spare) = activations.take().map { ($0.data, $0.spare) } ?? ([], [])
         // Room for the widest layer output, touched once when it grows (a warm-up's job), not page by page
         // in a timed call whose parts are larger than the warm-up's were.
         data.reserveTouched(batch * widestOutputValues)
@@ -252,7 +252,7 @@ public final class PackedModel: @unchecked Sendable {
         // the kept array copied it (copy on write) into a fresh, page-faulting allocation.
         precondition(data.count == output.count, "the last layer left \(data.count) values for \(output.count) outputs")
         _ = output.update(fromContentsOf: data)
-        activations.give(data, spare)
+        activations.give(ActivationPair(data: data, spare: spare))
         // Weights used in place from the map read zeros if the file was truncated meanwhile.
         try file.checkIntact()
     }

@@ -36,13 +36,17 @@ struct EncoderLayer {
     /// attention stays within each sequence, so no padding is computed and none needs masking.
     /// `observe`, when given, sees each distinct input of the layer's products just before they run
     /// (the calibrator's statistics come from the real forward pass, not a copy of it).
-    func forward(_ x: inout [Float], offsets: [Int], threads: Int, observe: EncoderLinearObserver? = nil) {
+    /// `scratch` holds the working arrays (kept by the caller between layers and batches).
+    func forward(_ x: inout [Float], offsets: [Int], threads: Int, scratch: inout EncoderLayerScratch,
+                 observe: EncoderLinearObserver? = nil) {
         let rows = offsets.last ?? 0
         let hidden = query.weight.rows, inner = up.weight.rows
         guard rows > 0 else { return }
-        var q = [Float](repeating: 0, count: rows * hidden)
-        var k = q, v = q, context = q, attended = q
-        var expanded = [Float](repeating: 0, count: rows * inner)
+        scratch.resize(rows: rows, hidden: hidden, inner: inner)
+        // Each array is written whole below (products and attention's sgemm with beta 0) before it is read.
+        var q = scratch.q, k = scratch.k, v = scratch.v, context = scratch.context, attended = scratch.attended, expanded = scratch.expanded
+        scratch = EncoderLayerScratch()  // the arrays above stay uniquely referenced, so writing them copies nothing
+        defer { scratch = EncoderLayerScratch(q: q, k: k, v: v, context: context, attended: attended, expanded: expanded) }
         x.withUnsafeMutableBufferPointer { xb in
             let x = xb.baseAddress!
             observe?(.attentionInput, UnsafePointer(x), rows)
@@ -73,5 +77,19 @@ struct EncoderLayer {
             }
             outputNorm.apply(x, rows: rows)
         }
+    }
+}
+
+/// The arrays one encoder layer's forward pass works in, kept between layers and batches
+/// (`TransformerEncoder.scratch`) instead of allocated and zero-filled per layer: MiniLM's were up to
+/// 50 MB a layer for a batch of long texts, given back to the system after each layer and faulted in
+/// again by the next.
+struct EncoderLayerScratch {
+    var q: [Float] = [], k: [Float] = [], v: [Float] = [], context: [Float] = [], attended: [Float] = [], expanded: [Float] = []
+
+    /// Sizes the arrays for `rows` token rows (contents left as they were where the storage is kept).
+    mutating func resize(rows: Int, hidden: Int, inner: Int) {
+        for keyPath in [\Self.q, \Self.k, \Self.v, \Self.context, \Self.attended] { self[keyPath: keyPath].resizeReusingCapacity(rows * hidden) }
+        expanded.resizeReusingCapacity(rows * inner)
     }
 }

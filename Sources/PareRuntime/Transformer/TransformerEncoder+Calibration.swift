@@ -64,7 +64,9 @@ extension TransformerEncoder {
     /// calling `observe` with each product input.
     public func runLayer(_ layer: Int, states: inout [Float], offsets: [Int], threads: Int = 1,
                          observe: EncoderLinearObserver? = nil) {
-        layers[layer].forward(&states, offsets: offsets, threads: max(threads, 1), observe: observe)
+        var work = scratch.take() ?? EncoderLayerScratch()
+        layers[layer].forward(&states, offsets: offsets, threads: max(threads, 1), scratch: &work, observe: observe)
+        scratch.give(work)
     }
 
     /// Replaces a linear weight with `encoded` (any structure × coding of the same shape). Throws

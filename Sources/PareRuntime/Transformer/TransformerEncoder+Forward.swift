@@ -18,7 +18,9 @@ extension TransformerEncoder {
     /// `Σ lengths × hiddenSize` floats, sequence after sequence (no padding), and the row offsets.
     public func hiddenStates(_ sequences: [[Int32]], threads: Int = 1) throws -> (states: [Float], offsets: [Int]) {
         var (x, offsets) = try embeddingStates(sequences)
-        for layer in layers { layer.forward(&x, offsets: offsets, threads: max(threads, 1)) }
+        var work = scratch.take() ?? EncoderLayerScratch()
+        for layer in layers { layer.forward(&x, offsets: offsets, threads: max(threads, 1), scratch: &work) }
+        scratch.give(work)
         return (x, offsets)
     }
 

@@ -20,6 +20,8 @@ public final class TransformerEncoder: @unchecked Sendable {
     let typeEmbeddings: LinearWeights
     let embeddingNorm: LayerNorm
     var layers: [EncoderLayer]
+    /// Layers' working arrays kept between layers and batches, one set per concurrent caller.
+    let scratch = KeptPerThread<EncoderLayerScratch>()
 
     /// Opens `path` and loads the encoder (see `init(file:)`).
     public convenience init(path: String) throws {
