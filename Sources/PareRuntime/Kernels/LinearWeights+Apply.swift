@@ -31,9 +31,9 @@ extension LinearWeights {
         switch values {
         case let .float(v):
             if case .dense = layout {
-                if batch >= GemmPackedB.minimumRows, let packed = packedFloatWeights(v) {
+                if batch >= GemmPackedB.minimumRows || packsFloatForEveryProduct, let packed = packedFloatWeights(v) {
                     Gemm.sgemmParallel(threads: max(threads, 1), transA: false, m: batch, alpha: 1, a: input, lda: columns,
-                                       packed: packed, b: v.base, ldb: columns, beta: 0, c: output, ldc: rows)
+                                       packed: packed.packing, b: v.base, ldb: columns, beta: 0, c: output, ldc: rows)
                 } else {
                     Gemm.sgemmParallel(threads: max(threads, 1), transA: false, transB: true, m: batch, n: rows, k: columns,
                                        alpha: 1, a: input, lda: columns, b: v.base, ldb: columns, beta: 0, c: output, ldc: rows)
@@ -169,8 +169,14 @@ extension LinearWeights {
     /// A dense f32 weight packed once in the selected sgemm's panel layout (`GemmPackedB`), built on the
     /// first product of more than `GemmSmallRows.maxRows` samples; nil for the generic kernel set. Its
     /// products skip the per-call packing, and threads taking bands of samples share it.
-    fileprivate func packedFloatWeights(_ v: FloatValues) -> GemmPackedB? {
-        packedFloat.get { GemmPackedB(transB: true, n: rows, k: columns, b: v.base, ldb: columns) }
+    fileprivate func packedFloatWeights(_ v: FloatValues) -> PackedFloatWeights? {
+        packedFloat.get {
+            guard let packing = GemmPackedB(transB: true, n: rows, k: columns, b: v.base, ldb: columns) else { return nil }
+            // With every product on the packing, the file's pages of the values need not stay resident
+            // (the sgemm's fallback, should its buffer allocation fail, reads them back from the file).
+            let released = packsFloatForEveryProduct ? keepAlive.reduce(0) { $0 + (($1 as? SectionHolder)?.bytes.releaseMappedPages() ?? 0) } : 0
+            return PackedFloatWeights(packing: packing, releasedFileBytes: released)
+        }
     }
 
     /// The sparse int8 × int8 arrangement when this CPU has its kernel, the weight allows integer
@@ -201,5 +207,16 @@ extension LinearWeights {
 func forEachSliceBand(batch: Int, slices: Int, parts: Int, _ body: (Int, Range<Int>) -> Void) {
     for b in 0..<batch {
         WorkerPool.run(bands: parts, of: slices) { band in body(b, band) }
+    }
+}
+
+/// A dense f32 weight's `GemmPackedB` and the bytes of file pages its build gave back.
+final class PackedFloatWeights: Sendable {
+    let packing: GemmPackedB
+    let releasedFileBytes: Int
+
+    init(packing: GemmPackedB, releasedFileBytes: Int) {
+        self.packing = packing
+        self.releasedFileBytes = releasedFileBytes
     }
 }

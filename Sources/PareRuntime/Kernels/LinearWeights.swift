@@ -37,8 +37,8 @@ public final class LinearWeights: @unchecked Sendable {
     /// The int8 × int8 arrangement of a sparse int8 / int4 weight, built on the first product that can use it.
     let sparseInteger = LazyArrangement<SparseIntegerWeights>()
     /// A dense f32 weight packed in the sgemm's panel layout, built on the first product of more than
-    /// four samples (see `packedFloatWeights`).
-    let packedFloat = LazyArrangement<GemmPackedB>()
+    /// four samples, or of any size with `packsFloatForEveryProduct` (see `packedFloatWeights`).
+    let packedFloat = LazyArrangement<PackedFloatWeights>()
     /// Whether sparse products may use a sliced arrangement where this CPU and the encoding allow it
     /// (`SlicedWeights` at batch 1–3, `SparseIntegerWeights` for sparse int8 / int4 at every batch);
     /// false keeps the CSR / bitmask kernels on the packed bytes and no extra memory (`--row-kernels`,
@@ -53,6 +53,12 @@ public final class LinearWeights: @unchecked Sendable {
     /// activation rounding only (see the README's accuracy table); false keeps every product in f32
     /// (`--f32-activations`). Set it before sharing the weight between threads.
     public var allowsIntegerActivations = true
+    /// Whether dense f32 products of every size use the packed copy (`GemmPackedB`), not only those of
+    /// more than four rows; building it then gives the file's pages of the values back, so the weight
+    /// stays resident once, not twice. Transformer encoders set it (MiniLM f32 was resident at 1.46×
+    /// its file with both copies); `PackedModel` leaves it off, so LeNet's batch 1 keeps the few-row
+    /// dot products, whatever ran before. Set it before the first product.
+    public var packsFloatForEveryProduct = false
 
     /// Bytes of the batch-1 arrangement (0 until a batch-1 product has built one).
     public var batch1ArrangementBytes: Int { sliced.builtValue?.residentBytes ?? 0 }
@@ -64,10 +70,11 @@ public final class LinearWeights: @unchecked Sendable {
 
     /// Bytes of a dense f32 weight's packed copy for batched products (0 until one has built it; about
     /// the weight's own size, its outputs rounded up to the sgemm tile's width).
-    public var packedFloatBytes: Int { packedFloat.builtValue?.bytes ?? 0 }
+    public var packedFloatBytes: Int { packedFloat.builtValue?.packing.bytes ?? 0 }
 
-    /// Bytes of mapped file pages given back after the integer arrangement took over the values.
-    public var releasedBytes: Int { integer.builtValue?.releasedFileBytes ?? 0 }
+    /// Bytes of mapped file pages given back after the integer arrangement or the packed f32 copy took
+    /// over the values.
+    public var releasedBytes: Int { (integer.builtValue?.releasedFileBytes ?? 0) + (packedFloat.builtValue?.releasedFileBytes ?? 0) }
 
     /// Bytes the weight occupies in memory: the encoding (less released pages) plus, once built,
     /// the derived arrangements (batch-1, integer, packed f32).

@@ -74,6 +74,7 @@ extension TransformerEncoder {
     public func replace(_ linear: EncoderLinear, layer: Int, with encoded: EncodedTensor) throws {
         let old = layers[layer].linears[linear.rawValue].weight
         let weights = try Self.weights(encoded, name: tensorName(linear, layer: layer), shape: [old.rows, old.columns])
+        weights.packsFloatForEveryProduct = old.packsFloatForEveryProduct
         let bias = layers[layer].linears[linear.rawValue].bias
         let replacement = EncoderLayer.Linear(weight: weights, bias: bias)
         switch linear {

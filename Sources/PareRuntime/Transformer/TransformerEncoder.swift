@@ -49,6 +49,7 @@ public final class TransformerEncoder: @unchecked Sendable {
         for l in 0..<description.layers {
             func linear(_ suffix: String, _ shape: [Int]) throws -> EncoderLayer.Linear {
                 let weight = try loader.linear("encoder.layer.\(l).\(suffix).weight", shape)
+                weight.packsFloatForEveryProduct = true
                 return EncoderLayer.Linear(weight: weight, bias: try loader.vector("encoder.layer.\(l).\(suffix).bias", count: shape[0]))
             }
             layers.append(EncoderLayer(
