@@ -47,6 +47,18 @@ struct LinearWeightsTests {
         }
     }
 
+    /// A dense q4_0 weight keeps its 18-byte blocks and nothing else until a product builds an
+    /// arrangement: each block's d is read from its f16 (an f32 table beside them cost 4 bytes per 32
+    /// weights and took MiniLM q4_0 to 1.25× its file resident).
+    @Test func q4_0KeepsOnlyItsBlocks() throws {
+        let directory = TemporaryDirectory()
+        let (rows, columns) = (64, 256)
+        let file = try writeEncoded([("w", randomWeights(count: rows * columns, sparsity: 0, seed: 31), [rows, columns],
+                                      CompressionOptions(quantization: .q4_0, index: .dense))], to: directory.file("q4.pare"), zlibLevel: nil)
+        let linear = try LinearWeights(entry: try file.tensor(named: "w"), in: file)
+        #expect(linear.encodedResidentBytes == rows * columns / 32 * 18)
+    }
+
     /// Wide rows get u32 column indices (columns > 65,535) and half-precision raw values are
     /// converted once at load; both still match the decoded dense product.
     @Test func wideIndicesAndHalfPrecisionValues() throws {

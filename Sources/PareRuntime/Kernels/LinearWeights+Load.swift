@@ -104,8 +104,8 @@ private struct Loader {
             return .int4(Int4Values(base: bytes(raw, as: UInt8.self, empty: 0), byteCount: raw.count, scales: rowScales(scales)))
         case let .q8_0(blockScales):
             return .q8(Q8BlockValues(blocks: bytes(raw, as: UInt8.self, empty: 0), scales: own(blockScales)))
-        case let .q4_0(blockScales):
-            return .q4(Q4BlockValues(blocks: bytes(raw, as: UInt8.self, empty: 0), scales: own(blockScales)))
+        case .q4_0:  // each block's d is read from its f16 (see `Q4BlockValues.scale(block:)`)
+            return .q4(Q4BlockValues(blocks: bytes(raw, as: UInt8.self, empty: 0)))
         case let .q6_K(subBlockScales):
             let blocks = UnsafeRawBufferPointer(start: bytes(raw, as: UInt8.self, empty: 0), count: raw.count)
             return .q6(Q6KBlockValues(blocks: blocks, scales: own(subBlockScales)))

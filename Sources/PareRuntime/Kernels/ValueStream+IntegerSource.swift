@@ -56,7 +56,7 @@ extension Q4BlockValues: IntegerSource {
         let byte = blocks[(i >> 5) * 18 + 2 + (j & 15)]
         return Int8(Int(j < 16 ? byte & 0x0F : byte >> 4) - 8)
     }
-    func blockScale(_ i: Int) -> Float { scales[i >> 5] }
+    func blockScale(_ i: Int) -> Float { scale(block: i >> 5) }
 }
 
 /// Q5_0: levels −16…15 times the block's f16 d are int8 values with a block scale, as q8_0 (ggml runs
