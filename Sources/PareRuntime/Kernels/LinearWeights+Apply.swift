@@ -161,7 +161,7 @@ extension LinearWeights {
             guard let made = IntegerWeights(self, variant: variant) else { return nil }
             // The packed copy now serves every integer product: the file's pages of these values
             // need not stay resident (an f32 fallback reads them back from the file).
-            made.releasedFileBytes = keepAlive.reduce(0) { $0 + (($1 as? SectionHolder)?.bytes.releaseMappedPages() ?? 0) }
+            made.releasedFileBytes = releaseMappedPages()
             return made
         }
     }
@@ -174,9 +174,14 @@ extension LinearWeights {
             guard let packing = GemmPackedB(transB: true, n: rows, k: columns, b: v.base, ldb: columns) else { return nil }
             // With every product on the packing, the file's pages of the values need not stay resident
             // (the sgemm's fallback, should its buffer allocation fail, reads them back from the file).
-            let released = packsFloatForEveryProduct ? keepAlive.reduce(0) { $0 + (($1 as? SectionHolder)?.bytes.releaseMappedPages() ?? 0) } : 0
-            return PackedFloatWeights(packing: packing, releasedFileBytes: released)
+            return PackedFloatWeights(packing: packing, releasedFileBytes: packsFloatForEveryProduct ? releaseMappedPages() : 0)
         }
+    }
+
+    /// Gives back the mapped file pages of this weight's sections (an arrangement built from them now
+    /// serves its products; a read of the values pages them in again from the file); returns the bytes.
+    private func releaseMappedPages() -> Int {
+        keepAlive.reduce(0) { $0 + (($1 as? SectionHolder)?.bytes.releaseMappedPages() ?? 0) }
     }
 
     /// The sparse int8 × int8 arrangement when this CPU has its kernel, the weight allows integer
