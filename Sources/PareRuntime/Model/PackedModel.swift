@@ -224,35 +224,35 @@ public final class PackedModel: @unchecked Sendable {
     /// One forward pass of `batch` samples (within the activation budget), its outputs written to `output`.
     private func forward(_ input: UnsafeBufferPointer<Float>, batch: Int, threads: Int, into output: UnsafeMutableBufferPointer<Float>) throws {
         // Two activation arrays reused between calls (see `KeptPerThread`).
-        var (data, spare) = activations.take().map { ($0.data, $0.spare) } ?? ([], [])
+        var pair = activations.take() ?? ActivationPair()
         // Room for the widest layer output, touched once when it grows (a warm-up's job), not page by page
         // in a timed call whose parts are larger than the warm-up's were.
-        data.reserveTouched(batch * widestOutputValues)
-        spare.reserveTouched(batch * widestOutputValues)
+        pair.data.reserveTouched(batch * widestOutputValues)
+        pair.spare.reserveTouched(batch * widestOutputValues)
         let scale = modelDescription.inputScale
         var remaining = layers[...]
         // A dense int8 first layer reads the input where it is (its quantizer applies the scale);
         // the copy and the scaling pass cost LeNet-300-100 ~0.2 µs a sample of ~2 at batch 256.
         if let first = layers.first as? DenseLayer,
-           first.forward(rawInput: input, inputScale: scale, into: &data, batch: batch, threads: max(threads, 1)) {
+           first.forward(rawInput: input, inputScale: scale, into: &pair.data, batch: batch, threads: max(threads, 1)) {
             remaining = layers.dropFirst()
         } else {
             // Emptied, then one copy of the input (resizing first wrote zeros over it: a third pass).
-            data.reserveTouched(input.count)
-            data.removeAll(keepingCapacity: true)
-            data.append(contentsOf: input)
+            pair.data.reserveTouched(input.count)
+            pair.data.removeAll(keepingCapacity: true)
+            pair.data.append(contentsOf: input)
             if scale != 1 {
-                data.withUnsafeMutableBufferPointer { to in
+                pair.data.withUnsafeMutableBufferPointer { to in
                     if let t = to.baseAddress { Vector.scale(t, count: to.count, by: scale) }
                 }
             }
         }
-        for layer in remaining { layer.forward(&data, spare: &spare, batch: batch, threads: max(threads, 1)) }
+        for layer in remaining { layer.forward(&pair.data, spare: &pair.spare, batch: batch, threads: max(threads, 1)) }
         // Copied out rather than returned: an `Array(data)` shared data's storage, so the next part to write
         // the kept array copied it (copy on write) into a fresh, page-faulting allocation.
-        precondition(data.count == output.count, "the last layer left \(data.count) values for \(output.count) outputs")
-        _ = output.update(fromContentsOf: data)
-        activations.give(ActivationPair(data: data, spare: spare))
+        precondition(pair.data.count == output.count, "the last layer left \(pair.data.count) values for \(output.count) outputs")
+        _ = output.update(fromContentsOf: pair.data)
+        activations.give(pair)
         // Weights used in place from the map read zeros if the file was truncated meanwhile.
         try file.checkIntact()
     }
