@@ -99,7 +99,7 @@ final class PareSource: ModelSource {
         let entry = file.tensors[index]
         for section in entry.sections where section.compression == .none {
             // Already read and CRC-checked, so this is a cache hit, not a new read.
-            try? file.section(section.kind, of: entry).withUnsafeBytes { MappedPages.release($0) }
+            _ = try? file.section(section.kind, of: entry).withUnsafeBytes { MappedPages.release($0) }
         }
         file.releaseCachedSections()
     }

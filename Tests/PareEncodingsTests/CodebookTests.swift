@@ -189,8 +189,8 @@ struct CodebookTests {
     @Test func assignmentMatchesNearestForAnyCentroids() {
         var rng = SeededGenerator(seed: 3)
         let tables: [[Float]] = [
-            [-1, -1, 0.5, 0.5, 0.5, 2, 3, 3], [0, 0, 0, 0], [-0.0, 0, 1, 1e-45],
-            [1, 1 + .ulpOfOne, 1 + 2 * .ulpOfOne, 2], [-3e38, -1, 1, 3e38], [1e-40, 2e-40, 1e-39, 1e-38],
+            [-1, -1, 0.5, 0.5, 0.5, 2, 3, 3], [0, 0, 0, 0], [-0.0, 0, 1, .leastNonzeroMagnitude],
+            [1, 1 + .ulpOfOne, 1 + 2 * .ulpOfOne, 2], [-3e38, -1, 1, 3e38], ["1e-40", "2e-40", "1e-39", "1e-38"].map { Float($0)! },
             (0..<256).map { _ in Float.random(in: -10...10, using: &rng) }, (0..<16).map { Float($0 / 3) },
         ]
         for table in tables {
@@ -201,7 +201,7 @@ struct CodebookTests {
             codebook = Array(codebook.prefix(1 << bits))
             var values = codebook.flatMap { c in [c, c.nextUp, c.nextDown, c * 0.999, c + 1e-3, c * 1e7, c - 1e30] }
             values += (0..<2000).map { _ in Float.random(in: -12...12, using: &rng) }
-            values += [3e38, -3e38, 1e-45, -1e-45, 0.75e20, 1.5e35].flatMap { [$0, $0.nextUp] }
+            values += [3e38, -3e38, .leastNonzeroMagnitude, -.leastNonzeroMagnitude, 0.75e20, 1.5e35].flatMap { [$0, $0.nextUp] }
             values = values.filter { $0.isFinite && $0 != 0 }
             var packed = [UInt8](repeating: 0, count: (values.count * bits + 7) / 8)
             var maxError: Float = 0, errors = 0.0, signal = 0.0

@@ -47,16 +47,17 @@ struct LinearWeightsTests {
         }
     }
 
-    /// A dense q4_0 weight keeps its 18-byte blocks and nothing else until a product builds an
-    /// arrangement: each block's d is read from its f16 (an f32 table beside them cost 4 bytes per 32
-    /// weights and took MiniLM q4_0 to 1.25× its file resident).
-    @Test func q4_0KeepsOnlyItsBlocks() throws {
+    /// A dense q8_0 / q4_0 weight keeps its blocks (34 / 18 bytes per 32 weights) and nothing else until
+    /// a product builds an arrangement: each block's d is read from its f16 (an f32 table beside them cost
+    /// 4 bytes per 32 weights and took MiniLM q4_0 to 1.25× its file resident, q8_0 to 1.13×).
+    @Test(arguments: [(Quantization.q8_0, 34), (.q4_0, 18)])
+    func blockCodingsKeepOnlyTheirBlocks(quantization: Quantization, blockBytes: Int) throws {
         let directory = TemporaryDirectory()
         let (rows, columns) = (64, 256)
         let file = try writeEncoded([("w", randomWeights(count: rows * columns, sparsity: 0, seed: 31), [rows, columns],
-                                      CompressionOptions(quantization: .q4_0, index: .dense))], to: directory.file("q4.pare"), zlibLevel: nil)
+                                      CompressionOptions(quantization: quantization, index: .dense))], to: directory.file("blocks.pare"), zlibLevel: nil)
         let linear = try LinearWeights(entry: try file.tensor(named: "w"), in: file)
-        #expect(linear.encodedResidentBytes == rows * columns / 32 * 18)
+        #expect(linear.encodedResidentBytes == rows * columns / 32 * blockBytes)
     }
 
     /// Wide rows get u32 column indices (columns > 65,535) and half-precision raw values are

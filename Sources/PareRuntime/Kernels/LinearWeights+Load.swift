@@ -102,16 +102,16 @@ private struct Loader {
             return scales.zeroPoints == nil ? .int8(symmetric) : .asymmetricInt8(AsymmetricInt8Values(symmetric: symmetric))
         case let .int4(scales):
             return .int4(Int4Values(base: bytes(raw, as: UInt8.self, empty: 0), byteCount: raw.count, scales: rowScales(scales)))
-        case let .q8_0(blockScales):
-            return .q8(Q8BlockValues(blocks: bytes(raw, as: UInt8.self, empty: 0), scales: own(blockScales)))
-        case .q4_0:  // each block's d is read from its f16 (see `Q4BlockValues.scale(block:)`)
+        // q8_0, q4_0, q5_0: each block's d is read from its f16 (see `leadingHalfScale`).
+        case .q8_0:
+            return .q8(Q8BlockValues(blocks: bytes(raw, as: UInt8.self, empty: 0)))
+        case .q4_0:
             return .q4(Q4BlockValues(blocks: bytes(raw, as: UInt8.self, empty: 0)))
         case let .q6_K(subBlockScales):
             let blocks = UnsafeRawBufferPointer(start: bytes(raw, as: UInt8.self, empty: 0), count: raw.count)
             return .q6(Q6KBlockValues(blocks: blocks, scales: own(subBlockScales)))
-        case let .q5_0(blockScales):
-            let blocks = UnsafeRawBufferPointer(start: bytes(raw, as: UInt8.self, empty: 0), count: raw.count)
-            return .q5(Q5BlockValues(blocks: blocks, scales: own(blockScales)))
+        case .q5_0:
+            return .q5(Q5BlockValues(blocks: UnsafeRawBufferPointer(start: bytes(raw, as: UInt8.self, empty: 0), count: raw.count)))
         case let .q4_K(factors):
             let blocks = UnsafeRawBufferPointer(start: bytes(raw, as: UInt8.self, empty: 0), count: raw.count)
             return .q4K(Q4KBlockValues(blocks: blocks, scales: own(factors.scales), mins: own(factors.mins)))

@@ -1,12 +1,23 @@
 import PareFormat
 
+/// `d` of a block that starts with its f16 scale (q8_0, q4_0, q5_0), read where the file stores it: an
+/// f32 table of every block's d cost 0.125 bytes a weight beside the blocks and took MiniLM q4_0 to 1.25×
+/// its file resident, q8_0 to 1.13× (the integer kernels keep their own copy of the scales, in panel order).
+@inline(__always)
+func leadingHalfScale(_ block: UnsafeRawPointer) -> Float {
+    // Finite: validation refuses a non-finite d.
+    HalfPrecision.float(finiteF16Bits: UInt16(block.load(as: UInt8.self)) | UInt16(block.load(fromByteOffset: 1, as: UInt8.self)) << 8)
+}
+
 /// GGUF Q8_0 blocks over the value stream (`QuantBlockLayout.q8_0`): 32 values as an f16 scale `d` and
-/// 32 × i8, `x = d · q`. The block scales are converted to f32 once at load (4 bytes per 32 values).
+/// 32 × i8, `x = d · q`.
 struct Q8BlockValues: ValueStream {
     /// The blocks, `QuantBlockLayout.q8_0.bytes` each.
     let blocks: UnsafePointer<UInt8>
-    /// `d` of every block as f32.
-    let scales: UnsafePointer<Float>
+
+    /// `d` of block `b`.
+    @inline(__always)
+    func scale(block b: Int) -> Float { leadingHalfScale(blocks + b * QuantBlockLayout.q8_0.bytes) }
 
     /// Where value `i`'s level byte sits (its block, past the scale).
     @inline(__always)
@@ -18,7 +29,7 @@ struct Q8BlockValues: ValueStream {
     @inline(__always)
     func value(_ i: Int) -> Float {
         let q = Int8(bitPattern: blocks[Self.levelOffset(i)])
-        return scales[i >> QuantBlockLayout.q8_0.elementShift] * Float(q)
+        return scale(block: i >> QuantBlockLayout.q8_0.elementShift) * Float(q)
     }
 
     @inline(__always)
@@ -26,7 +37,7 @@ struct Q8BlockValues: ValueStream {
         // Eight values straddle a block boundary only when i is not a multiple of 8 within a block.
         guard i & 7 == 0 else { return scalarValues8(i) }
         let q = UnsafeRawPointer(blocks + Self.levelOffset(i)).loadUnaligned(as: SIMD8<Int8>.self)
-        return SIMD8<Float>(q) * scales[i >> QuantBlockLayout.q8_0.elementShift]
+        return SIMD8<Float>(q) * scale(block: i >> QuantBlockLayout.q8_0.elementShift)
     }
 }
 
@@ -36,15 +47,9 @@ struct Q4BlockValues: ValueStream {
     /// The blocks, `QuantBlockLayout.q4_0.bytes` each.
     let blocks: UnsafePointer<UInt8>
 
-    /// `d` of block `b`, read from its f16 where it is stored: an f32 table of every block's d cost
-    /// 0.125 bytes a weight on top of the file's 0.5625 and took MiniLM q4_0 to 1.25× its file resident
-    /// (the integer kernels keep their own copy of the scales, in panel order).
+    /// `d` of block `b`.
     @inline(__always)
-    func scale(block b: Int) -> Float {
-        let p = UnsafeRawPointer(blocks + b * QuantBlockLayout.q4_0.bytes)
-        // Finite: validation refuses a non-finite d.
-        return HalfPrecision.float(finiteF16Bits: UInt16(p.load(as: UInt8.self)) | UInt16(p.load(fromByteOffset: 1, as: UInt8.self)) << 8)
-    }
+    func scale(block b: Int) -> Float { leadingHalfScale(blocks + b * QuantBlockLayout.q4_0.bytes) }
 
     /// Values per half block: byte j of the levels holds elements j and j + `half`.
     @inline(__always)
@@ -114,17 +119,19 @@ struct Q6KBlockValues: ValueStream {
     }
 }
 
-/// GGUF Q5_0 blocks (`Q5_0Layout`, format 1.3): 32 values as 5-bit levels with the block's f16 scale in
-/// f32, `x = d · (L − 16)` — the products of PareEncodings' `Q5_0Coding.decode`.
+/// GGUF Q5_0 blocks (`Q5_0Layout`, format 1.3): 32 values as 5-bit levels with the block's f16 scale,
+/// `x = d · (L − 16)` — the products of PareEncodings' `Q5_0Coding.decode`.
 struct Q5BlockValues: ValueStream {
     /// The blocks, `Q5_0Layout.bytes` each.
     let blocks: UnsafeRawBufferPointer
-    /// `d` of every block.
-    let scales: UnsafePointer<Float>
+
+    /// `d` of block `b` (blocks exist, so the base address does).
+    @inline(__always)
+    func scale(block b: Int) -> Float { leadingHalfScale(blocks.baseAddress! + b * Q5_0Layout.bytes) }
 
     @inline(__always)
     func value(_ i: Int) -> Float {
-        scales[i >> 5] * Float(Q5_0Layout.level(blocks, block: (i >> 5) * Q5_0Layout.bytes, element: i & 31))
+        scale(block: i >> 5) * Float(Q5_0Layout.level(blocks, block: (i >> 5) * Q5_0Layout.bytes, element: i & 31))
     }
 }
 

@@ -45,7 +45,7 @@ extension Int4Values: IntegerSource {
 extension Q8BlockValues: IntegerSource {
     static var hasBlockScales: Bool { true }
     func integer(_ i: Int) -> Int8 { Int8(bitPattern: blocks[(i >> 5) * 34 + 2 + (i & 31)]) }
-    func blockScale(_ i: Int) -> Float { scales[i >> 5] }
+    func blockScale(_ i: Int) -> Float { scale(block: i >> 5) }
 }
 
 extension Q4BlockValues: IntegerSource {
@@ -64,7 +64,7 @@ extension Q4BlockValues: IntegerSource {
 extension Q5BlockValues: IntegerSource {
     static var hasBlockScales: Bool { true }
     func integer(_ i: Int) -> Int8 { Int8(Q5_0Layout.level(blocks, block: (i >> 5) * Q5_0Layout.bytes, element: i & 31)) }
-    func blockScale(_ i: Int) -> Float { scales[i >> 5] }
+    func blockScale(_ i: Int) -> Float { scale(block: i >> 5) }
 }
 
 /// Q6_K: levels −32…31 with the factor `d · scale` of every 16 values; Q8_K activations (ggml's
