@@ -11,7 +11,7 @@
 #   4. PARE_KERNELS=avx2 (a CPU without AVX-512): the release kernel tests (the same filter as .ci/run)
 #      and `pare bench`'s batch-1 90 % / 95 % csr int8 against dense f32 (goal ≤ 1/3);
 #   5. --threads 2 against 1: Benchmarks/runtime/threads.sh's rounds, 3 × ROUNDS (goal ≥ 1.7 for batch ≥ 64; set
-#      ENCODER=FILE for the `pare embed` row);
+#      ENCODER=FILE for the `pare embed` row), with its probe of what two cores the machine gave meanwhile;
 #   6. dense int8 against PyTorch quantize_dynamic, batch 256 (Benchmarks/peers/int8_vs_pytorch.sh; goal
 #      Pare faster), when the venv has PyTorch (Benchmarks/peers/run.sh installs it), else skipped.
 #
@@ -108,7 +108,8 @@ echo "   (goal: batch-1 90 % / 95 % csr int8 <= 0.33x of dense f32)"
 # 5. threads: `pare eval` at batch 64 / 256 and `pare run --warm-up` (and `pare embed` with ENCODER=FILE),
 #    --threads 2 against 1 in alternating rounds (Benchmarks/runtime/threads.sh), three times ROUNDS of
 #    them: on these VMs the two-thread times are bimodal (whole runs of ~20 ms where both vCPUs run
-#    slower, the one-thread times steady), so five rounds' median often lands on the slow mode.
+#    slower, the one-thread times steady), so five rounds' median often lands on the slow mode; its
+#    core probe tells those rounds apart.
 echo "5. --threads 2 vs 1, $((3 * rounds)) rounds (goal >= 1.7 for batch >= 64):"
 SKIP_BUILD=1 PARE="$pare" Benchmarks/runtime/threads.sh "$dir/demo" "$((3 * rounds))" 2>/dev/null | sed -n '/^file /,$p' | sed 's/^/   /'
 echo "6. dense int8 against PyTorch quantize_dynamic (goal: Pare faster at batch 256):"
