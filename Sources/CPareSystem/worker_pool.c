@@ -154,3 +154,30 @@ void pare_pool_run(ptrdiff_t parts, pare_part_function function, void *context) 
     }
     pthread_mutex_unlock(&job_lock);
 }
+
+/// A job whose parts meet before they run (see `pare_pool_run_spread`).
+typedef struct {
+    pare_part_function function;
+    void *context;
+    _Atomic ptrdiff_t arrived;
+    ptrdiff_t expected;  // parts that can run at once: min(parts, online CPUs)
+    uint64_t deadline;
+} spread_job;
+
+static void spread_part(void *raw, ptrdiff_t part) {
+    spread_job *job = raw;
+    atomic_fetch_add_explicit(&job->arrived, 1, memory_order_acq_rel);
+    // Parts claimed after the first `expected` find the count reached and go straight on.
+    for (unsigned spins = 1; atomic_load_explicit(&job->arrived, memory_order_acquire) < job->expected; spins++) {
+        PARE_PAUSE();
+        if ((spins & 255) == 0 && now_ns() > job->deadline) break;  // a thread that never came
+    }
+    job->function(job->context, part);
+}
+
+void pare_pool_run_spread(ptrdiff_t parts, pare_part_function function, void *context, uint64_t timeout_ns) {
+    if (parts <= 0) return;
+    ptrdiff_t cpus = online_cpus();
+    spread_job job = {function, context, 0, parts < cpus ? parts : cpus, now_ns() + timeout_ns};
+    pare_pool_run(parts, spread_part, &job);
+}

@@ -4,6 +4,7 @@
 #define CPARESYSTEM_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /// Returns freed heap memory to the system (glibc's malloc_trim); does nothing on other C libraries.
 void pare_release_freed_heap(void);
@@ -31,5 +32,11 @@ typedef void (*pare_part_function)(void *context, ptrdiff_t part);
 /// in order, each exactly once; they must be independent. A call made while another job runs
 /// (from a part, or from another thread) runs its parts on its own thread, in order.
 void pare_pool_run(ptrdiff_t parts, pare_part_function function, void *context);
+
+/// `pare_pool_run`, except that each part first waits (spinning, at most `timeout_ns`) until as many
+/// parts as there are threads to run them have been claimed, so the first parts run on separate
+/// threads: for warm-ups that must grow every thread's own buffers (dynamic claiming alone let the
+/// calling thread run every part while a new worker was still starting).
+void pare_pool_run_spread(ptrdiff_t parts, pare_part_function function, void *context, uint64_t timeout_ns);
 
 #endif

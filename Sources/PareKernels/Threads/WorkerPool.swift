@@ -10,6 +10,23 @@ public enum WorkerPool {
     /// returning when all have run. Each part must touch its own memory. A call from inside a part,
     /// or while another thread's call runs, runs its parts in order on its own thread.
     public static func run(parts: Int, _ body: (Int) -> Void) {
+        run(parts: parts, body) { pare_pool_run($0, $1, $2) }
+    }
+
+    /// `run(parts:_:)` with the first parts on separate threads (as many as there are threads to run
+    /// them): each part waits, up to `timeout` seconds, until that many have been claimed. For
+    /// warm-ups that must grow every thread's own kept buffers; with parts claimed as threads come,
+    /// the calling thread often ran them all while a new worker was still starting, and the worker's
+    /// buffers then grew in the timed call (305 page faults in `pare run` of 20,000 LeNet samples).
+    /// Costs up to `timeout` when called from inside a part (whose parts then run in turn).
+    public static func run(spreadingParts parts: Int, timeout: Double = 0.1, _ body: (Int) -> Void) {
+        let nanoseconds = UInt64(max(timeout, 0) * 1e9)
+        run(parts: parts, body) { pare_pool_run_spread($0, $1, $2, nanoseconds) }
+    }
+
+    /// Hands `body` to `start` (one of the C pool's entry points) as a part function and its context.
+    private static func run(parts: Int, _ body: (Int) -> Void,
+                            start: (Int, pare_part_function, UnsafeMutableRawPointer) -> Void) {
         if parts <= 1 {
             if parts == 1 { body(0) }
             return
@@ -17,7 +34,7 @@ public enum WorkerPool {
         withoutActuallyEscaping(body) { body in
             var job = body
             withUnsafeMutablePointer(to: &job) { pointer in
-                pare_pool_run(parts, { context, part in
+                start(parts, { context, part in
                     context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(part)
                 }, pointer)
             }

@@ -4,12 +4,14 @@ import PareKernels
 /// returns their results in order; the first error thrown, in part order, is rethrown after all ran.
 /// Used to split a batch's texts between threads: each part is independent, so every result
 /// equals a one-thread run of that part.
-func concurrentParts<T>(_ count: Int, _ body: (Int) throws -> T) throws -> [T] {
+/// With `spreading`, the first parts run on separate threads (`WorkerPool.run(spreadingParts:)`).
+func concurrentParts<T>(_ count: Int, spreading: Bool = false, _ body: (Int) throws -> T) throws -> [T] {
     if count == 1 { return [try body(0)] }
     var results = [Result<T, Error>?](repeating: nil, count: count)
     results.withUnsafeMutableBufferPointer { slots in
         // Each part writes only its own slot.
-        WorkerPool.run(parts: count) { part in slots[part] = Result { try body(part) } }
+        let part = { (part: Int) in slots[part] = Result { try body(part) } }
+        if spreading { WorkerPool.run(spreadingParts: count, part) } else { WorkerPool.run(parts: count, part) }
     }
     return try results.map { try $0!.get() }
 }

@@ -12,7 +12,8 @@ public enum Evaluator {
         /// Samples evaluated.
         public var samples: Int
         /// Wall-clock seconds of `predict` per sample at the requested batch size (measured, after
-        /// one untimed warm-up pass that pages in the weights and builds batch-1 arrangements).
+        /// an untimed `PackedModel.warmUp` that pages in the weights, builds the arrangements and grows
+        /// every thread's buffers).
         public var secondsPerSample: Double
         /// Median over batches of the wall-clock seconds per sample (robust to a busy machine's spikes).
         public var medianSecondsPerSample: Double
@@ -36,7 +37,7 @@ public enum Evaluator {
         func chunk(_ start: Int, _ count: Int) -> [Float] { Array(inputs[(start * width)..<((start + count) * width)]) }
         if !labels.isEmpty {
             let count = min(batch, labels.count)
-            _ = try model.predict(chunk(0, count), batch: count, threads: threads)
+            try model.warmUp(chunk(0, count), batch: count, threads: threads)
         }
         var correct = 0, loss = 0.0, seconds = 0.0
         var perSample: [Double] = []

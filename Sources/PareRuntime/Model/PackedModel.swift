@@ -161,10 +161,31 @@ public final class PackedModel: @unchecked Sendable {
     /// pair and scratch buffers reach the size a larger batch needs. (With parts of 32 samples,
     /// `pare run --warm-up` of 20,000 LeNet int8 samples, 1 thread, grew them in the timed call:
     /// 2.63–2.69 µs a sample, 2.09–2.14 when warmed on all of them; 3 alternating rounds.)
+    /// Then, when the batch will be split by samples, every thread runs a part of the largest size on
+    /// its own buffers, twice, side by side (`WorkerPool.run(spreadingParts:)`): the threads claim parts
+    /// as they come, and the calling thread ran all of the first call's parts while the new worker was
+    /// still starting, so the worker grew its buffers in the timed call (`pare run` of 20,000 LeNet
+    /// samples, 2 threads: 305 page faults in the timed call for dense int8, 1,011 for dense f32). Twice:
+    /// the first round's page faults delay a thread by milliseconds, so the other may finish first and
+    /// lend it the shared quantizer buffers, and a part leaves the pair's arrays swapped (one was grown
+    /// for the input copy); in the second, each takes its own at the same time.
     public func warmUp(_ input: [Float], batch: Int, threads: Int = 1) throws {
         let samples = min(batch, maxBatch, warmUpSamples * max(threads, 1))
         guard samples > 0, input.count >= samples * inputCount else { return }
-        _ = try predict(Array(input.prefix(samples * inputCount)), batch: samples, threads: threads)
+        let first = Array(input.prefix(samples * inputCount))
+        _ = try predict(first, batch: samples, threads: threads)
+        guard threads > 1, batch >= 2 * Self.samplesPerThread else { return }
+        let part = min(samples, samplesPerPart)
+        try first.withUnsafeBufferPointer { first in
+            for _ in 0..<2 {
+                _ = try concurrentParts(threads, spreading: true) { _ in
+                    var outputs = [Float](repeating: 0, count: part * outputCount)
+                    try outputs.withUnsafeMutableBufferPointer { outputs in
+                        try forward(UnsafeBufferPointer(rebasing: first[..<(part * inputCount)]), batch: part, threads: 1, into: outputs)
+                    }
+                }
+            }
+        }
     }
 
     /// Samples per thread in `warmUp`: `partsPerThread` parts of `samplesPerPart` (a batch that large
